@@ -1,0 +1,135 @@
+/**
+ * The one config schema (DESIGN.md "Config"): validated once at start-up, and the source of
+ * the `Config` type every stage receives a slice of. Unknown keys are errors everywhere.
+ */
+import { z } from 'zod';
+import { parseDuration, parseSize } from './units.js';
+
+const duration = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx) => {
+    const ms = typeof value === 'number' ? value * 1000 : parseDuration(value);
+    if (ms === null || !Number.isFinite(ms) || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(value)} (use e.g. 90s, 15m, 2h, 7d)` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const size = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx) => {
+    const bytes = typeof value === 'number' ? value : parseSize(value);
+    if (bytes === null || !Number.isFinite(bytes) || bytes <= 0) {
+      ctx.addIssue({ code: 'custom', message: `not a size: ${JSON.stringify(value)} (use e.g. 512KB, 10MB)` });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+const httpUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an absolute http(s) URL' },
+);
+
+const sourceId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-" (no ":")');
+
+export const sourceSchema = z.strictObject({
+  id: sourceId,
+  url: httpUrl,
+  title: z.string().optional(),
+  /** Poll interval; when absent the scheduler uses `schedule.defaultInterval`. */
+  interval: duration.optional(),
+  tags: z.array(z.string()).default([]),
+  enabled: z.boolean().default(true),
+  headers: z.record(z.string(), z.string()).default({}),
+  allowPrivateNetworks: z.boolean().default(false),
+});
+
+const outputFeedSchema = z.strictObject({
+  path: z.string().regex(/^\/?[A-Za-z0-9._/-]+$/, 'must be a relative path like tech.xml'),
+  title: z.string().optional(),
+  tags: z.array(z.string()).default([]),
+  sources: z.array(z.string()).default([]),
+  include: z.array(z.string()).default([]),
+  exclude: z.array(z.string()).default([]),
+});
+
+export const configSchema = z
+  .strictObject({
+    redis: z
+      .strictObject({ url: z.string().nullable().default(null), prefix: z.string().regex(/^[A-Za-z0-9._-]+$/).default('feedagg') })
+      .prefault({}),
+    http: z.strictObject({ port: z.number().int().min(0).max(65535).default(8080) }).prefault({}),
+    output: z
+      .strictObject({
+        dir: z.string().default('./public'),
+        title: z.string().default('Combined feed'),
+        link: httpUrl.default('http://localhost:8080/'),
+        maxItems: z.number().int().positive().default(100),
+        maxAge: duration.prefault('7d'),
+        websubHub: httpUrl.nullable().default(null),
+      })
+      .prefault({}),
+    outputs: z.array(outputFeedSchema).default([]),
+    fetch: z
+      .strictObject({
+        timeout: duration.prefault('20s'),
+        maxBodySize: size.prefault('10MB'),
+        userAgent: z.string().nullable().default(null),
+        allowPrivateNetworks: z.boolean().default(false),
+        perHostConcurrency: z.number().int().positive().default(2),
+        perHostInterval: duration.prefault('1s'),
+      })
+      .prefault({}),
+    schedule: z
+      .strictObject({
+        tick: duration.prefault('15s'),
+        defaultInterval: duration.prefault('30m'),
+        minInterval: duration.prefault('5m'),
+        maxInterval: duration.prefault('24h'),
+        maxFailures: z.number().int().positive().default(10),
+      })
+      .prefault({}),
+    dedupe: z.strictObject({ retention: duration.prefault('30d'), window: duration.prefault('72h') }).prefault({}),
+    articles: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        keepCompleted: z.number().int().nonnegative().default(10_000),
+        keepAge: duration.prefault('7d'),
+      })
+      .prefault({}),
+    sources: z.array(sourceSchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.sources.forEach((source, index) => {
+      const first = seen.get(source.id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', index, 'id'],
+          message: `duplicate source id "${source.id}" (first used by sources[${first}])`,
+        });
+      } else {
+        seen.set(source.id, index);
+      }
+    });
+    if (config.schedule.minInterval > config.schedule.maxInterval) {
+      ctx.addIssue({ code: 'custom', path: ['schedule', 'minInterval'], message: 'must not exceed schedule.maxInterval' });
+    }
+  });
+
+/** The validated config, with durations in milliseconds and sizes in bytes. */
+export type Config = z.output<typeof configSchema>;
+export type SourceConfig = z.output<typeof sourceSchema>;
+export type OutputFeedConfig = z.output<typeof outputFeedSchema>;

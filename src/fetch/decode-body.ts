@@ -1,0 +1,66 @@
+/**
+ * Bytes → text. The charset comes from, in order: a byte order mark, the Content-Type
+ * charset, the XML declaration (XML 1.0 appendix F), an HTML <meta charset>; else UTF-8.
+ */
+import iconv from 'iconv-lite';
+
+const BOMS: Array<[number[], string]> = [
+  [[0x00, 0x00, 0xfe, 0xff], 'utf-32be'],
+  [[0xff, 0xfe, 0x00, 0x00], 'utf-32le'],
+  [[0xef, 0xbb, 0xbf], 'utf-8'],
+  [[0xfe, 0xff], 'utf-16be'],
+  [[0xff, 0xfe], 'utf-16le'],
+];
+
+function bomEncoding(bytes: Buffer): { encoding: string; length: number } | null {
+  for (const [marker, encoding] of BOMS) {
+    if (marker.every((byte, index) => bytes[index] === byte)) return { encoding, length: marker.length };
+  }
+  return null;
+}
+
+export function charsetFromContentType(contentType: string | null | undefined): string | null {
+  const match = /charset\s*=\s*"?([A-Za-z0-9._:-]+)"?/i.exec(contentType ?? '');
+  return match?.[1]?.toLowerCase() ?? null;
+}
+
+/** Charset named in the document itself: the XML declaration, else an HTML meta tag. */
+function declaredCharset(head: string): string | null {
+  const xml = /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/i.exec(head);
+  if (xml?.[1]) return xml[1].toLowerCase();
+  const meta = /<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)/i.exec(head);
+  return meta?.[1]?.toLowerCase() ?? null;
+}
+
+/** UTF-16/32 without a BOM still shows the `<` of the first tag as a zero-padded byte pattern. */
+function sniffWideEncoding(bytes: Buffer): string | null {
+  if (bytes[0] === 0x3c && bytes[1] === 0x00 && bytes[2] === 0x00 && bytes[3] === 0x00) return 'utf-32le';
+  if (bytes[0] === 0x00 && bytes[1] === 0x00 && bytes[2] === 0x00 && bytes[3] === 0x3c) return 'utf-32be';
+  if (bytes[0] === 0x3c && bytes[1] === 0x00) return 'utf-16le';
+  if (bytes[0] === 0x00 && bytes[1] === 0x3c) return 'utf-16be';
+  return null;
+}
+
+function usable(charset: string | null): string | null {
+  if (!charset) return null;
+  const name = charset === 'utf8' ? 'utf-8' : charset;
+  return iconv.encodingExists(name) ? name : null;
+}
+
+export interface DecodedBody {
+  text: string;
+  encoding: string;
+}
+
+export function decodeBody(bytes: Buffer, contentType?: string | null): DecodedBody {
+  const bom = bomEncoding(bytes);
+  if (bom) return { text: iconv.decode(bytes.subarray(bom.length), bom.encoding), encoding: bom.encoding };
+  const wide = sniffWideEncoding(bytes);
+  if (wide) return { text: iconv.decode(bytes, wide), encoding: wide };
+  const fromHeader = usable(charsetFromContentType(contentType));
+  const head = bytes.subarray(0, 2048).toString('latin1');
+  const encoding = fromHeader ?? usable(declaredCharset(head)) ?? 'utf-8';
+  // A declaration of UTF-16 in a byte stream that is not wide is a lie (XML 1.0 F.1): read it as UTF-8.
+  const effective = encoding.startsWith('utf-16') || encoding.startsWith('utf-32') ? 'utf-8' : encoding;
+  return { text: iconv.decode(bytes, effective), encoding: effective };
+}

@@ -1,0 +1,36 @@
+import type { Author } from '../model/article.js';
+import type { RawPerson } from '../parse/raw-feed.js';
+import { htmlToText } from './html-to-text.js';
+import { resolveUrl } from './urls.js';
+
+const EMAIL = /^[^\s@()<>]+@[^\s@()<>]+$/;
+
+/** RSS <author> and dc:creator: "email (Name)", "Name (email)", "Name <email>", or a bare value. */
+export function parseAuthorText(text: string): Author | null {
+  const value = htmlToText(text);
+  if (!value) return null;
+  const paren = /^(.*?)\s*\((.*)\)\s*$/.exec(value) ?? /^(.*?)\s*<(.*)>\s*$/.exec(value);
+  if (paren) {
+    const [, outer = '', inner = ''] = paren;
+    if (EMAIL.test(outer.trim())) return { name: inner.trim() || outer.trim(), email: outer.trim(), url: null };
+    if (EMAIL.test(inner.trim())) return { name: outer.trim() || inner.trim(), email: inner.trim(), url: null };
+  }
+  if (EMAIL.test(value)) return { name: value, email: value, url: null };
+  return { name: value, email: null, url: null };
+}
+
+export function normalizeAuthors(people: RawPerson[], authorText: string | null, baseUrl: string | null): Author[] {
+  const authors: Author[] = people.flatMap((person) => {
+    const name = person.name ? htmlToText(person.name) : '';
+    const email = person.email?.trim() || null;
+    const url = resolveUrl(person.url, baseUrl);
+    const display = name || email || url;
+    return display ? [{ name: display, email, url }] : [];
+  });
+  if (authors.length === 0 && authorText) {
+    const author = parseAuthorText(authorText);
+    if (author) authors.push(author);
+  }
+  const seen = new Set<string>();
+  return authors.filter((author) => !seen.has(author.name) && Boolean(seen.add(author.name)));
+}

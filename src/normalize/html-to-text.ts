@@ -1,0 +1,42 @@
+/** HTML → plain text: tags removed, entities decoded, whitespace collapsed. */
+import { Parser } from 'htmlparser2';
+
+const BLOCK_TAGS = new Set([
+  'p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre',
+  'section', 'article', 'header', 'footer', 'table', 'tr', 'td', 'th', 'figure', 'figcaption', 'hr',
+]);
+const SKIPPED_TAGS = new Set(['script', 'style', 'noscript', 'template']);
+
+export function htmlToText(html: string): string {
+  const parts: string[] = [];
+  let skipping = 0;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (SKIPPED_TAGS.has(name)) skipping += 1;
+        else if (BLOCK_TAGS.has(name)) parts.push(' ');
+      },
+      onclosetag(name) {
+        if (SKIPPED_TAGS.has(name)) skipping = Math.max(0, skipping - 1);
+        else if (BLOCK_TAGS.has(name)) parts.push(' ');
+      },
+      ontext(text) {
+        if (skipping === 0) parts.push(text);
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.write(html);
+  parser.end();
+  return collapseWhitespace(parts.join(''));
+}
+
+export function collapseWhitespace(text: string): string {
+  return text.replace(/[\s\u00a0\u200b]+/g, ' ').trim();
+}
+
+/** The first `maxWords` words of a text, with an ellipsis when cut. */
+export function firstWords(text: string, maxWords: number): string {
+  const words = text.split(' ').filter(Boolean);
+  return words.length <= maxWords ? words.join(' ') : `${words.slice(0, maxWords).join(' ')}…`;
+}

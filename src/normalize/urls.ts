@@ -1,0 +1,43 @@
+/** URL resolution and the canonical form used for identity. */
+
+/** Query parameters that only track the reader (campaign tags, click ids), never select content. */
+const TRACKING_PARAMS = new Set([
+  'fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'mc_cid', 'mc_eid', 'igshid', 'yclid',
+  '_hsenc', '_hsmi', 'mkt_tok', 'oly_anon_id', 'oly_enc_id', 'vero_id', 'wickedid', 'ref_src', 'spm',
+]);
+const TRACKING_PREFIXES = ['utm_', 'pk_', 'mtm_', 'hsa_', 'ga_'];
+
+function isTrackingParam(name: string): boolean {
+  const lower = name.toLowerCase();
+  return TRACKING_PARAMS.has(lower) || TRACKING_PREFIXES.some((prefix) => lower.startsWith(prefix));
+}
+
+/** Resolve `value` against each base in turn; null when no absolute http(s) URL results. */
+export function resolveUrl(value: string | null | undefined, ...bases: Array<string | null | undefined>): string | null {
+  const text = value?.trim();
+  if (!text) return null;
+  for (const base of [undefined, ...bases]) {
+    try {
+      if (base === null) continue;
+      const url = base === undefined ? new URL(text) : new URL(text, base);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return url.toString();
+      if (base === undefined) return null; // absolute but not http(s): mailto:, javascript:, …
+    } catch {
+      // not resolvable against this base; try the next
+    }
+  }
+  return null;
+}
+
+/**
+ * The canonical form of an absolute URL for identity: lower-case scheme and host and default
+ * port dropped (WHATWG URL does both), tracking parameters and fragment removed.
+ */
+export function canonicalUrl(value: string): string {
+  const url = new URL(value);
+  url.hash = '';
+  const kept = [...url.searchParams.entries()].filter(([name]) => !isTrackingParam(name));
+  url.search = '';
+  for (const [name, paramValue] of kept) url.searchParams.append(name, paramValue);
+  return url.toString();
+}

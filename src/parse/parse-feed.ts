@@ -1,0 +1,67 @@
+/**
+ * Text → RawFeed. The format is detected from the content itself, never from the URL or the
+ * Content-Type (servers mislabel feeds as text/html or application/octet-stream all the time).
+ */
+import { FeedaggError } from '../errors.js';
+import { findFeedLinks } from './find-feed-links.js';
+import { isJsonFeed, parseJsonFeed } from './parse-json-feed.js';
+import { parseXmlFeed } from './parse-xml-feed.js';
+import type { RawFeed } from './raw-feed.js';
+import { repairXml } from './repair-xml.js';
+
+export type DocumentKind = 'json' | 'xml' | 'html' | 'unknown';
+
+export function detectDocumentKind(text: string): DocumentKind {
+  const head = text.replace(/^\uFEFF/, '').trimStart().slice(0, 1024);
+  if (head.startsWith('{')) return 'json';
+  if (/^<!doctype html|^<html[\s>]/i.test(head) || (/<html[\s>]/i.test(head) && !/<(rss|feed|rdf:RDF)[\s>]/.test(head))) return 'html';
+  if (head.startsWith('<')) return 'xml';
+  return 'unknown';
+}
+
+function parseJson(text: string): RawFeed {
+  let document: unknown;
+  try {
+    document = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (cause) {
+    throw new FeedaggError('PARSE', `invalid JSON: ${(cause as Error).message}`, { cause });
+  }
+  if (!isJsonFeed(document)) {
+    throw new FeedaggError('NOT_A_FEED', 'JSON document without a JSON Feed "version" (https://jsonfeed.org/version/1.1)');
+  }
+  return parseJsonFeed(document);
+}
+
+async function parseXml(text: string): Promise<RawFeed> {
+  const trimmed = text.replace(/^\uFEFF/, '').trimStart();
+  try {
+    return await parseXmlFeed(trimmed);
+  } catch (strictError) {
+    try {
+      return await parseXmlFeed(repairXml(trimmed));
+    } catch {
+      const reason = (strictError as Error).message.split('\n')[0] ?? 'unreadable XML';
+      if (/not recognized as RSS/i.test(reason)) {
+        throw new FeedaggError('NOT_A_FEED', 'XML document that is neither RSS, RDF nor Atom', { cause: strictError });
+      }
+      throw new FeedaggError('PARSE', `malformed XML: ${reason}`, { cause: strictError });
+    }
+  }
+}
+
+/** Parse a feed document; `documentUrl` is only used to make advertised feed links absolute. */
+export async function parseFeed(text: string, documentUrl: string | null = null): Promise<RawFeed> {
+  switch (detectDocumentKind(text)) {
+    case 'json':
+      return parseJson(text);
+    case 'xml':
+      return parseXml(text);
+    case 'html': {
+      const links = findFeedLinks(text, documentUrl);
+      const hint = links.length > 0 ? `; it advertises: ${links.join(', ')}` : '; it advertises no feed';
+      throw new FeedaggError('NOT_A_FEED', `an HTML page, not a feed${hint}`, { details: { feedLinks: links } });
+    }
+    default:
+      throw new FeedaggError('NOT_A_FEED', 'neither XML nor JSON');
+  }
+}

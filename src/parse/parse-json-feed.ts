@@ -1,0 +1,78 @@
+/** JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/) → RawFeed. */
+import { emptyEntry, type RawEnclosure, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+function person(value: unknown): RawPerson | null {
+  if (!isObject(value)) return null;
+  const name = str(value.name);
+  const url = str(value.url);
+  return name || url ? { name, email: null, url } : null;
+}
+
+/** 1.1 `authors` array; 1.0 `author` object (still allowed, deprecated in 1.1). */
+function authors(item: Json): RawPerson[] {
+  const list = Array.isArray(item.authors) ? item.authors : item.author !== undefined ? [item.author] : [];
+  return list.map(person).filter((value): value is RawPerson => value !== null);
+}
+
+function attachments(item: Json): RawEnclosure[] {
+  if (!Array.isArray(item.attachments)) return [];
+  return item.attachments.flatMap((attachment: unknown) => {
+    if (!isObject(attachment)) return [];
+    const url = str(attachment.url);
+    if (!url) return [];
+    const length = typeof attachment.size_in_bytes === 'number' ? attachment.size_in_bytes : null;
+    return [{ url, type: str(attachment.mime_type), length }];
+  });
+}
+
+function date(value: unknown): string | number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : str(value);
+}
+
+function toEntry(item: Json): RawEntry {
+  // The spec requires a string id; many feeds send numbers, which mean the same thing.
+  const id = typeof item.id === 'number' ? String(item.id) : str(item.id);
+  return {
+    ...emptyEntry(),
+    guid: id,
+    link: str(item.url) ?? str(item.external_url),
+    title: str(item.title),
+    summary: str(item.summary),
+    contentHtml: str(item.content_html),
+    contentText: str(item.content_text),
+    authors: authors(item),
+    categories: Array.isArray(item.tags) ? item.tags.flatMap((tag: unknown) => (str(tag) ? [String(tag).trim()] : [])) : [],
+    published: date(item.date_published),
+    updated: date(item.date_modified),
+    enclosures: attachments(item),
+    imageUrl: str(item.image) ?? str(item.banner_image),
+    language: str(item.language),
+  };
+}
+
+/** True when the parsed JSON claims to be a JSON Feed. */
+export function isJsonFeed(value: unknown): value is Json {
+  return isObject(value) && typeof value.version === 'string' && value.version.includes('jsonfeed.org/version/');
+}
+
+export function parseJsonFeed(document: Json): RawFeed {
+  const items = Array.isArray(document.items) ? document.items.filter(isObject) : [];
+  return {
+    format: 'json',
+    version: str(document.version),
+    title: str(document.title),
+    link: str(document.home_page_url),
+    language: str(document.language),
+    entries: items.map(toEntry),
+  };
+}

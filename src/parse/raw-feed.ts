@@ -1,0 +1,52 @@
+/** What a parser extracts from a document, before normalization: strings as found, no policy. */
+export type FeedFormat = 'rss' | 'rdf' | 'atom' | 'json';
+
+export interface RawPerson {
+  name: string | null;
+  email: string | null;
+  url: string | null;
+}
+
+export interface RawEnclosure {
+  url: string;
+  type: string | null;
+  length: string | number | null;
+}
+
+export interface RawEntry {
+  guid: string | null;
+  link: string | null;
+  title: string | null;
+  /** The title may hold markup (Atom type="html"/"xhtml", RSS by custom). */
+  summary: string | null;
+  contentHtml: string | null;
+  /** JSON Feed content_text: plain text, never HTML. */
+  contentText: string | null;
+  authors: RawPerson[];
+  /** Free-text author fields such as RSS <author> or dc:creator ("a@b.c (Name)"). */
+  authorText: string | null;
+  categories: string[];
+  published: string | number | null;
+  updated: string | number | null;
+  enclosures: RawEnclosure[];
+  imageUrl: string | null;
+  language: string | null;
+}
+
+export interface RawFeed {
+  format: FeedFormat;
+  /** e.g. "2.0", "1.0", "atom10", "https://jsonfeed.org/version/1.1". */
+  version: string | null;
+  title: string | null;
+  link: string | null;
+  language: string | null;
+  entries: RawEntry[];
+}
+
+export function emptyEntry(): RawEntry {
+  return {
+    guid: null, link: null, title: null, summary: null, contentHtml: null, contentText: null,
+    authors: [], authorText: null, categories: [], published: null, updated: null,
+    enclosures: [], imageUrl: null, language: null,
+  };
+}

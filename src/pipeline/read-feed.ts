@@ -1,0 +1,34 @@
+/** Fetched bytes → identified articles: decode, parse, normalize, identify. Pure. */
+import type { IdentifiedEntry } from '../dedupe/identity.js';
+import { identifyEntries } from '../dedupe/identity.js';
+import { decodeBody } from '../fetch/decode-body.js';
+import { normalizeFeed, type FeedInfo } from '../normalize/normalize-feed.js';
+import { parseFeed } from '../parse/parse-feed.js';
+
+export interface ReadFeedInput {
+  sourceId: string;
+  body: Buffer;
+  contentType: string | null;
+  /** The URL the body came from; the base for relative links. */
+  documentUrl: string | null;
+  now: Date;
+}
+
+export interface ReadFeedResult {
+  format: string;
+  encoding: string;
+  feed: FeedInfo;
+  entries: IdentifiedEntry[];
+}
+
+export async function readFeed(input: ReadFeedInput): Promise<ReadFeedResult> {
+  const { text, encoding } = decodeBody(input.body, input.contentType);
+  const raw = await parseFeed(text, input.documentUrl);
+  const normalized = normalizeFeed(raw, input.documentUrl, input.now);
+  return {
+    format: normalized.format,
+    encoding,
+    feed: normalized.feed,
+    entries: identifyEntries(input.sourceId, normalized.entries, input.now),
+  };
+}

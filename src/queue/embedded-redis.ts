@@ -1,0 +1,90 @@
+/**
+ * A private redis-server child for machines with no Redis configured (DESIGN.md "Redis, with
+ * an embedded default"): loopback only, a free port, AOF on, data under ./data/redis.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { FeedaggError } from '../errors.js';
+
+export interface EmbeddedRedis {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export const INSTALL_HINT = 'install Redis (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** True when a Redis server answers PING at `url` within `timeoutMs`. */
+export async function redisAnswers(url: string, timeoutMs = 800): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      done();
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
+}
+
+export async function startEmbeddedRedis(dataDir = './data/redis', binary = 'redis-server'): Promise<EmbeddedRedis> {
+  const dir = resolve(dataDir);
+  await mkdir(dir, { recursive: true });
+  const port = await freePort();
+  const child = spawn(binary, [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
+    '--maxmemory-policy', 'noeviction', '--save', '', '--daemonize', 'no',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const spawnError = new Promise<Error>((resolveError) => child.once('error', resolveError));
+  const url = `redis://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const outcome = await Promise.race([spawnError, redisAnswers(url, 300)]);
+    if (outcome instanceof Error) {
+      const missing = (outcome as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new FeedaggError('REDIS_UNAVAILABLE', missing ? `no Redis configured and no ${binary} binary found: ${INSTALL_HINT}` : `cannot start ${binary}: ${outcome.message}`, { cause: outcome });
+    }
+    if (outcome) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new FeedaggError('REDIS_UNAVAILABLE', `${binary} did not start on port ${port} (exit code ${child.exitCode ?? 'none'})`);
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM'); // redis-server flushes the AOF and exits on SIGTERM
+      await waitForExit(child, 10_000);
+    },
+  };
+}

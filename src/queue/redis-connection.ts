@@ -1,0 +1,61 @@
+/** Which Redis to use, and the connections BullMQ and the stores share. */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { FeedaggError } from '../errors.js';
+import { INSTALL_HINT, redisAnswers, startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
+
+export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export interface RedisTarget {
+  url: string;
+  embedded: EmbeddedRedis | null;
+}
+
+/** REDIS_URL / redis.url, else a Redis already on 127.0.0.1:6379, else a private redis-server. */
+export async function resolveRedis(configuredUrl: string | null, log: Logger): Promise<RedisTarget> {
+  if (configuredUrl) {
+    if (!(await redisAnswers(configuredUrl, 3_000))) {
+      throw new FeedaggError('REDIS_UNAVAILABLE', `Redis at ${redactUrl(configuredUrl)} does not answer`);
+    }
+    return { url: configuredUrl, embedded: null };
+  }
+  if (await redisAnswers(LOCAL_REDIS_URL)) {
+    log.info({ url: LOCAL_REDIS_URL }, 'using the Redis that answers on 127.0.0.1:6379');
+    return { url: LOCAL_REDIS_URL, embedded: null };
+  }
+  log.info('no Redis configured or running: starting a private redis-server (data in ./data/redis)');
+  const embedded = await startEmbeddedRedis().catch((error: unknown) => {
+    if (error instanceof FeedaggError) throw error;
+    throw new FeedaggError('REDIS_UNAVAILABLE', `cannot start redis-server: ${INSTALL_HINT}`, { cause: error });
+  });
+  log.info({ url: embedded.url }, 'private redis-server is up');
+  return { url: embedded.url, embedded };
+}
+
+/** BullMQ workers need `maxRetriesPerRequest: null` (blocking commands must not time out). */
+export function createRedis(url: string, name: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, connectionName: name });
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** BullMQ loses jobs when Redis evicts keys; warn unless the policy is noeviction. */
+export async function warnOnEvictionPolicy(redis: Redis, log: Logger): Promise<void> {
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    const policy = reply[1];
+    if (policy && policy !== 'noeviction') {
+      log.warn({ policy }, 'Redis maxmemory-policy should be noeviction for BullMQ; jobs and state may be evicted');
+    }
+  } catch {
+    // Managed Redis often forbids CONFIG; nothing to check then.
+  }
+}

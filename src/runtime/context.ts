@@ -1,0 +1,27 @@
+/** What every job processor receives: config slices, connections and queues, no globals. */
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config, SourceConfig } from '../../config/schema.js';
+import type { ArticleEvent, ArticleEventType } from '../model/article-event.js';
+import type { PollJobData, PublishJobData, TickJobData } from '../queue/names.js';
+import type { StoreKeys } from '../store/keys.js';
+
+export interface Queues {
+  scheduler: Queue<TickJobData, unknown, string>;
+  poll: Queue<PollJobData, unknown, 'poll'>;
+  publish: Queue<PublishJobData, unknown, 'publish'>;
+  articles: Queue<ArticleEvent, unknown, ArticleEventType>;
+}
+
+export interface AppContext {
+  config: Config;
+  sources: ReadonlyMap<string, SourceConfig>;
+  redis: Redis;
+  keys: StoreKeys;
+  queues: Queues;
+  log: Logger;
+  userAgent: string;
+  /** The clock, injectable for tests. */
+  now: () => Date;
+}
