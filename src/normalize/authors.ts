@@ -7,9 +7,10 @@ const EMAIL = /^[^\s@()<>]+@[^\s@()<>]+$/;
 
 /** RSS <author> and dc:creator: "email (Name)", "Name (email)", "Name <email>", or a bare value. */
 export function parseAuthorText(text: string): Author | null {
-  const value = htmlToText(text);
+  // "Name <email>" would read as a tag to an HTML parser: turn it into "Name (email)" first.
+  const value = htmlToText(text.replace(/<([^<>\s@]+@[^<>\s]+)>/g, '($1)'));
   if (!value) return null;
-  const paren = /^(.*?)\s*\((.*)\)\s*$/.exec(value) ?? /^(.*?)\s*<(.*)>\s*$/.exec(value);
+  const paren = /^(.*?)\s*\((.*)\)\s*$/.exec(value);
   if (paren) {
     const [, outer = '', inner = ''] = paren;
     if (EMAIL.test(outer.trim())) return { name: inner.trim() || outer.trim(), email: outer.trim(), url: null };

@@ -65,7 +65,8 @@ function toItem(article: Article, options: FeedOptions): Item {
     published: articleTime(article),
     description: article.summary ?? undefined,
     content: article.contentHtml ?? undefined,
-    author: article.authors.map((author) => ({ name: author.name, email: author.email ?? undefined, link: author.url ?? undefined })),
+    // `feed` reads author[0] unguarded in JSON output: no array rather than an empty one.
+    author: article.authors.length > 0 ? article.authors.map((author) => ({ name: author.name, email: author.email ?? undefined, link: author.url ?? undefined })) : undefined,
     category: article.categories.map((name) => ({ name, term: name })),
     enclosure: enclosure ? { url: enclosure.url, type: enclosure.type ?? 'application/octet-stream', length: enclosure.length ?? 0 } : undefined,
     image: article.imageUrl ?? undefined,

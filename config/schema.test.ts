@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../src/config/load-config.js';
+import { FeedaggError } from '../src/errors.js';
+
+describe('config schema', () => {
+  it('fills every default of DESIGN.md from a minimal file', () => {
+    const config = parseConfigText('sources: [{ id: a, url: "https://a.example/feed" }]', 'test.yaml', {});
+    expect(config.redis).toEqual({ url: null, prefix: 'feedagg' });
+    expect(config.http.port).toBe(8080);
+    expect(config.output).toMatchObject({ dir: './public', title: 'Combined feed', link: 'http://localhost:8080/', maxItems: 100, maxAge: 7 * 86_400_000, websubHub: null });
+    expect(config.fetch).toMatchObject({ timeout: 20_000, maxBodySize: 10 * 1024 ** 2, perHostConcurrency: 2, perHostInterval: 1000, allowPrivateNetworks: false });
+    expect(config.schedule).toEqual({ tick: 15_000, defaultInterval: 1_800_000, minInterval: 300_000, maxInterval: 86_400_000, maxFailures: 10 });
+    expect(config.dedupe).toEqual({ retention: 30 * 86_400_000, window: 72 * 3_600_000 });
+    expect(config.articles).toEqual({ enabled: true, keepCompleted: 10_000, keepAge: 7 * 86_400_000 });
+    expect(config.sources[0]).toMatchObject({ id: 'a', enabled: true, tags: [], headers: {}, allowPrivateNetworks: false });
+  });
+
+  it('lets REDIS_URL and PORT override the file', () => {
+    const config = parseConfigText('redis: { url: "redis://file:1" }\nhttp: { port: 1 }', 'test.yaml', { REDIS_URL: 'redis://env:2', PORT: '9090' });
+    expect(config.redis.url).toBe('redis://env:2');
+    expect(config.http.port).toBe(9090);
+  });
+
+  it('collects every problem in one error with code CONFIG', () => {
+    try {
+      parseConfigText('schedule: { tick: "x" }\nsources: [{ id: "a:b", url: "ftp://x" }]', 'test.yaml', {});
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(FeedaggError);
+      expect((error as FeedaggError).code).toBe('CONFIG');
+      const issues = (error as FeedaggError).details?.issues as string[];
+      expect(issues).toHaveLength(3);
+    }
+  });
+});

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FeedaggError } from '../errors.js';
+import { detectDocumentKind, parseFeed } from './parse-feed.js';
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../tests/fixtures/feeds', name), 'utf8');
+
+async function parseError(text: string): Promise<FeedaggError> {
+  try {
+    await parseFeed(text, 'http://page.example/blog/');
+  } catch (error) {
+    if (error instanceof FeedaggError) return error;
+    throw error;
+  }
+  throw new Error('expected a FeedaggError');
+}
+
+describe('parseFeed', () => {
+  it.each([
+    ['rss2.xml', 'rss', 3],
+    ['atom.xml', 'atom', 2],
+    ['feed.json', 'json', 2],
+  ])('%s is read as %s with %i entries', async (file, format, count) => {
+    const feed = await parseFeed(fixture(file));
+    expect(feed.format).toBe(format);
+    expect(feed.entries).toHaveLength(count);
+  });
+
+  it.each([
+    ['{"version":"x"}', 'json'],
+    ['\uFEFF  <?xml version="1.0"?><rss/>', 'xml'],
+    ['<!DOCTYPE html><html></html>', 'html'],
+    ['plain words', 'unknown'],
+  ])('detects %j as %s by content', (text, kind) => {
+    expect(detectDocumentKind(text)).toBe(kind);
+  });
+
+  it('reads RSS 1.0 (RDF)', async () => {
+    const rdf = `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+      <channel rdf:about="http://r.example/"><title>R</title><link>http://r.example/</link></channel>
+      <item rdf:about="http://r.example/1"><title>One</title><link>http://r.example/1</link><dc:date>2026-11-01T10:00:00Z</dc:date></item></rdf:RDF>`;
+    const feed = await parseFeed(rdf);
+    expect(feed.format).toBe('rdf');
+    expect(feed.entries[0]).toMatchObject({ title: 'One', link: 'http://r.example/1', guid: 'http://r.example/1' });
+  });
+
+  it('recovers from bare ampersands and undeclared HTML entities', async () => {
+    const rss = `<rss version="2.0"><channel><title>Fish & Chips &eacute;</title><item><title>A &nbsp;&amp; B & C</title><link>http://x.example/?a=1&b=2</link></item></channel></rss>`;
+    const feed = await parseFeed(rss);
+    expect(feed.title).toBe('Fish & Chips é');
+    expect(feed.entries[0]?.link).toBe('http://x.example/?a=1&b=2');
+  });
+
+  it('an HTML page is NOT_A_FEED and names the feeds it advertises', async () => {
+    const error = await parseError(fixture('page.html'));
+    expect(error.code).toBe('NOT_A_FEED');
+    expect(error.details?.feedLinks).toEqual(['http://page.example/feed.xml', 'http://page.example/atom.xml']);
+  });
+
+  it.each([
+    ['malformed XML', fixture('broken.xml'), 'PARSE'],
+    ['broken JSON', '{"version": "https://jsonfeed.org/version/1.1", "items": [', 'PARSE'],
+    ['JSON that is no feed', '{"hello": "world"}', 'NOT_A_FEED'],
+    ['XML that is no feed', '<?xml version="1.0"?><note><to>x</to></note>', 'NOT_A_FEED'],
+    ['plain text', 'hello', 'NOT_A_FEED'],
+  ])('%s gives a typed %s error', async (_name, text, code) => {
+    expect((await parseError(text)).code).toBe(code);
+  });
+});

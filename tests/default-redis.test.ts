@@ -1,0 +1,42 @@
+/** On its defaults (no REDIS_URL, no redis.url) the CLI finds or starts a Redis by itself. */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { redisAnswers } from '../src/queue/embedded-redis.js';
+import { LOCAL_REDIS_URL } from '../src/queue/redis-connection.js';
+import { runCli } from './helpers/cli.js';
+import { FixtureServer } from './helpers/fixture-server.js';
+import { createWorkspace, type Workspace } from './helpers/workspace.js';
+
+let server: FixtureServer;
+let workspace: Workspace;
+beforeAll(async () => {
+  server = await new FixtureServer().start();
+  server.serveFixture('/feed.json', 'feed.json', 'application/feed+json');
+});
+afterAll(() => server.stop());
+beforeEach(async () => {
+  workspace = await createWorkspace();
+});
+let usedLocalRedis = false;
+afterEach(() => workspace.cleanup(usedLocalRedis ? LOCAL_REDIS_URL : undefined));
+
+describe('Redis on defaults', () => {
+  it('run --once without any Redis configured uses 127.0.0.1:6379 or its own redis-server under ./data/redis', async () => {
+    const localRedis = await redisAnswers(LOCAL_REDIS_URL);
+    usedLocalRedis = localRedis;
+    await workspace.writeConfig({
+      redis: { prefix: workspace.prefix },
+      output: { dir: workspace.outputDir, maxAge: '3650d' },
+      fetch: { allowPrivateNetworks: true },
+      sources: [{ id: 'river', url: server.url('/feed.json') }],
+    });
+    const result = await runCli(['run', '--once', '--config', workspace.configPath], { cwd: workspace.dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/river\s+200\s+2\s+2/);
+    if (!localRedis) {
+      // The private server wrote its append-only file under ./data/redis and was stopped.
+      expect(await readdir(join(workspace.dir, 'data', 'redis'))).toContain('appendonlydir');
+    }
+  });
+});

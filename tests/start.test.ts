@@ -1,0 +1,82 @@
+/**
+ * `feedagg start`: the job scheduler tick polls due sources, the publish job writes the files,
+ * the HTTP server serves them, and SIGTERM shuts everything down cleanly (exit 0).
+ */
+import { Redis } from 'ioredis';
+import { request } from 'undici';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../src/queue/embedded-redis.js';
+import { spawnCli } from './helpers/cli.js';
+import { FixtureServer } from './helpers/fixture-server.js';
+import { createWorkspace, type Workspace } from './helpers/workspace.js';
+
+const redisUrl = inject('redisUrl');
+let server: FixtureServer;
+let workspace: Workspace;
+
+beforeAll(async () => {
+  server = await new FixtureServer().start();
+  server.serveFixture('/rss.xml', 'rss2.xml', 'application/rss+xml');
+  server.serveFixture('/feed.json', 'feed.json', 'application/feed+json');
+});
+afterAll(() => server.stop());
+beforeEach(async () => {
+  workspace = await createWorkspace();
+});
+afterEach(() => workspace.cleanup(redisUrl));
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => null);
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function fetchText(url: string): Promise<{ status: number; body: string }> {
+  const response = await request(url);
+  return { status: response.statusCode, body: await response.body.text() };
+}
+
+describe('feedagg start', () => {
+  it('polls on the scheduler tick, serves the published feed and stops on SIGTERM', async () => {
+    const port = await freePort();
+    await workspace.writeConfig({
+      redis: { url: redisUrl, prefix: workspace.prefix },
+      output: { dir: workspace.outputDir, maxAge: '3650d' },
+      schedule: { tick: '1s' },
+      fetch: { allowPrivateNetworks: true },
+      sources: [
+        { id: 'harbor', url: server.url('/rss.xml') },
+        { id: 'river', url: server.url('/feed.json') },
+      ],
+    });
+    const child = spawnCli(['start', '--config', workspace.configPath], { env: { PORT: String(port) } });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await waitFor('/healthz', async () => ((await fetchText(`${base}/healthz`)).status === 200 ? true : null));
+      const feed = await waitFor('5 items in /feed.json', async () => {
+        const response = await fetchText(`${base}/feed.json`);
+        const items = response.status === 200 ? (JSON.parse(response.body) as { items: unknown[] }).items : [];
+        return items.length === 5 ? response.body : null;
+      });
+      expect(feed).toContain('Water levels rise after rain');
+      const redis = new Redis(redisUrl);
+      const schedule = await redis.zrange(`${workspace.prefix}:store:schedule`, 0, -1, 'WITHSCORES');
+      redis.disconnect();
+      // Both sources were polled and rescheduled about 30 minutes (±10 %) ahead.
+      const nextTimes = schedule.filter((_, index) => index % 2 === 1).map(Number);
+      for (const next of nextTimes) expect(next - Date.now()).toBeGreaterThan(25 * 60_000);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(stderr).not.toMatch(/"level":50/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
