@@ -1,0 +1,80 @@
+/**
+ * `feedagg worker` processes poll jobs that another process (here: the test, as a scheduler
+ * would) put on the queue, and the schedule follows the config on start-up.
+ */
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { parseConfigText } from '../src/config/load-config.js';
+import type { PollOutcome } from '../src/model/source-state.js';
+import { openRuntime, syncSources } from '../src/runtime/runtime.js';
+import { spawnCli } from './helpers/cli.js';
+import { FixtureServer } from './helpers/fixture-server.js';
+import { createWorkspace, type Workspace } from './helpers/workspace.js';
+
+const redisUrl = inject('redisUrl');
+let server: FixtureServer;
+let workspace: Workspace;
+beforeAll(async () => {
+  server = await new FixtureServer().start();
+  server.serveFixture('/atom.xml', 'atom.xml', 'application/atom+xml');
+});
+afterAll(() => server.stop());
+beforeEach(async () => {
+  workspace = await createWorkspace();
+});
+afterEach(() => workspace.cleanup(redisUrl));
+
+describe('feedagg worker', () => {
+  it('processes queued poll jobs and exits 0 on SIGINT', async () => {
+    await workspace.writeConfig({
+      redis: { url: redisUrl, prefix: workspace.prefix },
+      output: { dir: workspace.outputDir },
+      fetch: { allowPrivateNetworks: true },
+      sources: [{ id: 'mountain', url: server.url('/atom.xml') }],
+    });
+    const child = spawnCli(['worker', '--config', workspace.configPath]);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const connection = { url: redisUrl };
+    const queue = new Queue('poll', { connection, prefix: workspace.prefix });
+    const events = new QueueEvents('poll', { connection, prefix: workspace.prefix });
+    try {
+      await events.waitUntilReady();
+      const job = await queue.add('poll', { sourceId: 'mountain' }, { deduplication: { id: 'mountain' } });
+      const outcome = (await job.waitUntilFinished(events, 20_000)) as PollOutcome;
+      expect(outcome).toMatchObject({ sourceId: 'mountain', ok: true, status: 200, entries: 2, created: 2 });
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      await events.close();
+      await queue.close();
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('schedule sync on start-up', () => {
+  it('adds new sources as due now, keeps known times, drops removed and disabled sources', async () => {
+    const log = pino({ level: 'silent' });
+    const yaml = (sources: string) => `redis: { url: "${redisUrl}", prefix: ${workspace.prefix} }\nsources:\n${sources}`;
+    const first = parseConfigText(yaml('  - { id: a, url: "http://a.example/f" }\n  - { id: b, url: "http://b.example/f" }'), 't', {});
+    const runtime = await openRuntime(first, log, () => new Date(1_000));
+    const redis = new Redis(redisUrl);
+    const scheduleKey = `${workspace.prefix}:store:schedule`;
+    try {
+      await syncSources(runtime);
+      expect(await redis.zrange(scheduleKey, 0, -1, 'WITHSCORES')).toEqual(['a', '1000', 'b', '1000']);
+      await redis.zadd(scheduleKey, 5_000, 'a');
+      await runtime.close();
+      const second = parseConfigText(yaml('  - { id: a, url: "http://a.example/f" }\n  - { id: b, url: "http://b.example/f", enabled: false }\n  - { id: c, url: "http://c.example/f" }'), 't', {});
+      const again = await openRuntime(second, log, () => new Date(2_000));
+      await syncSources(again);
+      await again.close();
+      expect(await redis.zrange(scheduleKey, 0, -1, 'WITHSCORES')).toEqual(['c', '2000', 'a', '5000']);
+      expect(await redis.hget(`${workspace.prefix}:store:source:b`, 'state')).toBe('disabled');
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
