@@ -89,6 +89,10 @@ export const configSchema = z
         allowPrivateNetworks: z.boolean().default(false),
         perHostConcurrency: z.number().int().positive().default(2),
         perHostInterval: duration.prefault('1s'),
+        /** A permanent redirect (301/308) replaces a source's URL only once seen on this many polls over this span. */
+        permanentRedirects: z
+          .strictObject({ polls: z.number().int().positive().default(3), span: duration.prefault('24h') })
+          .prefault({}),
       })
       .prefault({}),
     schedule: z

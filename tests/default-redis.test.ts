@@ -28,7 +28,7 @@ describe('Redis on defaults', () => {
     await workspace.writeConfig({
       redis: { prefix: workspace.prefix },
       output: { dir: workspace.outputDir, maxAge: '3650d' },
-      fetch: { allowPrivateNetworks: true },
+      fetch: { allowPrivateNetworks: true, perHostInterval: '10ms' },
       sources: [{ id: 'river', url: server.url('/feed.json') }],
     });
     const result = await runCli(['run', '--once', '--config', workspace.configPath], { cwd: workspace.dir });

@@ -34,7 +34,7 @@ function baseConfig(sources: Array<Record<string, unknown>>): Record<string, unk
   return {
     redis: { url: redisUrl, prefix: workspace.prefix },
     output: { dir: workspace.outputDir, title: 'Test feed', link: 'http://feeds.test/', maxAge: '3650d' },
-    fetch: { timeout: '5s', allowPrivateNetworks: true },
+    fetch: { timeout: '5s', allowPrivateNetworks: true, perHostInterval: '10ms' },
     sources,
   };
 }

@@ -47,7 +47,7 @@ describe('feedagg start', () => {
       redis: { url: redisUrl, prefix: workspace.prefix },
       output: { dir: workspace.outputDir, maxAge: '3650d' },
       schedule: { tick: '1s' },
-      fetch: { allowPrivateNetworks: true },
+      fetch: { allowPrivateNetworks: true, perHostInterval: '10ms' },
       sources: [
         { id: 'harbor', url: server.url('/rss.xml') },
         { id: 'river', url: server.url('/feed.json') },

@@ -31,7 +31,7 @@ describe('feedagg worker', () => {
     await workspace.writeConfig({
       redis: { url: redisUrl, prefix: workspace.prefix },
       output: { dir: workspace.outputDir },
-      fetch: { allowPrivateNetworks: true },
+      fetch: { allowPrivateNetworks: true, perHostInterval: '10ms' },
       sources: [{ id: 'mountain', url: server.url('/atom.xml') }],
     });
     const child = spawnCli(['worker', '--config', workspace.configPath]);

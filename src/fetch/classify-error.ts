@@ -3,6 +3,7 @@
  * (after Miniflux's fetcher/response_handler.go).
  */
 import { FeedaggError } from '../errors.js';
+import { BLOCKED_ADDRESS_CODE } from './address-guard.js';
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
@@ -17,6 +18,12 @@ function errorCode(error: unknown): string | undefined {
   return errorCode((error as { cause?: unknown }).cause);
 }
 
+function findMessage(error: unknown, code: string): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  if ((error as { code?: unknown }).code === code && error instanceof Error) return error.message;
+  return findMessage((error as { cause?: unknown }).cause, code);
+}
+
 function errorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }
@@ -27,6 +34,10 @@ export function classifyTransportError(error: unknown, url: string, timeoutMs: n
   const code = errorCode(error);
   const name = errorName(error);
   const reason = error instanceof Error ? error.message : String(error);
+  if (code === BLOCKED_ADDRESS_CODE) {
+    const message = findMessage(error, BLOCKED_ADDRESS_CODE) ?? reason;
+    return new FeedaggError('BLOCKED_ADDRESS', `${url}: ${message}`, { retryable: false, cause: error });
+  }
   if (name === 'TimeoutError' || name === 'AbortError' || (code !== undefined && TIMEOUT_CODES.has(code))) {
     return new FeedaggError('FETCH_TIMEOUT', `${url}: no complete response within ${timeoutMs} ms`, { retryable: true, cause: error });
   }

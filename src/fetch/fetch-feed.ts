@@ -1,21 +1,33 @@
 /**
- * GET a feed with undici: conditional headers, a deadline for the whole exchange, a body cap,
- * and redirects followed by hand so every hop is visible (and checkable) to the caller.
+ * GET a feed with undici: conditional headers, compression, one deadline for the whole
+ * exchange (connect, headers, body, every redirect), a cap on the decompressed body, and
+ * redirects followed by hand so that every hop is checked by the address guard and the
+ * per-host politeness hook, and reported to the caller.
  */
-import { Agent, request } from 'undici';
+import type { BlockList } from 'node:net';
+import { request, type Dispatcher } from 'undici';
 import { FeedaggError } from '../errors.js';
+import { checkLiteralHost } from './address-guard.js';
 import { classifyStatus, classifyTransportError } from './classify-error.js';
-import { readBodyCapped } from './read-body.js';
+import { ACCEPT_ENCODING, readDecodedBody } from './decompress.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/** Called before every request (each redirect hop too); resolves to a release function. */
+export type BeforeRequest = (url: URL) => Promise<() => Promise<void>>;
 
 export interface FetchOptions {
   timeoutMs: number;
   maxBodySize: number;
   userAgent: string;
+  dispatcher: Dispatcher;
+  /** Addresses to refuse (checked for IP-literal hosts here; the dispatcher checks resolved ones); null: no guard. */
+  blockList: BlockList | null;
   headers?: Record<string, string>;
   etag?: string | null;
   lastModified?: string | null;
   maxRedirects?: number;
-  dispatcher?: Agent;
+  beforeRequest?: BeforeRequest;
+  now?: () => number;
 }
 
 export interface RedirectHop {
@@ -25,7 +37,7 @@ export interface RedirectHop {
 }
 
 export interface FetchResult {
-  /** Status of the final response (200 or 304). */
+  /** Status of the final response (2xx or 304). */
   status: number;
   notModified: boolean;
   body: Buffer;
@@ -40,13 +52,9 @@ export interface FetchResult {
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-export const defaultDispatcher = new Agent({ connections: 8, keepAliveTimeout: 4_000 });
-
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 
@@ -54,6 +62,7 @@ function requestHeaders(options: FetchOptions): Record<string, string> {
   const headers: Record<string, string> = {
     'user-agent': options.userAgent,
     accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5',
+    'accept-encoding': ACCEPT_ENCODING,
     ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
   };
   // RFC 9110 13.1.3: a server evaluates If-None-Match first; send both so either may match.
@@ -62,53 +71,61 @@ function requestHeaders(options: FetchOptions): Record<string, string> {
   return headers;
 }
 
+async function send(url: string, headers: Record<string, string>, signal: AbortSignal, options: FetchOptions): Promise<Dispatcher.ResponseData> {
+  const target = new URL(url);
+  if (options.blockList) checkLiteralHost(target, options.blockList);
+  const release = options.beforeRequest ? await options.beforeRequest(target) : null;
+  try {
+    return await request(url, { method: 'GET', headers, signal, dispatcher: options.dispatcher });
+  } finally {
+    await release?.();
+  }
+}
+
+function failWithStatus(response: Dispatcher.ResponseData, url: string, headers: Record<string, string | undefined>, now: number): FeedaggError | null {
+  const error = classifyStatus(response.statusCode, url, headers);
+  if (!error) return null;
+  const retryAfter = parseRetryAfter(headers['retry-after'], now);
+  if (retryAfter !== null && (response.statusCode === 429 || response.statusCode === 503)) {
+    return new FeedaggError(error.code, `${error.message} (Retry-After ${new Date(retryAfter).toISOString()})`, { status: error.status, retryable: true, details: { retryAfter } });
+  }
+  return error;
+}
+
 export async function fetchFeed(url: string, options: FetchOptions): Promise<FetchResult> {
   const signal = AbortSignal.timeout(options.timeoutMs);
   const maxRedirects = options.maxRedirects ?? 5;
+  const now = options.now ?? Date.now;
   const redirects: RedirectHop[] = [];
   const headers = requestHeaders(options);
   let current = url;
   try {
     for (;;) {
-      const response = await request(current, {
-        method: 'GET',
-        headers,
-        signal,
-        dispatcher: options.dispatcher ?? defaultDispatcher,
-      });
+      const response = await send(current, headers, signal, options);
       const responseHeaders = flattenHeaders(response.headers);
       const location = responseHeaders.location;
       if (REDIRECT_STATUSES.has(response.statusCode) && location) {
         await response.body.dump();
         if (redirects.length >= maxRedirects) {
-          throw new FeedaggError('TOO_MANY_REDIRECTS', `${url}: more than ${maxRedirects} redirects`, { retryable: false });
+          throw new FeedaggError('TOO_MANY_REDIRECTS', `${url}: more than ${maxRedirects} redirects (last: ${current})`);
         }
         const next = new URL(location, current).toString();
         redirects.push({ from: current, to: next, status: response.statusCode });
         current = next;
         continue;
       }
+      const base = { contentType: responseHeaders['content-type'] ?? null, url: current, redirects, headers: responseHeaders };
       if (response.statusCode === 304) {
         await response.body.dump();
-        return { status: 304, notModified: true, body: Buffer.alloc(0), contentType: responseHeaders['content-type'] ?? null, etag: responseHeaders.etag ?? options.etag ?? null, lastModified: responseHeaders['last-modified'] ?? options.lastModified ?? null, url: current, redirects, headers: responseHeaders };
+        return { ...base, status: 304, notModified: true, body: Buffer.alloc(0), etag: responseHeaders.etag ?? options.etag ?? null, lastModified: responseHeaders['last-modified'] ?? options.lastModified ?? null };
       }
-      const statusError = classifyStatus(response.statusCode, current, responseHeaders);
+      const statusError = failWithStatus(response, current, responseHeaders, now());
       if (statusError) {
         await response.body.dump().catch(() => undefined);
         throw statusError;
       }
-      const body = await readBodyCapped(response.body, options.maxBodySize, current);
-      return {
-        status: response.statusCode,
-        notModified: false,
-        body,
-        contentType: responseHeaders['content-type'] ?? null,
-        etag: responseHeaders.etag ?? null,
-        lastModified: responseHeaders['last-modified'] ?? null,
-        url: current,
-        redirects,
-        headers: responseHeaders,
-      };
+      const body = await readDecodedBody(response.body, responseHeaders['content-encoding'], options.maxBodySize, current);
+      return { ...base, status: response.statusCode, notModified: false, body, etag: responseHeaders.etag ?? null, lastModified: responseHeaders['last-modified'] ?? null };
     }
   } catch (error) {
     throw classifyTransportError(error, current, options.timeoutMs);

@@ -28,6 +28,8 @@ export interface PollOutcome {
   status: number | null;
   /** True when the server said 304 or sent the same bytes as last time. */
   notModified: boolean;
+  /** Why the source was not polled (gone, disabled, host under Retry-After); null when it was. */
+  skipped: string | null;
   entries: number;
   created: number;
   merged: number;

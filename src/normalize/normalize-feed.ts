@@ -1,5 +1,5 @@
 /** A parsed document → feed facts and normalized entries (the stage `feedagg parse` prints). */
-import type { RawFeed } from '../parse/raw-feed.js';
+import type { FeedHints, RawFeed } from '../parse/raw-feed.js';
 import { htmlToText } from './html-to-text.js';
 import { normalizeEntry, type EntryFields } from './normalize-entry.js';
 import { resolveUrl } from './urls.js';
@@ -13,6 +13,7 @@ export interface FeedInfo {
 export interface NormalizedFeed {
   format: string;
   feed: FeedInfo;
+  hints: FeedHints;
   entries: EntryFields[];
 }
 
@@ -23,6 +24,7 @@ export function normalizeFeed(raw: RawFeed, documentUrl: string | null, now: Dat
   return {
     format: raw.format,
     feed: { title: raw.title ? htmlToText(raw.title) || null : null, link, language },
+    hints: raw.hints,
     entries: raw.entries.map((entry) => normalizeEntry(entry, context)),
   };
 }

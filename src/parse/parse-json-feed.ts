@@ -1,5 +1,5 @@
 /** JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/) → RawFeed. */
-import { emptyEntry, type RawEnclosure, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
+import { emptyEntry, noHints, type RawEnclosure, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
 
 type Json = Record<string, unknown>;
 
@@ -73,6 +73,7 @@ export function parseJsonFeed(document: Json): RawFeed {
     title: str(document.title),
     link: str(document.home_page_url),
     language: str(document.language),
+    hints: noHints(),
     entries: items.map(toEntry),
   };
 }

@@ -3,7 +3,7 @@
  * objects onto RawEntry so no rss-parser type leaves src/parse/.
  */
 import Parser from 'rss-parser';
-import { emptyEntry, type FeedFormat, type RawEnclosure, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
+import { emptyEntry, type FeedFormat, type FeedHints, type RawEnclosure, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
 import { asArray, field, nodeAttr, nodeChild, nodeText, type XmlNode } from './xml-node.js';
 
 type Item = Record<string, unknown>;
@@ -11,7 +11,7 @@ type Item = Record<string, unknown>;
 // rss-parser's typings omit the documented [from, to, {keepArray}] field form: hence the cast.
 const parser = new Parser<Item, Item>({
   customFields: {
-    feed: [['link', 'links', { keepArray: true }], 'language', ['dc:language', 'dcLanguage']],
+    feed: [['link', 'links', { keepArray: true }], 'language', ['dc:language', 'dcLanguage'], ['sy:updatePeriod', 'updatePeriod'], ['sy:updateFrequency', 'updateFrequency']],
     item: [
       ['link', 'links', { keepArray: true }],
       ['author', 'authorsRaw', { keepArray: true }],
@@ -114,6 +114,26 @@ function feedLink(feed: Item, format: FeedFormat): string | null {
   return alternate ? nodeAttr(alternate, 'href') : null;
 }
 
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+function positiveNumber(text: string | null): number | null {
+  const value = Number(text?.trim());
+  return text !== null && Number.isFinite(value) && value > 0 ? value : null;
+}
+
+/** RSS 2.0 <ttl>, <skipHours>/<hour>, <skipDays>/<day>; RSS 1.0 syndication module sy:*. */
+function feedHints(feed: Item): FeedHints {
+  const hours = asArray(feed.skipHours).flatMap((node) => nodeChild(node, 'hour')).map((node) => Number(nodeText(node)?.trim()));
+  const days = asArray(feed.skipDays).flatMap((node) => nodeChild(node, 'day')).map((node) => nodeText(node)?.trim().toLowerCase() ?? '');
+  return {
+    ttlMinutes: positiveNumber(field(feed, 'ttl')),
+    updatePeriod: field(feed, 'updatePeriod')?.trim().toLowerCase() ?? null,
+    updateFrequency: positiveNumber(field(feed, 'updateFrequency')),
+    skipHours: [...new Set(hours.filter((hour) => Number.isInteger(hour) && hour >= 0 && hour <= 24).map((hour) => hour % 24))],
+    skipDays: DAYS.filter((day) => days.includes(day.toLowerCase())),
+  };
+}
+
 /** Throws the underlying parser error when the text is not well-formed enough to read. */
 export async function parseXmlFeed(text: string): Promise<RawFeed> {
   const feed = (await parser.parseString(text)) as unknown as Item & { items: Item[] };
@@ -125,6 +145,7 @@ export async function parseXmlFeed(text: string): Promise<RawFeed> {
     title: field(feed, 'title'),
     link: feedLink(feed, format),
     language: field(feed, 'language') ?? field(feed, 'dcLanguage') ?? rootLang,
+    hints: feedHints(feed),
     entries: (feed.items ?? []).map(toEntry),
   };
 }

@@ -33,6 +33,22 @@ export interface RawEntry {
   language: string | null;
 }
 
+/** What a feed says about how often to poll it (RSS <ttl>, <skipHours>, <skipDays>, RSS 1.0 sy:*). */
+export interface FeedHints {
+  ttlMinutes: number | null;
+  /** sy:updatePeriod: hourly, daily, weekly, monthly, yearly. */
+  updatePeriod: string | null;
+  updateFrequency: number | null;
+  /** UTC hours 0-23 in which the feed asks not to be read. */
+  skipHours: number[];
+  /** Day names (Monday…Sunday) on which the feed asks not to be read. */
+  skipDays: string[];
+}
+
+export function noHints(): FeedHints {
+  return { ttlMinutes: null, updatePeriod: null, updateFrequency: null, skipHours: [], skipDays: [] };
+}
+
 export interface RawFeed {
   format: FeedFormat;
   /** e.g. "2.0", "1.0", "atom10", "https://jsonfeed.org/version/1.1". */
@@ -40,6 +56,7 @@ export interface RawFeed {
   title: string | null;
   link: string | null;
   language: string | null;
+  hints: FeedHints;
   entries: RawEntry[];
 }
 

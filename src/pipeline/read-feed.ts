@@ -4,6 +4,7 @@ import { identifyEntries } from '../dedupe/identity.js';
 import { decodeBody } from '../fetch/decode-body.js';
 import { normalizeFeed, type FeedInfo } from '../normalize/normalize-feed.js';
 import { parseFeed } from '../parse/parse-feed.js';
+import type { FeedHints } from '../parse/raw-feed.js';
 
 export interface ReadFeedInput {
   sourceId: string;
@@ -18,6 +19,7 @@ export interface ReadFeedResult {
   format: string;
   encoding: string;
   feed: FeedInfo;
+  hints: FeedHints;
   entries: IdentifiedEntry[];
 }
 
@@ -29,6 +31,7 @@ export async function readFeed(input: ReadFeedInput): Promise<ReadFeedResult> {
     format: normalized.format,
     encoding,
     feed: normalized.feed,
+    hints: normalized.hints,
     entries: identifyEntries(input.sourceId, normalized.entries, input.now),
   };
 }

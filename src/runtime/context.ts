@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config, SourceConfig } from '../../config/schema.js';
+import type { HttpClients } from '../fetch/http-clients.js';
 import type { ArticleEvent, ArticleEventType } from '../model/article-event.js';
 import type { PollJobData, PublishJobData, TickJobData } from '../queue/names.js';
 import type { StoreKeys } from '../store/keys.js';
@@ -22,6 +23,7 @@ export interface AppContext {
   queues: Queues;
   log: Logger;
   userAgent: string;
+  http: HttpClients;
   /** The clock, injectable for tests. */
   now: () => Date;
 }

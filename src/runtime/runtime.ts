@@ -3,6 +3,7 @@ import { Queue, QueueEvents, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
+import { closeHttpClients, createHttpClients } from '../fetch/http-clients.js';
 import { createPollProcessor } from '../../jobs/poll-source.js';
 import { createPublishProcessor } from '../../jobs/publish-feeds.js';
 import { createTickProcessor } from '../../jobs/schedule-tick.js';
@@ -51,6 +52,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     queues: createQueues(redis, config.redis.prefix),
     log,
     userAgent: config.fetch.userAgent ?? userAgent(),
+    http: createHttpClients(),
     now,
   };
   const runtime: Runtime = {
@@ -60,6 +62,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
       ...runtime.workers.map((worker) => ({ name: `worker ${worker.name}`, run: () => worker.close() })),
       ...runtime.queueEvents.map((events) => ({ name: `queue events ${events.name}`, run: () => events.close() })),
       ...Object.values(context.queues).map((queue) => ({ name: `queue ${queue.name}`, run: () => queue.close() })),
+      { name: 'http clients', run: () => closeHttpClients(context.http) },
       { name: 'redis', run: () => redis.quit() },
       ...(target.embedded ? [{ name: 'embedded redis-server', run: () => target.embedded?.stop() ?? Promise.resolve() }] : []),
     ], log),

@@ -31,5 +31,18 @@ export async function setNextPoll(redis: Redis, keys: StoreKeys, sourceId: strin
 export async function nextPollTimes(redis: Redis, keys: StoreKeys, ids: string[]): Promise<Map<string, number | null>> {
   if (ids.length === 0) return new Map();
   const scores = await redis.zmscore(keys.schedule, ...ids);
-  return new Map(ids.map((id, index) => [id, scores[index] === null || scores[index] === undefined ? null : Number(scores[index])]));
+  return new Map(ids.map((id, index) => {
+    const score = scores[index];
+    return [id, score === null || score === undefined ? null : Number(score)];
+  }));
+}
+
+/** A gone source stays on the schedule (so start-up sync keeps it) but is never due. */
+export async function parkSource(redis: Redis, keys: StoreKeys, sourceId: string): Promise<void> {
+  await redis.zadd(keys.schedule, 'XX', '+inf', sourceId);
+}
+
+/** Make a source due now (refresh, re-enable). */
+export async function scheduleNow(redis: Redis, keys: StoreKeys, sourceId: string, now: number): Promise<void> {
+  await redis.zadd(keys.schedule, now, sourceId);
 }

@@ -1,41 +1,42 @@
-/** Per-source state between polls: one hash per source (what `feedagg sources` shows). */
+/** Per-source state between polls: one hash per source (what `feedagg sources` shows, and more). */
 import type { Redis } from 'ioredis';
 import type { SourceError, SourceState, SourceStatus } from '../model/source-state.js';
+import type { RedirectRecord } from '../schedule/source-transition.js';
 import type { StoreKeys } from './keys.js';
 
-/** What a poll changes; absent fields keep their stored value. */
-export interface SourceStateUpdate {
-  state?: SourceStatus;
-  effectiveUrl?: string | null;
-  lastPollAt?: string;
-  lastStatus?: number | null;
-  lastError?: SourceError | null;
-  nextPollAt?: string | null;
-  consecutiveFailures?: number;
-  etag?: string | null;
-  lastModified?: string | null;
-  bodyHash?: string | null;
-  itemsSeenDelta?: number;
+export interface StoredSourceState extends SourceState {
+  /** The configured URL the stored state belongs to; a changed config URL resets redirects. */
+  configUrl: string | null;
+  firstFailureAt: string | null;
+  redirectTarget: string | null;
+  redirectSeen: number;
+  redirectFirstSeenAt: string | null;
+  redirectHistory: RedirectRecord[];
+  /** SHA-256 of the last 200 body, to skip parsing identical bytes. */
+  bodyHash: string | null;
 }
+
+/** What a poll changes; absent fields keep their stored value. */
+export type SourceStateUpdate = Partial<Omit<StoredSourceState, 'id' | 'itemsSeen'>> & { itemsSeenDelta?: number };
 
 const STATUSES = new Set<SourceStatus>(['active', 'failing', 'gone', 'disabled']);
 
-function nullable(value: string | undefined): string | null {
+function text(value: string | undefined): string | null {
   return value === undefined || value === '' ? null : value;
 }
 
-function parseError(value: string | undefined): SourceError | null {
-  if (!value) return null;
+function json<T>(value: string | undefined, fallback: T): T {
+  if (!value) return fallback;
   try {
-    const parsed = JSON.parse(value) as { code?: unknown; message?: unknown };
-    return typeof parsed.code === 'string' && typeof parsed.message === 'string' ? { code: parsed.code, message: parsed.message } : null;
+    return JSON.parse(value) as T;
   } catch {
-    return null;
+    return fallback;
   }
 }
 
-export interface StoredSourceState extends SourceState {
-  bodyHash: string | null;
+function parseError(value: string | undefined): SourceError | null {
+  const parsed = json<{ code?: unknown; message?: unknown } | null>(value, null);
+  return parsed && typeof parsed.code === 'string' && typeof parsed.message === 'string' ? { code: parsed.code, message: parsed.message } : null;
 }
 
 export function decodeSourceState(id: string, hash: Record<string, string>): StoredSourceState {
@@ -43,16 +44,22 @@ export function decodeSourceState(id: string, hash: Record<string, string>): Sto
   return {
     id,
     state: state && STATUSES.has(state) ? state : 'active',
-    effectiveUrl: nullable(hash.effectiveUrl),
-    lastPollAt: nullable(hash.lastPollAt),
+    effectiveUrl: text(hash.effectiveUrl),
+    lastPollAt: text(hash.lastPollAt),
     lastStatus: hash.lastStatus ? Number(hash.lastStatus) : null,
     lastError: parseError(hash.lastError),
-    nextPollAt: nullable(hash.nextPollAt),
+    nextPollAt: text(hash.nextPollAt),
     consecutiveFailures: Number(hash.consecutiveFailures ?? 0),
-    etag: nullable(hash.etag),
-    lastModified: nullable(hash.lastModified),
+    etag: text(hash.etag),
+    lastModified: text(hash.lastModified),
     itemsSeen: Number(hash.itemsSeen ?? 0),
-    bodyHash: nullable(hash.bodyHash),
+    configUrl: text(hash.configUrl),
+    firstFailureAt: text(hash.firstFailureAt),
+    redirectTarget: text(hash.redirectTarget),
+    redirectSeen: Number(hash.redirectSeen ?? 0),
+    redirectFirstSeenAt: text(hash.redirectFirstSeenAt),
+    redirectHistory: json<RedirectRecord[]>(hash.redirectHistory, []),
+    bodyHash: text(hash.bodyHash),
   };
 }
 

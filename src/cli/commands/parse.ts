@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FeedaggError } from '../../errors.js';
 import { fetchFeed } from '../../fetch/fetch-feed.js';
+import { closeHttpClients, createHttpClients } from '../../fetch/http-clients.js';
 import { readFeed } from '../../pipeline/read-feed.js';
 import { userAgent } from '../../runtime/version.js';
 import { stringOption, type Command } from '../command.js';
@@ -17,8 +18,14 @@ interface Loaded {
 
 async function load(target: string, base: string | undefined, contentType: string | undefined): Promise<Loaded> {
   if (/^https?:\/\//i.test(target)) {
-    const fetched = await fetchFeed(target, { timeoutMs: 20_000, maxBodySize: 10 * 1024 ** 2, userAgent: userAgent() });
-    return { body: fetched.body, contentType: contentType ?? fetched.contentType, documentUrl: base ?? fetched.url };
+    // The operator names the URL here, so private addresses are allowed.
+    const clients = createHttpClients();
+    try {
+      const fetched = await fetchFeed(target, { timeoutMs: 20_000, maxBodySize: 10 * 1024 ** 2, userAgent: userAgent(), dispatcher: clients.open, blockList: null });
+      return { body: fetched.body, contentType: contentType ?? fetched.contentType, documentUrl: base ?? fetched.url };
+    } finally {
+      await closeHttpClients(clients);
+    }
   }
   try {
     return { body: await readFile(target), contentType: contentType ?? null, documentUrl: base ?? pathToFileURL(resolve(target)).toString() };

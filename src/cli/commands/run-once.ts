@@ -1,8 +1,10 @@
 /**
  * `feedagg run --once`: poll every enabled source once through the queues (a poll already in
- * flight for a source counts: wait for it), publish, print a summary, exit 0 or 3.
+ * flight for a source counts: wait for it), publish, print a summary, exit 0 or 3. Sources
+ * that are gone, disabled, or whose host is under a Retry-After are skipped, with the reason.
  */
 import { QueueEvents } from 'bullmq';
+import { currentPollUrl, emptyOutcome, hostOf, skipReason } from '../../../jobs/poll-plan.js';
 import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import type { PollOutcome } from '../../model/source-state.js';
@@ -10,15 +12,12 @@ import { publishOutputs } from '../../publish/publish-outputs.js';
 import { enqueuePoll } from '../../queue/enqueue-poll.js';
 import { QUEUE_NAMES } from '../../queue/names.js';
 import { createLogger } from '../../runtime/logger.js';
-import { openRuntime, startWorkers, syncSources } from '../../runtime/runtime.js';
+import { openRuntime, startWorkers, syncSources, type Runtime } from '../../runtime/runtime.js';
+import { hostsRetryAfter } from '../../store/host-store.js';
+import { readSourceStates, type StoredSourceState } from '../../store/source-state-store.js';
 import { stringOption, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { formatSummary, type SummaryRow } from '../summary-table.js';
-
-function failedOutcome(sourceId: string, error: unknown): PollOutcome {
-  const message = error instanceof Error ? error.message : String(error);
-  return { sourceId, ok: false, status: null, notModified: false, entries: 0, created: 0, merged: 0, error: { code: 'INTERNAL', message }, durationMs: 0 };
-}
 
 function progress(outcome: PollOutcome, done: number, total: number): void {
   if (!process.stderr.isTTY) return;
@@ -26,10 +25,41 @@ function progress(outcome: PollOutcome, done: number, total: number): void {
   process.stderr.write(`[${done}/${total}] ${mark} ${outcome.sourceId}${outcome.ok ? ` (${outcome.created} new)` : `: ${outcome.error?.code}`}\n`);
 }
 
+/** Why each source must not be polled now (null: poll it). */
+async function skipReasons(runtime: Runtime): Promise<Map<string, string | null>> {
+  const { config, redis, keys } = runtime.context;
+  const now = runtime.context.now();
+  const states = await readSourceStates(redis, keys, config.sources.map((source) => source.id));
+  const plans = config.sources.map((source, index) => {
+    const state = states[index] as StoredSourceState; // one state per id, in order
+    return { source, state, host: hostOf(currentPollUrl(source, state)) };
+  });
+  const blocked = await hostsRetryAfter(redis, keys, plans.map((plan) => plan.host), now.getTime());
+  return new Map(plans.map(({ source, state, host }) => [source.id, source.enabled ? skipReason(state, blocked.get(host), now) : 'disabled in the config']));
+}
+
+async function pollAll(runtime: Runtime, events: QueueEvents): Promise<SummaryRow[]> {
+  const sources = runtime.context.config.sources;
+  const reasons = await skipReasons(runtime);
+  const polled = sources.filter((source) => reasons.get(source.id) === null);
+  let done = 0;
+  return Promise.all(sources.map(async (source): Promise<SummaryRow> => {
+    const skipped = reasons.get(source.id);
+    if (skipped) return { outcome: { ...emptyOutcome(source.id), ok: true, skipped } };
+    const job = await enqueuePoll(runtime.context.queues.poll, source.id);
+    const outcome = await job.waitUntilFinished(events).then(
+      (value) => value as PollOutcome,
+      (error: unknown) => ({ ...emptyOutcome(source.id), error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } }),
+    );
+    progress(outcome, ++done, polled.length);
+    return { outcome };
+  }));
+}
+
 export const runCommand: Command = {
   name: 'run',
   summary: 'poll every enabled source once, publish, print a per-source summary, exit',
-  usage: 'Usage: feedagg run --once [--config PATH]\n\nExit 0 when every source was polled fine, 3 when some failed (the output is still published), 1 on a fatal error.',
+  usage: 'Usage: feedagg run --once [--config PATH]\n\nExit 0 when every polled source was fine, 3 when some failed (the output is still published), 1 on a fatal error.\nGone and disabled sources, and sources whose host is under a Retry-After, are skipped and say why.',
   options: { once: { type: 'boolean' } },
   async run(args) {
     if (!args.values.once) throw new FeedaggError('CONFIG', `feedagg run: only --once is supported; use "feedagg start" to run continuously\n\n${this.usage}`);
@@ -42,19 +72,11 @@ export const runCommand: Command = {
       const events = new QueueEvents(QUEUE_NAMES.poll, { connection: runtime.context.redis, prefix: config.redis.prefix });
       runtime.queueEvents.push(events);
       await events.waitUntilReady();
-      const sources = config.sources.filter((source) => source.enabled);
-      let done = 0;
-      const outcomes = await Promise.all(sources.map(async (source) => {
-        const job = await enqueuePoll(runtime.context.queues.poll, source.id);
-        const outcome = await job.waitUntilFinished(events).then((value) => value as PollOutcome, (error: unknown) => failedOutcome(source.id, error));
-        progress(outcome, ++done, sources.length);
-        return outcome;
-      }));
+      const rows = await pollAll(runtime, events);
       const published = await publishOutputs(runtime.context.redis, runtime.context.keys, config, runtime.context.now());
       log.info({ items: published.items, written: published.written }, 'published');
-      const rows: SummaryRow[] = outcomes.map((outcome) => ({ outcome }));
       process.stdout.write(formatSummary(rows));
-      return outcomes.every((outcome) => outcome.ok) ? EXIT.ok : EXIT.someSourcesFailed;
+      return rows.every((row) => row.outcome.ok) ? EXIT.ok : EXIT.someSourcesFailed;
     } finally {
       await runtime.close();
     }

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { defaultBlockList, isBlockedAddress, unmapIpv4 } from './address-guard.js';
+
+const list = defaultBlockList();
+
+describe('address guard', () => {
+  it.each([
+    ['127.0.0.1', true], ['127.8.9.10', true], ['10.1.2.3', true], ['172.16.0.1', true], ['172.31.255.255', true],
+    ['172.32.0.1', false], ['192.168.1.1', true], ['169.254.169.254', true], ['100.64.0.1', true], ['0.0.0.0', true],
+    ['224.0.0.1', true], ['255.255.255.255', true], ['8.8.8.8', false], ['93.184.216.34', false],
+    ['::1', true], ['::', true], ['fe80::1', true], ['fc00::1', true], ['fd12:3456::1', true], ['ff02::1', true],
+    ['2606:4700::1111', false], ['::ffff:127.0.0.1', true], ['::ffff:7f00:1', true], ['::ffff:8.8.8.8', false],
+    ['[::1]', true], ['not-an-ip', false],
+  ])('%s blocked: %s', (address, blocked) => {
+    expect(isBlockedAddress(address, list)).toBe(blocked);
+  });
+
+  it.each([['::ffff:7f00:1', '127.0.0.1'], ['::ffff:c0a8:101', '192.168.1.1'], ['0:0:0:0:0:ffff:10.0.0.1', '10.0.0.1']])('unmaps %s to %s', (input, output) => {
+    expect(unmapIpv4(input)).toBe(output);
+  });
+});
