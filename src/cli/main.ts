@@ -5,11 +5,12 @@ import { version } from '../runtime/version.js';
 import { parseCommandArgs, type Command } from './command.js';
 import { parseCommand } from './commands/parse.js';
 import { runCommand } from './commands/run-once.js';
+import { refreshCommand, sourcesCommand } from './commands/sources.js';
 import { startCommand, workerCommand } from './commands/start.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT } from './exit-codes.js';
 
-const COMMANDS: Command[] = [startCommand, workerCommand, runCommand, validateCommand, parseCommand];
+const COMMANDS: Command[] = [startCommand, workerCommand, runCommand, sourcesCommand, refreshCommand, validateCommand, parseCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

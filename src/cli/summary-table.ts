@@ -1,19 +1,14 @@
 /** The per-source summary `run --once` prints at the end. */
 import type { PollOutcome } from '../model/source-state.js';
+import { formatTable } from './text-table.js';
 
 export interface SummaryRow {
   outcome: PollOutcome;
-  skipped?: string;
-}
-
-function pad(cells: string[][]): string {
-  const widths = cells[0]?.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length))) ?? [];
-  return cells.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
 }
 
 function resultText(row: SummaryRow): string {
-  if (row.skipped) return `skipped: ${row.skipped}`;
   const { outcome } = row;
+  if (outcome.skipped) return `skipped: ${outcome.skipped}`;
   if (!outcome.ok) return `FAILED ${outcome.error?.code ?? ''}: ${outcome.error?.message ?? ''}`.trim();
   return outcome.notModified ? 'ok (not modified)' : 'ok';
 }
@@ -29,7 +24,8 @@ export function formatSummary(rows: SummaryRow[]): string {
     `${row.outcome.durationMs}ms`,
     resultText(row),
   ]);
-  const failed = rows.filter((row) => !row.skipped && !row.outcome.ok).length;
+  const failed = rows.filter((row) => !row.outcome.ok).length;
+  const skipped = rows.filter((row) => row.outcome.skipped).length;
   const created = rows.reduce((sum, row) => sum + row.outcome.created, 0);
-  return `${pad([header, ...body])}\n\n${rows.length} sources, ${failed} failed, ${created} new articles\n`;
+  return `${formatTable([header, ...body])}\n\n${rows.length} sources, ${failed} failed, ${skipped ? `${skipped} skipped, ` : ''}${created} new articles\n`;
 }

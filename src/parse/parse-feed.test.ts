@@ -45,6 +45,13 @@ describe('parseFeed', () => {
     expect(feed.entries[0]).toMatchObject({ title: 'One', link: 'http://r.example/1', guid: 'http://r.example/1' });
   });
 
+  it('reads the polling hints: <ttl>, <skipHours>, <skipDays>, sy:updatePeriod/Frequency', async () => {
+    const rss = `<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"><channel><title>H</title>
+      <ttl>90</ttl><skipHours><hour>0</hour><hour>1</hour><hour>24</hour></skipHours><skipDays><day>Saturday</day><day>sunday</day></skipDays>
+      <sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency></channel></rss>`;
+    expect((await parseFeed(rss)).hints).toEqual({ ttlMinutes: 90, updatePeriod: 'hourly', updateFrequency: 2, skipHours: [0, 1], skipDays: ['Saturday', 'Sunday'] });
+  });
+
   it('recovers from bare ampersands and undeclared HTML entities', async () => {
     const rss = `<rss version="2.0"><channel><title>Fish & Chips &eacute;</title><item><title>A &nbsp;&amp; B & C</title><link>http://x.example/?a=1&b=2</link></item></channel></rss>`;
     const feed = await parseFeed(rss);

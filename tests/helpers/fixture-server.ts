@@ -27,16 +27,26 @@ const LAST_MODIFIED = 'Wed, 04 Nov 2026 12:00:00 GMT';
 
 export class FixtureServer {
   readonly routes = new Map<string, Route>();
-  readonly requests: Array<{ path: string; headers: IncomingMessage['headers'] }> = [];
+  readonly requests: Array<{ path: string; headers: IncomingMessage['headers']; at: number }> = [];
   private server: Server | null = null;
   baseUrl = '';
 
-  async start(): Promise<this> {
+  /** Listen on a loopback address (127.0.0.2 works on Linux too) and a free port. */
+  async start(host = '127.0.0.1'): Promise<this> {
     this.server = createServer((request, response) => this.handle(request, response));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server?.listen(0, host, resolve));
     const address = this.server.address();
-    this.baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.baseUrl = `http://${host}:${typeof address === 'object' && address ? address.port : 0}`;
     return this;
+  }
+
+  get port(): number {
+    return Number(new URL(this.baseUrl).port);
+  }
+
+  /** Requests received for one path. */
+  hits(path: string): number {
+    return this.requests.filter((entry) => entry.path === path).length;
   }
 
   url(path: string): string {
@@ -50,7 +60,7 @@ export class FixtureServer {
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
     const path = new URL(request.url ?? '/', this.baseUrl).pathname;
-    this.requests.push({ path, headers: request.headers });
+    this.requests.push({ path, headers: request.headers, at: Date.now() });
     const route = this.routes.get(path);
     if (!route) {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');

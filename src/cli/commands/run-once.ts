@@ -3,16 +3,14 @@
  * flight for a source counts: wait for it), publish, print a summary, exit 0 or 3. Sources
  * that are gone, disabled, or whose host is under a Retry-After are skipped, with the reason.
  */
-import { QueueEvents } from 'bullmq';
 import { currentPollUrl, emptyOutcome, hostOf, skipReason } from '../../../jobs/poll-plan.js';
 import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import type { PollOutcome } from '../../model/source-state.js';
 import { publishOutputs } from '../../publish/publish-outputs.js';
-import { enqueuePoll } from '../../queue/enqueue-poll.js';
-import { QUEUE_NAMES } from '../../queue/names.js';
 import { createLogger } from '../../runtime/logger.js';
-import { openRuntime, startWorkers, syncSources, type Runtime } from '../../runtime/runtime.js';
+import { startPollNow, type PollNow } from '../../runtime/poll-now.js';
+import { openRuntime, syncSources, type Runtime } from '../../runtime/runtime.js';
 import { hostsRetryAfter } from '../../store/host-store.js';
 import { readSourceStates, type StoredSourceState } from '../../store/source-state-store.js';
 import { stringOption, type Command } from '../command.js';
@@ -38,7 +36,7 @@ async function skipReasons(runtime: Runtime): Promise<Map<string, string | null>
   return new Map(plans.map(({ source, state, host }) => [source.id, source.enabled ? skipReason(state, blocked.get(host), now) : 'disabled in the config']));
 }
 
-async function pollAll(runtime: Runtime, events: QueueEvents): Promise<SummaryRow[]> {
+async function pollAll(runtime: Runtime, pollNow: PollNow): Promise<SummaryRow[]> {
   const sources = runtime.context.config.sources;
   const reasons = await skipReasons(runtime);
   const polled = sources.filter((source) => reasons.get(source.id) === null);
@@ -46,11 +44,7 @@ async function pollAll(runtime: Runtime, events: QueueEvents): Promise<SummaryRo
   return Promise.all(sources.map(async (source): Promise<SummaryRow> => {
     const skipped = reasons.get(source.id);
     if (skipped) return { outcome: { ...emptyOutcome(source.id), ok: true, skipped } };
-    const job = await enqueuePoll(runtime.context.queues.poll, source.id);
-    const outcome = await job.waitUntilFinished(events).then(
-      (value) => value as PollOutcome,
-      (error: unknown) => ({ ...emptyOutcome(source.id), error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } }),
-    );
+    const outcome = await pollNow.poll(source.id);
     progress(outcome, ++done, polled.length);
     return { outcome };
   }));
@@ -68,11 +62,7 @@ export const runCommand: Command = {
     const runtime = await openRuntime(config, log);
     try {
       await syncSources(runtime);
-      startWorkers(runtime);
-      const events = new QueueEvents(QUEUE_NAMES.poll, { connection: runtime.context.redis, prefix: config.redis.prefix });
-      runtime.queueEvents.push(events);
-      await events.waitUntilReady();
-      const rows = await pollAll(runtime, events);
+      const rows = await pollAll(runtime, await startPollNow(runtime));
       const published = await publishOutputs(runtime.context.redis, runtime.context.keys, config, runtime.context.now());
       log.info({ items: published.items, written: published.written }, 'published');
       process.stdout.write(formatSummary(rows));

@@ -1,0 +1,109 @@
+/** `feedagg sources [--json]`: what every source is doing. `feedagg refresh <id>`: poll one now. */
+import type { Config } from '../../../config/schema.js';
+import { currentPollUrl } from '../../../jobs/poll-plan.js';
+import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
+import { FeedaggError } from '../../errors.js';
+import type { SourceState } from '../../model/source-state.js';
+import { createLogger } from '../../runtime/logger.js';
+import { startPollNow } from '../../runtime/poll-now.js';
+import { openRuntime, syncSources, type Runtime } from '../../runtime/runtime.js';
+import { nextPollTimes, scheduleNow } from '../../store/schedule-store.js';
+import { readSourceStates, writeSourceState } from '../../store/source-state-store.js';
+import { stringOption, type Command } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { formatSummary } from '../summary-table.js';
+import { formatTable } from '../text-table.js';
+
+export interface SourceRow extends SourceState {
+  url: string;
+}
+
+export async function sourceRows(runtime: Runtime, config: Config): Promise<SourceRow[]> {
+  const { redis, keys } = runtime.context;
+  const ids = config.sources.map((source) => source.id);
+  const [states, times] = await Promise.all([readSourceStates(redis, keys, ids), nextPollTimes(redis, keys, ids)]);
+  return config.sources.map((source, index) => {
+    const stored = states[index];
+    const next = times.get(source.id);
+    const state = !source.enabled ? 'disabled' : stored?.state === 'disabled' ? 'active' : (stored?.state ?? 'active');
+    return {
+      id: source.id,
+      url: source.url,
+      effectiveUrl: stored ? currentPollUrl(source, stored) : source.url,
+      state,
+      lastPollAt: stored?.lastPollAt ?? null,
+      lastStatus: stored?.lastStatus ?? null,
+      lastError: stored?.lastError ?? null,
+      nextPollAt: source.enabled && next !== null && next !== undefined && Number.isFinite(next) ? new Date(next).toISOString() : null,
+      consecutiveFailures: stored?.consecutiveFailures ?? 0,
+      etag: stored?.etag ?? null,
+      lastModified: stored?.lastModified ?? null,
+      itemsSeen: stored?.itemsSeen ?? 0,
+    };
+  });
+}
+
+function ago(iso: string | null, now: number): string {
+  if (!iso) return '-';
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  const abs = Math.abs(seconds);
+  const text = abs < 90 ? `${abs}s` : abs < 5400 ? `${Math.round(abs / 60)}m` : abs < 172_800 ? `${Math.round(abs / 3600)}h` : `${Math.round(abs / 86_400)}d`;
+  return seconds <= 0 ? `${text} ago` : `in ${text}`;
+}
+
+export function formatSourceTable(rows: SourceRow[], now: number): string {
+  const header = ['ID', 'STATE', 'LAST POLL', 'HTTP', 'FAILS', 'ITEMS', 'NEXT POLL', 'LAST ERROR', 'URL'];
+  const body = rows.map((row) => [
+    row.id, row.state, ago(row.lastPollAt, now), row.lastStatus === null ? '-' : String(row.lastStatus), String(row.consecutiveFailures),
+    String(row.itemsSeen), ago(row.nextPollAt, now), row.lastError ? `${row.lastError.code}: ${row.lastError.message}`.slice(0, 60) : '-',
+    row.effectiveUrl && row.effectiveUrl !== row.url ? `${row.url} → ${row.effectiveUrl}` : row.url,
+  ]);
+  return `${formatTable([header, ...body])}\n`;
+}
+
+export const sourcesCommand: Command = {
+  name: 'sources',
+  summary: 'show every source: state, last poll, errors, next poll (--json for machines)',
+  usage: 'Usage: feedagg sources [--json] [--config PATH]\n\nOne row per source: id, url, effectiveUrl, state (active|failing|gone|disabled), lastPollAt, lastStatus,\nlastError, nextPollAt, consecutiveFailures, etag, lastModified, itemsSeen.',
+  options: { json: { type: 'boolean' } },
+  async run(args) {
+    const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
+    const runtime = await openRuntime(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+    try {
+      const rows = await sourceRows(runtime, config);
+      process.stdout.write(args.values.json ? `${JSON.stringify(rows, null, 2)}\n` : formatSourceTable(rows, Date.now()));
+      return EXIT.ok;
+    } finally {
+      await runtime.close();
+    }
+  },
+};
+
+export const refreshCommand: Command = {
+  name: 'refresh',
+  summary: 'poll one source now; re-enables a gone or failing source',
+  usage: 'Usage: feedagg refresh <source-id> [--config PATH]\n\nExit 0 when the poll succeeded, 3 when it failed, 1 on a fatal error.',
+  options: {},
+  allowPositionals: true,
+  async run(args) {
+    const id = args.positionals[0];
+    if (!id) throw new FeedaggError('CONFIG', `feedagg refresh: a source id is required\n\n${this.usage}`);
+    const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
+    const source = config.sources.find((candidate) => candidate.id === id);
+    if (!source) throw new FeedaggError('CONFIG', `feedagg refresh: no source "${id}" in the config`);
+    if (!source.enabled) throw new FeedaggError('CONFIG', `feedagg refresh: source "${id}" is disabled in the config (enabled: false)`);
+    const runtime = await openRuntime(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+    try {
+      const { redis, keys } = runtime.context;
+      await syncSources(runtime);
+      // An operator's refresh is the re-enable of DESIGN.md: a clean slate for the standing.
+      await writeSourceState(redis, keys, id, { state: 'active', consecutiveFailures: 0, firstFailureAt: null });
+      await scheduleNow(redis, keys, id, runtime.context.now().getTime());
+      const outcome = await (await startPollNow(runtime)).poll(id);
+      process.stdout.write(formatSummary([{ outcome }]));
+      return outcome.ok ? EXIT.ok : EXIT.someSourcesFailed;
+    } finally {
+      await runtime.close();
+    }
+  },
+};

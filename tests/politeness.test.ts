@@ -1,0 +1,71 @@
+/**
+ * Per-host politeness holds across processes: two `feedagg worker` processes polling six
+ * sources on one host keep at most perHostConcurrency requests in flight and start them at
+ * least perHostInterval apart (the limits live in Redis, not in either process).
+ */
+import { Queue, QueueEvents } from 'bullmq';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { PollOutcome } from '../src/model/source-state.js';
+import { spawnCli } from './helpers/cli.js';
+import { fixture, FixtureServer } from './helpers/fixture-server.js';
+import { createWorkspace, type Workspace } from './helpers/workspace.js';
+
+const redisUrl = inject('redisUrl');
+const INTERVAL_MS = 300;
+let server: FixtureServer;
+let workspace: Workspace;
+let inFlight = 0;
+let maxInFlight = 0;
+
+beforeAll(async () => {
+  server = await new FixtureServer().start();
+  for (let index = 0; index < 6; index += 1) {
+    server.routes.set(`/polite-${index}.xml`, {
+      handler: (_request, response) => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        setTimeout(() => {
+          inFlight -= 1;
+          response.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(fixture('rss2.xml'));
+        }, 100);
+      },
+    });
+  }
+});
+afterAll(() => server.stop());
+beforeEach(async () => {
+  workspace = await createWorkspace();
+});
+afterEach(() => workspace.cleanup(redisUrl));
+
+describe('per-host politeness', () => {
+  it('spaces requests to one host across two worker processes', async () => {
+    await workspace.writeConfig({
+      redis: { url: redisUrl, prefix: workspace.prefix },
+      output: { dir: workspace.outputDir },
+      fetch: { allowPrivateNetworks: true, perHostConcurrency: 1, perHostInterval: `${INTERVAL_MS}ms` },
+      sources: Array.from({ length: 6 }, (_, index) => ({ id: `polite-${index}`, url: server.url(`/polite-${index}.xml`) })),
+    });
+    const workers = [spawnCli(['worker', '--config', workspace.configPath]), spawnCli(['worker', '--config', workspace.configPath])];
+    const connection = { url: redisUrl };
+    const queue = new Queue('poll', { connection, prefix: workspace.prefix });
+    const events = new QueueEvents('poll', { connection, prefix: workspace.prefix });
+    try {
+      await events.waitUntilReady();
+      const jobs = await Promise.all(Array.from({ length: 6 }, (_, index) => queue.add('poll', { sourceId: `polite-${index}` })));
+      const outcomes = (await Promise.all(jobs.map((job) => job.waitUntilFinished(events, 30_000)))) as PollOutcome[];
+      expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+      const starts = server.requests.filter((request) => request.path.startsWith('/polite-')).map((request) => request.at).sort((a, b) => a - b);
+      expect(starts).toHaveLength(6);
+      const gaps = starts.slice(1).map((start, index) => start - (starts[index] ?? start));
+      // Arrival times are measured at the server; allow a little scheduling noise below the interval.
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(INTERVAL_MS - 30);
+      expect(maxInFlight).toBe(1);
+    } finally {
+      await events.close();
+      await queue.close();
+      for (const worker of workers) worker.kill('SIGTERM');
+      await Promise.all(workers.map((worker) => (worker.exitCode === null ? new Promise((resolve) => worker.on('exit', resolve)) : null)));
+    }
+  });
+});
