@@ -120,7 +120,7 @@ describe('feedagg run --once', () => {
     expect(result.stdout).toMatch(/3 sources, 2 failed, 3 new articles/);
     const files = await outputs();
     const parsed = await parseFeed(files['feed.xml']?.text ?? '');
-    expect(parsed.entries.map((entry) => entry.title)).toEqual([
+    expect(parsed.entries.map((entry) => entry.title?.value)).toEqual([
       'New lighthouse keeper appointed',
       'Fish market & harbor festival return',
       'Ferry timetable changes for the winter',

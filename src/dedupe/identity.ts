@@ -6,12 +6,13 @@
  * guid repeats inside one document with a different URL, the URL joins the key so distinct
  * entries never collapse into one.
  *
- * Across sources a story is its canonical URL (tracking parameters, fragment, scheme and
- * host case already removed by normalization).
+ * Across sources a story is its canonical URL (tracking parameters and fragment removed,
+ * scheme and host lower-cased, default port dropped).
  */
 import { createHash } from 'node:crypto';
 import type { Article } from '../model/article.js';
 import type { EntryFields } from '../normalize/normalize-entry.js';
+import { canonicalUrl } from '../normalize/urls.js';
 
 export interface IdentifiedEntry {
   article: Article;
@@ -53,7 +54,7 @@ export function identifyEntries(sourceId: string, entries: EntryFields[], now: D
   const seenAt = now.toISOString();
   return entries.map((entry, index) => {
     const entryKey = keys[index] ?? baseEntryKey(entry);
-    const storyKey = entry.url;
+    const storyKey = entry.url ? canonicalUrl(entry.url) : null;
     return {
       entryKey,
       storyKey,

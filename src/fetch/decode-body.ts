@@ -1,7 +1,11 @@
 /**
  * Bytes → text. The charset comes from, in order: a byte order mark, the Content-Type
  * charset, the XML declaration (XML 1.0 appendix F), an HTML <meta charset>; else UTF-8.
+ * Bytes that are not valid in the charset a document claims (or defaults to) are the most
+ * common real-world mistake: then the charset is detected from the bytes (chardet), as
+ * feedparser does, falling back to windows-1252, which maps every byte.
  */
+import { detect } from 'chardet';
 import iconv from 'iconv-lite';
 
 const BOMS: Array<[number[], string]> = [
@@ -52,6 +56,23 @@ export interface DecodedBody {
   encoding: string;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isValidUtf8(bytes: Buffer): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The charset the bytes look like, for documents whose declared charset does not fit them. */
+function detectedEncoding(bytes: Buffer): string {
+  const guess = usable(detect(bytes)?.toLowerCase() ?? null);
+  return guess && guess !== 'utf-8' ? guess : 'windows-1252';
+}
+
 export function decodeBody(bytes: Buffer, contentType?: string | null): DecodedBody {
   const bom = bomEncoding(bytes);
   if (bom) return { text: iconv.decode(bytes.subarray(bom.length), bom.encoding), encoding: bom.encoding };
@@ -59,8 +80,9 @@ export function decodeBody(bytes: Buffer, contentType?: string | null): DecodedB
   if (wide) return { text: iconv.decode(bytes, wide), encoding: wide };
   const fromHeader = usable(charsetFromContentType(contentType));
   const head = bytes.subarray(0, 2048).toString('latin1');
-  const encoding = fromHeader ?? usable(declaredCharset(head)) ?? 'utf-8';
+  const declared = fromHeader ?? usable(declaredCharset(head));
   // A declaration of UTF-16 in a byte stream that is not wide is a lie (XML 1.0 F.1): read it as UTF-8.
-  const effective = encoding.startsWith('utf-16') || encoding.startsWith('utf-32') ? 'utf-8' : encoding;
-  return { text: iconv.decode(bytes, effective), encoding: effective };
+  const claimed = !declared || declared.startsWith('utf-16') || declared.startsWith('utf-32') ? 'utf-8' : declared;
+  const encoding = claimed === 'utf-8' && !isValidUtf8(bytes) ? detectedEncoding(bytes) : claimed;
+  return { text: iconv.decode(bytes, encoding), encoding };
 }

@@ -3,12 +3,12 @@
  * Pure: the clock and the base URLs come in as arguments.
  */
 import type { Article, Enclosure } from '../model/article.js';
-import type { RawEnclosure, RawEntry } from '../parse/raw-feed.js';
+import type { RawEnclosure, RawEntry, RawText } from '../parse/raw-feed.js';
 import { normalizeAuthors } from './authors.js';
-import { firstWords, htmlToText } from './html-to-text.js';
+import { collapseWhitespace, firstWords, htmlToText } from './html-to-text.js';
 import { parseDate } from './parse-date.js';
 import { sanitizeContent } from './sanitize-content.js';
-import { canonicalUrl, resolveUrl } from './urls.js';
+import { removeTrackingParams, resolveUrl } from './urls.js';
 
 export type EntryFields = Omit<Article, 'id' | 'sourceId' | 'sources'>;
 
@@ -41,28 +41,36 @@ function uniqueCategories(values: string[]): string[] {
   return values.map((value) => htmlToText(value)).filter((value) => value && !seen.has(value.toLowerCase()) && Boolean(seen.add(value.toLowerCase())));
 }
 
-function plainOrNull(html: string | null): string | null {
-  const text = html ? htmlToText(html) : '';
-  return text || null;
+/** Plain text of a raw value: markup removed and entities decoded when it is HTML. */
+export function plainText(text: RawText | null): string | null {
+  if (!text) return null;
+  const plain = text.html ? htmlToText(text.value) : collapseWhitespace(text.value);
+  return plain || null;
+}
+
+/** Sanitized HTML of a raw value; plain text is escaped first, its blank lines become paragraphs. */
+function safeHtml(text: RawText | null, fallbackBase: string | null): string | null {
+  if (!text) return null;
+  const html = text.html ? text.value : `<p>${escapeText(text.value)}</p>`;
+  return sanitizeContent(html, text.base ?? fallbackBase) || null;
 }
 
 export function normalizeEntry(raw: RawEntry, context: NormalizeContext): EntryFields {
   const bases = [context.documentUrl, context.feedLink];
-  const link = resolveUrl(raw.link, ...bases) ?? (raw.guid && /^https?:\/\//i.test(raw.guid) ? resolveUrl(raw.guid) : null);
+  const link = resolveUrl(raw.link, ...bases);
   const contentBase = link ?? context.documentUrl ?? context.feedLink;
-  const contentSource = raw.contentHtml ?? raw.summary;
-  const contentHtml = contentSource ? sanitizeContent(contentSource, contentBase) : raw.contentText ? sanitizeContent(escapeText(raw.contentText), contentBase) : null;
-  const summary = plainOrNull(raw.summary) ?? (raw.contentText ? htmlToText(escapeText(raw.contentText)) : null);
-  const bodyText = summary ?? plainOrNull(contentHtml);
-  const title = plainOrNull(raw.title) ?? (bodyText ? firstWords(bodyText, TITLE_FALLBACK_WORDS) : '');
+  const summary = plainText(raw.summary) ?? (raw.content && !raw.content.html ? plainText(raw.content) : null);
+  const contentHtml = safeHtml(raw.content ?? raw.summary, contentBase);
+  const bodyText = summary ?? (contentHtml ? htmlToText(contentHtml) : null);
+  const title = plainText(raw.title) ?? (bodyText ? firstWords(bodyText, TITLE_FALLBACK_WORDS) : '');
   const published = parseDate(raw.published, context.now);
   const updated = parseDate(raw.updated, context.now);
   return {
     guid: raw.guid?.trim() || null,
-    url: link ? canonicalUrl(link) : null,
+    url: link ? removeTrackingParams(link) : null,
     title,
     summary,
-    contentHtml: contentHtml || null,
+    contentHtml,
     authors: normalizeAuthors(raw.authors, raw.authorText, contentBase),
     categories: uniqueCategories(raw.categories),
     publishedAt: published ?? updated,
@@ -73,7 +81,7 @@ export function normalizeEntry(raw: RawEntry, context: NormalizeContext): EntryF
   };
 }
 
-/** JSON Feed content_text is plain text: escape it before treating it as HTML. */
+/** Plain text into HTML: escaped, blank lines as paragraph breaks. */
 function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n{2,}/g, '</p><p>');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n\s*\n/g, '</p><p>');
 }

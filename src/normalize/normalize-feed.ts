@@ -1,7 +1,6 @@
 /** A parsed document → feed facts and normalized entries (the stage `feedagg parse` prints). */
 import type { FeedHints, RawFeed } from '../parse/raw-feed.js';
-import { htmlToText } from './html-to-text.js';
-import { normalizeEntry, type EntryFields } from './normalize-entry.js';
+import { normalizeEntry, plainText, type EntryFields } from './normalize-entry.js';
 import { resolveUrl } from './urls.js';
 
 export interface FeedInfo {
@@ -23,7 +22,7 @@ export function normalizeFeed(raw: RawFeed, documentUrl: string | null, now: Dat
   const context = { documentUrl, feedLink: link, feedLanguage: language, now };
   return {
     format: raw.format,
-    feed: { title: raw.title ? htmlToText(raw.title) || null : null, link, language },
+    feed: { title: plainText(raw.title), link, language },
     hints: raw.hints,
     entries: raw.entries.map((entry) => normalizeEntry(entry, context)),
   };

@@ -29,15 +29,22 @@ export function resolveUrl(value: string | null | undefined, ...bases: Array<str
   return null;
 }
 
+/** An absolute URL without its tracking parameters (the form published as Article.url). */
+export function removeTrackingParams(value: string): string {
+  const url = new URL(value);
+  const kept = [...url.searchParams.entries()].filter(([name]) => !isTrackingParam(name));
+  if (kept.length === [...url.searchParams.keys()].length) return url.toString();
+  url.search = '';
+  for (const [name, paramValue] of kept) url.searchParams.append(name, paramValue);
+  return url.toString();
+}
+
 /**
  * The canonical form of an absolute URL for identity: lower-case scheme and host and default
  * port dropped (WHATWG URL does both), tracking parameters and fragment removed.
  */
 export function canonicalUrl(value: string): string {
-  const url = new URL(value);
+  const url = new URL(removeTrackingParams(value));
   url.hash = '';
-  const kept = [...url.searchParams.entries()].filter(([name]) => !isTrackingParam(name));
-  url.search = '';
-  for (const [name, paramValue] of kept) url.searchParams.append(name, paramValue);
   return url.toString();
 }

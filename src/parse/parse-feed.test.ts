@@ -42,7 +42,7 @@ describe('parseFeed', () => {
       <item rdf:about="http://r.example/1"><title>One</title><link>http://r.example/1</link><dc:date>2026-11-01T10:00:00Z</dc:date></item></rdf:RDF>`;
     const feed = await parseFeed(rdf);
     expect(feed.format).toBe('rdf');
-    expect(feed.entries[0]).toMatchObject({ title: 'One', link: 'http://r.example/1', guid: 'http://r.example/1' });
+    expect(feed.entries[0]).toMatchObject({ title: { value: 'One', html: false }, link: 'http://r.example/1', guid: 'http://r.example/1' });
   });
 
   it('reads the polling hints: <ttl>, <skipHours>, <skipDays>, sy:updatePeriod/Frequency', async () => {
@@ -55,7 +55,7 @@ describe('parseFeed', () => {
   it('recovers from bare ampersands and undeclared HTML entities', async () => {
     const rss = `<rss version="2.0"><channel><title>Fish & Chips &eacute;</title><item><title>A &nbsp;&amp; B & C</title><link>http://x.example/?a=1&b=2</link></item></channel></rss>`;
     const feed = await parseFeed(rss);
-    expect(feed.title).toBe('Fish & Chips é');
+    expect(feed.title?.value).toBe('Fish & Chips é');
     expect(feed.entries[0]?.link).toBe('http://x.example/?a=1&b=2');
   });
 

@@ -5,9 +5,9 @@
 import { FeedaggError } from '../errors.js';
 import { findFeedLinks } from './find-feed-links.js';
 import { isJsonFeed, parseJsonFeed } from './parse-json-feed.js';
-import { parseXmlFeed } from './parse-xml-feed.js';
 import type { RawFeed } from './raw-feed.js';
-import { repairXml } from './repair-xml.js';
+import { readTreeFeed } from './read-tree-feed.js';
+import { parseXmlTree } from './xml-tree.js';
 
 export type DocumentKind = 'json' | 'xml' | 'html' | 'unknown';
 
@@ -32,21 +32,13 @@ function parseJson(text: string): RawFeed {
   return parseJsonFeed(document);
 }
 
-async function parseXml(text: string): Promise<RawFeed> {
-  const trimmed = text.replace(/^\uFEFF/, '').trimStart();
-  try {
-    return await parseXmlFeed(trimmed);
-  } catch (strictError) {
-    try {
-      return await parseXmlFeed(repairXml(trimmed));
-    } catch {
-      const reason = (strictError as Error).message.split('\n')[0] ?? 'unreadable XML';
-      if (/not recognized as RSS/i.test(reason)) {
-        throw new FeedaggError('NOT_A_FEED', 'XML document that is neither RSS, RDF nor Atom', { cause: strictError });
-      }
-      throw new FeedaggError('PARSE', `malformed XML: ${reason}`, { cause: strictError });
-    }
-  }
+function parseXml(text: string, documentUrl: string | null): RawFeed {
+  const { root, unclosedEntry } = parseXmlTree(text, documentUrl);
+  if (!root) throw new FeedaggError('PARSE', 'malformed XML: no element found');
+  // A document cut off inside an entry (a truncated download) would publish half an entry:
+  // refuse it, the next poll gets the whole document. Other errors are recovered from.
+  if (unclosedEntry) throw new FeedaggError('PARSE', `malformed XML: the document ends inside <${unclosedEntry}> (truncated?)`);
+  return readTreeFeed(root);
 }
 
 /** Parse a feed document; `documentUrl` is only used to make advertised feed links absolute. */
@@ -55,7 +47,7 @@ export async function parseFeed(text: string, documentUrl: string | null = null)
     case 'json':
       return parseJson(text);
     case 'xml':
-      return parseXml(text);
+      return parseXml(text, documentUrl);
     case 'html': {
       const links = findFeedLinks(text, documentUrl);
       const hint = links.length > 0 ? `; it advertises: ${links.join(', ')}` : '; it advertises no feed';

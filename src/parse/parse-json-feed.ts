@@ -1,5 +1,5 @@
 /** JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/) → RawFeed. */
-import { emptyEntry, noHints, type RawEnclosure, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
+import { emptyEntry, noHints, type RawEnclosure, type RawText, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
 
 type Json = Record<string, unknown>;
 
@@ -9,6 +9,12 @@ function isObject(value: unknown): value is Json {
 
 function str(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+/** JSON Feed title, summary and content_text are plain text. */
+function plain(value: unknown): RawText | null {
+  const text = str(value);
+  return text ? { value: text, html: false, base: null } : null;
 }
 
 function person(value: unknown): RawPerson | null {
@@ -46,10 +52,9 @@ function toEntry(item: Json): RawEntry {
     ...emptyEntry(),
     guid: id,
     link: str(item.url) ?? str(item.external_url),
-    title: str(item.title),
-    summary: str(item.summary),
-    contentHtml: str(item.content_html),
-    contentText: str(item.content_text),
+    title: plain(item.title),
+    summary: plain(item.summary),
+    content: str(item.content_html) ? { value: String(item.content_html), html: true, base: null } : plain(item.content_text),
     authors: authors(item),
     categories: Array.isArray(item.tags) ? item.tags.flatMap((tag: unknown) => (str(tag) ? [String(tag).trim()] : [])) : [],
     published: date(item.date_published),
@@ -70,7 +75,7 @@ export function parseJsonFeed(document: Json): RawFeed {
   return {
     format: 'json',
     version: str(document.version),
-    title: str(document.title),
+    title: plain(document.title),
     link: str(document.home_page_url),
     language: str(document.language),
     hints: noHints(),

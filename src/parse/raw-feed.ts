@@ -13,15 +13,20 @@ export interface RawEnclosure {
   length: string | number | null;
 }
 
+/** A text value as found: `html` says whether it is markup; `base` resolves its relative URLs. */
+export interface RawText {
+  value: string;
+  html: boolean;
+  base: string | null;
+}
+
 export interface RawEntry {
   guid: string | null;
+  /** Absolute when the document gave a base for it. */
   link: string | null;
-  title: string | null;
-  /** The title may hold markup (Atom type="html"/"xhtml", RSS by custom). */
-  summary: string | null;
-  contentHtml: string | null;
-  /** JSON Feed content_text: plain text, never HTML. */
-  contentText: string | null;
+  title: RawText | null;
+  summary: RawText | null;
+  content: RawText | null;
   authors: RawPerson[];
   /** Free-text author fields such as RSS <author> or dc:creator ("a@b.c (Name)"). */
   authorText: string | null;
@@ -53,7 +58,7 @@ export interface RawFeed {
   format: FeedFormat;
   /** e.g. "2.0", "1.0", "atom10", "https://jsonfeed.org/version/1.1". */
   version: string | null;
-  title: string | null;
+  title: RawText | null;
   link: string | null;
   language: string | null;
   hints: FeedHints;
@@ -62,7 +67,7 @@ export interface RawFeed {
 
 export function emptyEntry(): RawEntry {
   return {
-    guid: null, link: null, title: null, summary: null, contentHtml: null, contentText: null,
+    guid: null, link: null, title: null, summary: null, content: null,
     authors: [], authorText: null, categories: [], published: null, updated: null,
     enclosures: [], imageUrl: null, language: null,
   };

@@ -1,8 +1,11 @@
-/** `feedagg parse <file|url>`: read, parse and normalize one document, no Redis; print JSON. */
+/**
+ * `feedagg parse <file|url>`: read, parse and normalize one document, no Redis; print JSON.
+ * `feedagg parse --manifest FILE [--root DIR]`: the same for every JSONL line of FILE
+ * (`{"path", "base"?, "contentType"?}`), one JSONL result line per input line, in order.
+ */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { FeedaggError } from '../../errors.js';
+import { dirname, resolve } from 'node:path';
+import { describeError, FeedaggError } from '../../errors.js';
 import { fetchFeed } from '../../fetch/fetch-feed.js';
 import { closeHttpClients, createHttpClients } from '../../fetch/http-clients.js';
 import { readFeed } from '../../pipeline/read-feed.js';
@@ -16,37 +19,92 @@ interface Loaded {
   documentUrl: string | null;
 }
 
-async function load(target: string, base: string | undefined, contentType: string | undefined): Promise<Loaded> {
-  if (/^https?:\/\//i.test(target)) {
-    // The operator names the URL here, so private addresses are allowed.
-    const clients = createHttpClients();
-    try {
-      const fetched = await fetchFeed(target, { timeoutMs: 20_000, maxBodySize: 10 * 1024 ** 2, userAgent: userAgent(), dispatcher: clients.open, blockList: null });
-      return { body: fetched.body, contentType: contentType ?? fetched.contentType, documentUrl: base ?? fetched.url };
-    } finally {
-      await closeHttpClients(clients);
-    }
-  }
+async function readLocal(path: string, base: string | undefined, contentType: string | undefined): Promise<Loaded> {
   try {
-    return { body: await readFile(target), contentType: contentType ?? null, documentUrl: base ?? pathToFileURL(resolve(target)).toString() };
+    // A local file has no web address: relative links stay unresolved unless --base gives one.
+    return { body: await readFile(path), contentType: contentType ?? null, documentUrl: base ?? null };
   } catch (cause) {
-    throw new FeedaggError('READ', `cannot read ${target}: ${(cause as Error).message}`, { cause });
+    throw new FeedaggError('READ', `cannot read ${path}: ${(cause as Error).message}`, { cause });
   }
+}
+
+async function load(target: string, base: string | undefined, contentType: string | undefined): Promise<Loaded> {
+  if (!/^https?:\/\//i.test(target)) return readLocal(target, base, contentType);
+  // The operator names the URL here, so private addresses are allowed.
+  const clients = createHttpClients();
+  try {
+    const fetched = await fetchFeed(target, { timeoutMs: 20_000, maxBodySize: 10 * 1024 ** 2, userAgent: userAgent(), dispatcher: clients.open, blockList: null });
+    return { body: fetched.body, contentType: contentType ?? fetched.contentType, documentUrl: base ?? fetched.url };
+  } finally {
+    await closeHttpClients(clients);
+  }
+}
+
+async function parseLoaded(loaded: Loaded, now: Date) {
+  const result = await readFeed({ sourceId: 'cli', body: loaded.body, contentType: loaded.contentType, documentUrl: loaded.documentUrl, now });
+  return { format: result.format, feed: result.feed, articles: result.entries.map((entry) => entry.article) };
+}
+
+interface ManifestLine {
+  path: string;
+  base?: string | null;
+  contentType?: string | null;
+}
+
+function parseManifestLine(line: string, number: number): ManifestLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (cause) {
+    throw new FeedaggError('READ', `manifest line ${number}: not JSON: ${(cause as Error).message}`, { cause });
+  }
+  const record = value as Record<string, unknown> | null;
+  if (typeof record?.path !== 'string') throw new FeedaggError('READ', `manifest line ${number}: "path" must be a string`);
+  return { path: record.path, base: typeof record.base === 'string' ? record.base : null, contentType: typeof record.contentType === 'string' ? record.contentType : null };
+}
+
+async function runManifest(manifest: string, root: string | undefined): Promise<number> {
+  const text = await readFile(manifest, 'utf8').catch((cause: unknown) => {
+    throw new FeedaggError('READ', `cannot read manifest ${manifest}: ${(cause as Error).message}`, { cause });
+  });
+  const folder = root ?? dirname(manifest);
+  const now = new Date();
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  for (const [index, line] of lines.entries()) {
+    const entry = parseManifestLine(line, index + 1);
+    let output: Record<string, unknown>;
+    try {
+      const loaded = await readLocal(resolve(folder, entry.path), entry.base ?? undefined, entry.contentType ?? undefined);
+      output = { path: entry.path, ...(await parseLoaded(loaded, now)) };
+    } catch (error) {
+      output = { path: entry.path, error: describeError(error) };
+    }
+    if (!process.stdout.write(`${JSON.stringify(output)}\n`)) await new Promise((done) => process.stdout.once('drain', done));
+  }
+  return EXIT.ok;
 }
 
 export const parseCommand: Command = {
   name: 'parse',
-  summary: 'parse and normalize one feed file or URL (no Redis) and print JSON',
-  usage: 'Usage: feedagg parse <file|url> [--base URL] [--content-type CT]\n\nPrints {format, feed:{title,link,language}, articles:[Article]}; exit 1 when the input cannot be read as a feed.',
-  options: { base: { type: 'string' }, 'content-type': { type: 'string' } },
+  summary: 'parse and normalize a feed file or URL (or a JSONL manifest of files) without Redis; print JSON',
+  usage: [
+    'Usage: feedagg parse <file|url> [--base URL] [--content-type CT]',
+    '       feedagg parse --manifest FILE [--root DIR]',
+    '',
+    'Prints {format, feed:{title,link,language}, articles:[Article]}; exit 1 when the input cannot be read as a feed.',
+    'With --manifest, FILE holds one {"path", "base"?, "contentType"?} per line (paths relative to --root, default',
+    "the manifest's folder); output is one JSON line per input line: {path, format, feed, articles} or {path, error:{code, message}}.",
+    '--content-type acts as the HTTP header would (its charset counts); --base acts as the document URL.',
+  ].join('\n'),
+  options: { base: { type: 'string' }, 'content-type': { type: 'string' }, manifest: { type: 'string' }, root: { type: 'string' } },
   allowPositionals: true,
   async run(args) {
+    const manifest = stringOption(args, 'manifest');
+    if (manifest) return runManifest(manifest, stringOption(args, 'root'));
     const target = args.positionals[0];
     if (!target) throw new FeedaggError('READ', `feedagg parse: a file or URL is required\n\n${this.usage}`);
     const loaded = await load(target, stringOption(args, 'base'), stringOption(args, 'content-type'));
-    const result = await readFeed({ sourceId: 'cli', body: loaded.body, contentType: loaded.contentType, documentUrl: loaded.documentUrl, now: new Date() });
-    const output = { format: result.format, feed: result.feed, articles: result.entries.map((entry) => entry.article) };
-    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(await parseLoaded(loaded, new Date()), null, 2)}\n`);
     return EXIT.ok;
   },
 };

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * `npm run conformance -- <corpus dir>`: run `feedagg parse --manifest` over feedparser's test
+ * corpus (../shared/corpora/feedparser) and compare with its reference output field by field.
+ * Prints agreement per field and the files whose entries were lost; `--json FILE` writes every
+ * difference for study.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compareFile, summarize, type FileComparison, type OurResult, type ReferenceDump } from './compare.js';
+
+interface ReferenceLine {
+  path: string;
+  base: string | null;
+  content_type: string | null;
+  dump: ReferenceDump;
+}
+
+const CLI = new URL('../cli/main.js', import.meta.url).pathname;
+
+function runBatch(manifest: string, root: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI, 'parse', '--manifest', manifest, '--root', root], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? done(Buffer.concat(chunks).toString('utf8')) : fail(new Error(`feedagg parse --manifest exited ${code}`))));
+  });
+}
+
+function percent(agreed: number, counted: number): string {
+  return counted === 0 ? '   -  ' : `${((agreed / counted) * 100).toFixed(1).padStart(5)}%`;
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({ options: { json: { type: 'string' } }, allowPositionals: true });
+  const dir = resolve(positionals[0] ?? '../shared/corpora/feedparser');
+  const references = (await readFile(join(dir, 'reference.feedparser-6.0.10.jsonl'), 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as ReferenceLine);
+  const usable = references.filter((line) => !line.dump.reference_error);
+  const work = await mkdtemp(join(tmpdir(), 'feedagg-conformance-'));
+  try {
+    const manifest = join(work, 'manifest.jsonl');
+    await writeFile(manifest, usable.map((line) => JSON.stringify({ path: line.path, base: line.base, contentType: line.content_type })).join('\n'));
+    const started = process.hrtime.bigint();
+    const output = await runBatch(manifest, dir);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const ours = output.split('\n').filter(Boolean).map((line) => JSON.parse(line) as OurResult);
+    const comparisons: FileComparison[] = usable.map((line, index) => compareFile(line.path, line.dump, ours[index] ?? { path: line.path }));
+    const summary = summarize(comparisons);
+    const lines = [
+      `feedparser conformance: ${summary.files} files (${references.length - usable.length} without a reference dump skipped), parsed in ${seconds.toFixed(1)} s`,
+      '',
+      'field        agreed / counted',
+      ...summary.perField.map((row) => `${row.field.padEnd(12)} ${String(row.agreed).padStart(6)} / ${String(row.counted).padEnd(6)} ${percent(row.agreed, row.counted)}`),
+      `${'all'.padEnd(12)} ${String(summary.agreed).padStart(6)} / ${String(summary.counted).padEnd(6)} ${percent(summary.agreed, summary.counted)}`,
+      '',
+      `files whose entries were lost: ${summary.lostFiles.length}`,
+      ...summary.lostFiles.map((path) => `  ${path}${ours.find((line) => line.path === path)?.error ? ` (${ours.find((line) => line.path === path)?.error?.code})` : ''}`),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    if (values.json) await writeFile(values.json, JSON.stringify(comparisons.filter((file) => file.differences.length > 0), null, 1));
+    return 0;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+  process.stderr.write(`conformance: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

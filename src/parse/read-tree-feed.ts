@@ -1,0 +1,229 @@
+/**
+ * XmlElement tree → RawFeed, for RSS 0.90–0.94 and 2.0, RSS 1.0 (RDF), Atom 0.3 and 1.0.
+ * Like feedparser, elements are read by name wherever the structure is sloppy: items outside
+ * a channel are still items, and Atom and RSS names share one reader.
+ */
+import { FeedaggError } from '../errors.js';
+import { emptyEntry, type FeedFormat, type FeedHints, type RawEnclosure, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
+import { child, childElements, children, textConstruct, trimmedText } from './tree-text.js';
+import type { XmlElement } from './xml-tree.js';
+
+const ENTRY_KEYS = new Set(['item', 'entry']);
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+function absolute(value: string | null, base: string | null): string | null {
+  if (!value) return null;
+  try {
+    return new URL(value.trim(), base ?? undefined).toString();
+  } catch {
+    return value.trim();
+  }
+}
+
+/** Every item/entry in document order, not looking inside another entry. */
+function findEntries(element: XmlElement, out: XmlElement[] = []): XmlElement[] {
+  for (const node of childElements(element)) {
+    if (ENTRY_KEYS.has(node.key)) out.push(node);
+    else findEntries(node, out);
+  }
+  return out;
+}
+
+function detectFormat(root: XmlElement): { format: FeedFormat; version: string | null } {
+  if (root.key === 'rdf:rdf') return { format: 'rdf', version: '1.0' };
+  if (root.key === 'feed') return { format: 'atom', version: root.attrs.version === '0.3' ? 'atom03' : 'atom10' };
+  return { format: 'rss', version: root.attrs.version ?? null };
+}
+
+/** Links: RSS `<link>text</link>`, Atom `<link href rel type>` (Atom 0.3 sometimes puts the URL in the text). */
+interface Link {
+  href: string;
+  rel: string;
+  type: string | null;
+  length: string | null;
+}
+
+function links(element: XmlElement): Link[] {
+  return children(element, 'link').flatMap((link) => {
+    const href = link.attrs.href ?? trimmedText(link);
+    if (!href) return [];
+    return [{ href: absolute(href, link.base) ?? href, rel: (link.attrs.rel ?? 'alternate').trim().toLowerCase(), type: link.attrs.type ?? null, length: link.attrs.length ?? null }];
+  });
+}
+
+/** RFC 4287 4.2.7.2: rel="alternate" (the default) is the entry's page. CDF puts it in HREF. */
+function alternateLink(element: XmlElement): string | null {
+  const alternate = links(element).find((link) => link.rel === 'alternate')?.href;
+  return alternate ?? (element.attrs.href ? absolute(element.attrs.href, element.base) : null);
+}
+
+/** An Atom id that is (or resolves to) an http(s) URL stands in for a missing link, as in feedparser. */
+function idLink(element: XmlElement, format: FeedFormat): string | null {
+  const id = format === 'atom' ? atomId(element) : null;
+  return id && /^https?:\/\//i.test(id) ? id : null;
+}
+
+/** Atom ids are IRIs (RFC 4287 4.2.6): a relative one resolves against xml:base, as feedparser does. */
+function atomId(element: XmlElement): string | null {
+  const id = child(element, 'id');
+  const value = trimmedText(id);
+  if (!id || !value) return null;
+  return /^[a-z][a-z0-9+.-]*:/i.test(value) || !id.base?.startsWith('http') ? value : absolute(value, id.base);
+}
+
+/** An Atom person; one with neither name nor email names nobody (a bare URI is not an author). */
+function person(element: XmlElement): RawPerson | null {
+  const name = trimmedText(child(element, 'name'));
+  const email = trimmedText(child(element, 'email'));
+  const url = absolute(trimmedText(child(element, 'uri', 'url', 'homepage')), element.base);
+  return name || email ? { name, email, url } : null;
+}
+
+function authors(entry: XmlElement): { people: RawPerson[]; text: string | null } {
+  const people: RawPerson[] = [];
+  let text: string | null = null;
+  for (const element of children(entry, 'author', 'dc:creator', 'dc:author', 'itunes:author')) {
+    if (childElements(element).length === 0) {
+      text ??= trimmedText(element);
+      continue;
+    }
+    const structured = person(element);
+    if (structured) people.push(structured);
+  }
+  return { people, text };
+}
+
+function itunesCategories(element: XmlElement): string[] {
+  return children(element, 'itunes:category').flatMap((category) => [category.attrs.text?.trim() ?? '', ...itunesCategories(category)]);
+}
+
+/** Only the element's own text: a category may wrap unrelated elements (an image, a link). */
+function ownText(element: XmlElement): string {
+  return element.children.filter((node): node is string => typeof node === 'string').join('').trim();
+}
+
+function categories(entry: XmlElement): string[] {
+  const out: string[] = [];
+  for (const element of children(entry, 'category', 'dc:subject', 'media:category')) {
+    out.push(element.attrs.term ?? (ownText(element) || element.attrs.label) ?? '');
+  }
+  for (const element of children(entry, 'tags', 'itunes:keywords')) out.push(...ownText(element).split(','));
+  out.push(...itunesCategories(entry));
+  return out.map((value) => value.trim()).filter(Boolean);
+}
+
+function mediaContents(entry: XmlElement): XmlElement[] {
+  return [...children(entry, 'media:content'), ...children(entry, 'media:group').flatMap((group) => children(group, 'media:content'))];
+}
+
+function enclosures(entry: XmlElement): RawEnclosure[] {
+  const out: RawEnclosure[] = [];
+  for (const element of children(entry, 'enclosure')) {
+    const url = element.attrs.url ?? element.attrs.href;
+    if (url) out.push({ url: absolute(url, element.base) ?? url, type: element.attrs.type ?? null, length: element.attrs.length ?? null });
+  }
+  for (const link of links(entry)) if (link.rel === 'enclosure') out.push({ url: link.href, type: link.type, length: link.length });
+  for (const media of mediaContents(entry)) {
+    const url = media.attrs.url;
+    if (url) out.push({ url: absolute(url, media.base) ?? url, type: media.attrs.type ?? null, length: media.attrs.filesize ?? null });
+  }
+  return out;
+}
+
+function imageUrl(entry: XmlElement): string | null {
+  const groups = [entry, ...children(entry, 'media:group')];
+  for (const scope of groups) {
+    const thumbnail = child(scope, 'media:thumbnail');
+    if (thumbnail?.attrs.url) return absolute(thumbnail.attrs.url, thumbnail.base);
+  }
+  const itunes = child(entry, 'itunes:image');
+  const href = itunes?.attrs.href ?? trimmedText(itunes);
+  return href ? absolute(href, itunes?.base ?? null) : null;
+}
+
+/** RSS guid; Atom id; RSS 1.0 rdf:about. */
+function entryId(entry: XmlElement, format: FeedFormat): string | null {
+  const guid = child(entry, 'guid');
+  if (guid) return trimmedText(guid);
+  const id = format === 'atom' ? atomId(entry) : trimmedText(child(entry, 'id'));
+  return id ?? entry.attrs['rdf:about'] ?? null;
+}
+
+/** RSS 2.0: a guid is a permalink unless isPermaLink="false". */
+function permalink(entry: XmlElement): string | null {
+  const guid = child(entry, 'guid');
+  const value = trimmedText(guid);
+  if (!guid || !value || guid.attrs.ispermalink?.trim().toLowerCase() === 'false') return null;
+  return /^https?:\/\//i.test(value) ? value : null;
+}
+
+function readEntry(entry: XmlElement, format: FeedFormat): RawEntry {
+  const { people, text } = authors(entry);
+  return {
+    ...emptyEntry(),
+    guid: entryId(entry, format),
+    link: alternateLink(entry) ?? permalink(entry) ?? idLink(entry, format),
+    title: textConstruct(child(entry, 'title', 'dc:title', 'media:title')),
+    summary: textConstruct(child(entry, 'description', 'summary', 'dc:description', 'abstract', 'itunes:summary', 'itunes:subtitle')),
+    content: textConstruct(child(entry, 'content:encoded', 'content', 'xhtml:body', 'body', 'fullitem')),
+    authors: people,
+    authorText: text,
+    categories: categories(entry),
+    published: trimmedText(child(entry, 'pubdate', 'published', 'dc:date', 'dcterms:issued', 'issued')),
+    updated: trimmedText(child(entry, 'updated', 'modified', 'dcterms:modified')) ?? entry.attrs.lastmod ?? null,
+    enclosures: enclosures(entry),
+    imageUrl: imageUrl(entry),
+    language: trimmedText(child(entry, 'dc:language', 'language')) ?? entry.attrs['xml:lang'] ?? null,
+  };
+}
+
+function positiveNumber(text: string | null): number | null {
+  const value = Number(text);
+  return text !== null && Number.isFinite(value) && value > 0 ? value : null;
+}
+
+/** RSS 2.0 <ttl>, <skipHours>/<hour>, <skipDays>/<day>; RSS 1.0 syndication module sy:*. */
+function feedHints(channel: XmlElement): FeedHints {
+  const hours = children(channel, 'skiphours').flatMap((node) => children(node, 'hour')).map((node) => Number(trimmedText(node)));
+  const days = children(channel, 'skipdays').flatMap((node) => children(node, 'day')).map((node) => trimmedText(node)?.toLowerCase() ?? '');
+  return {
+    ttlMinutes: positiveNumber(trimmedText(child(channel, 'ttl'))),
+    updatePeriod: trimmedText(child(channel, 'sy:updateperiod'))?.toLowerCase() ?? null,
+    updateFrequency: positiveNumber(trimmedText(child(channel, 'sy:updatefrequency'))),
+    skipHours: [...new Set(hours.filter((hour) => Number.isInteger(hour) && hour >= 0 && hour <= 24).map((hour) => hour % 24))],
+    skipDays: DAYS.filter((day) => days.includes(day.toLowerCase())),
+  };
+}
+
+function findChannel(root: XmlElement): XmlElement {
+  if (root.key === 'feed' || root.key === 'channel') return root;
+  const direct = child(root, 'channel');
+  if (direct) return direct;
+  const stack = [...childElements(root)];
+  while (stack.length > 0) {
+    const next = stack.shift() as XmlElement;
+    if (next.key === 'channel') return next;
+    if (!ENTRY_KEYS.has(next.key)) stack.push(...childElements(next));
+  }
+  return root;
+}
+
+const FEED_ROOTS = new Set(['rss', 'rdf:rdf', 'feed', 'channel']);
+
+export function readTreeFeed(root: XmlElement): RawFeed {
+  const entries = findEntries(root);
+  if (!FEED_ROOTS.has(root.key) && entries.length === 0) {
+    throw new FeedaggError('NOT_A_FEED', `XML document with root <${root.name}> that is neither RSS, RDF nor Atom`);
+  }
+  const { format, version } = detectFormat(root);
+  const channel = findChannel(root);
+  return {
+    format,
+    version,
+    title: textConstruct(child(channel, 'title', 'dc:title')),
+    link: alternateLink(channel) ?? idLink(channel, format),
+    language: trimmedText(child(channel, 'language', 'dc:language')) ?? channel.attrs['xml:lang'] ?? root.attrs['xml:lang'] ?? null,
+    hints: feedHints(channel),
+    entries: entries.map((entry) => readEntry(entry, format)),
+  };
+}

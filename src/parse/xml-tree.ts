@@ -1,0 +1,145 @@
+/**
+ * A forgiving XML reader for feeds: htmlparser2's tokenizer in XML mode (it never throws:
+ * unclosed elements close at the end, stray end tags are ignored), plus what feeds need on
+ * top — namespaces mapped to short prefixes, entities decoded once (XML, HTML named entities
+ * and those declared in the DOCTYPE), and xml:base / xml:lang inherited down the tree.
+ */
+import { decodeHTMLStrict } from 'entities';
+import { Parser } from 'htmlparser2';
+import { prefixForNamespace } from './namespaces.js';
+
+export interface XmlElement {
+  /** `prefix:local` with the short prefix, or `local` for RSS/Atom elements; lower-case. */
+  key: string;
+  /** The name as written. */
+  name: string;
+  /** Attributes by the same kind of key (`href`, `xml:base`, `rdf:about`). */
+  attrs: Record<string, string>;
+  children: XmlNode[];
+  /** Absolute base URL in force for this element (xml:base chain, then the document URL). */
+  base: string | null;
+  lang: string | null;
+}
+
+export type XmlNode = XmlElement | string;
+
+interface Scope {
+  namespaces: Map<string, string | null>;
+  element: XmlElement;
+}
+
+const DTD_ENTITY = /<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>/g;
+
+function declaredEntities(text: string): Map<string, string> {
+  const entities = new Map<string, string>();
+  const doctype = /<!DOCTYPE[\s\S]*?\]\s*>/i.exec(text.slice(0, 20_000))?.[0] ?? '';
+  for (const match of doctype.matchAll(DTD_ENTITY)) {
+    if (match[1]) entities.set(match[1], match[2] ?? match[3] ?? '');
+  }
+  return entities;
+}
+
+/** Decode entity references once: DOCTYPE-declared ones, then XML/HTML named and numeric ones. */
+export function makeDecoder(entities: Map<string, string>): (text: string) => string {
+  return (text) => {
+    if (!text.includes('&')) return text;
+    const expanded = entities.size === 0 ? text : text.replace(/&([A-Za-z_][\w.-]*);/g, (match, name: string) => entities.get(name) ?? match);
+    return decodeHTMLStrict(expanded);
+  };
+}
+
+function resolveBase(value: string | undefined, parent: string | null): string | null {
+  if (value === undefined) return parent;
+  try {
+    return new URL(value.trim(), parent ?? undefined).toString();
+  } catch {
+    return parent;
+  }
+}
+
+function qualify(name: string, namespaces: Map<string, string | null>, isAttribute: boolean): string {
+  const colon = name.indexOf(':');
+  const local = (colon === -1 ? name : name.slice(colon + 1)).toLowerCase();
+  if (colon === -1) {
+    if (isAttribute) return local; // unprefixed attributes have no namespace
+    const prefix = namespaces.get('') ?? '';
+    return prefix ? `${prefix}:${local}` : local;
+  }
+  const written = name.slice(0, colon).toLowerCase();
+  if (written === 'xml' || written === 'xmlns') return `${written}:${local}`;
+  // An undeclared prefix (dc:, media:, … forgotten in the root) is read as written.
+  const prefix = namespaces.get(written) ?? written;
+  return prefix ? `${prefix}:${local}` : local;
+}
+
+function scopeNamespaces(parent: Map<string, string | null>, attribs: Record<string, string>, decode: (text: string) => string): Map<string, string | null> {
+  let scope = parent;
+  for (const [name, raw] of Object.entries(attribs)) {
+    const lower = name.toLowerCase();
+    if (lower !== 'xmlns' && !lower.startsWith('xmlns:')) continue;
+    if (scope === parent) scope = new Map(parent);
+    const uri = decode(raw);
+    const declared = lower === 'xmlns' ? '' : lower.slice(6);
+    // An unknown namespace keeps the prefix it was declared with (or none, for a default namespace).
+    scope.set(declared, prefixForNamespace(uri) ?? (declared === '' ? '' : declared));
+  }
+  return scope;
+}
+
+export interface XmlTree {
+  /** The document element; null when there is no element at all. */
+  root: XmlElement | null;
+  /** An item or entry still open at the end of the input (the document was cut off inside it). */
+  unclosedEntry: string | null;
+}
+
+/** Parse a document into a tree, recovering from what an XML parser would reject. */
+export function parseXmlTree(text: string, documentUrl: string | null): XmlTree {
+  const decode = makeDecoder(declaredEntities(text));
+  const rootScope: Scope = { namespaces: new Map(), element: { key: '#document', name: '#document', attrs: {}, children: [], base: documentUrl, lang: null } };
+  const stack: Scope[] = [rootScope];
+  let inCdata = false;
+  const current = () => stack[stack.length - 1] as Scope;
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        const parent = current();
+        const namespaces = scopeNamespaces(parent.namespaces, attribs, decode);
+        const attrs: Record<string, string> = {};
+        for (const [attrName, value] of Object.entries(attribs)) attrs[qualify(attrName, namespaces, true)] = decode(value);
+        const element: XmlElement = {
+          key: qualify(name, namespaces, false),
+          name,
+          attrs,
+          children: [],
+          base: resolveBase(attrs['xml:base'], parent.element.base),
+          lang: attrs['xml:lang'] ?? parent.element.lang,
+        };
+        parent.element.children.push(element);
+        stack.push({ namespaces, element });
+      },
+      onclosetag() {
+        if (stack.length > 1) stack.pop();
+      },
+      oncdatastart() {
+        inCdata = true;
+      },
+      oncdataend() {
+        inCdata = false;
+      },
+      ontext(data) {
+        const children = current().element.children;
+        const value = inCdata ? data : decode(data);
+        const last = children[children.length - 1];
+        if (typeof last === 'string') children[children.length - 1] = last + value;
+        else children.push(value);
+      },
+    },
+    { xmlMode: true, decodeEntities: false, recognizeCDATA: true, recognizeSelfClosing: true },
+  );
+  parser.write(text);
+  const unclosedEntry = stack.find((scope) => scope.element.key === 'item' || scope.element.key === 'entry')?.element.name ?? null;
+  parser.end();
+  const root = rootScope.element.children.find((node): node is XmlElement => typeof node !== 'string') ?? null;
+  return { root, unclosedEntry };
+}
