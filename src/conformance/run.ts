@@ -3,7 +3,7 @@
  * `npm run conformance -- <corpus dir>`: run `feedagg parse --manifest` over feedparser's test
  * corpus (../shared/corpora/feedparser) and compare with its reference output field by field.
  * Prints agreement per field and the files whose entries were lost; `--json FILE` writes every
- * difference for study.
+ * difference for study; `--min-agreement 97 --max-lost 5` exit 1 when a target is missed.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -36,7 +36,10 @@ function percent(agreed: number, counted: number): string {
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ options: { json: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { json: { type: 'string' }, 'min-agreement': { type: 'string' }, 'max-lost': { type: 'string' } },
+    allowPositionals: true,
+  });
   const dir = resolve(positionals[0] ?? '../shared/corpora/feedparser');
   const references = (await readFile(join(dir, 'reference.feedparser-6.0.10.jsonl'), 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as ReferenceLine);
   const usable = references.filter((line) => !line.dump.reference_error);
@@ -62,7 +65,16 @@ async function main(): Promise<number> {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (values.json) await writeFile(values.json, JSON.stringify(comparisons.filter((file) => file.differences.length > 0), null, 1));
-    return 0;
+    // Thresholds make the run a regression check (CI uses the targets of issue 4).
+    const agreement = (summary.agreed / Math.max(1, summary.counted)) * 100;
+    const minAgreement = values['min-agreement'] === undefined ? null : Number(values['min-agreement']);
+    const maxLost = values['max-lost'] === undefined ? null : Number(values['max-lost']);
+    const failures = [
+      ...(minAgreement !== null && agreement < minAgreement ? [`agreement ${agreement.toFixed(1)}% is below ${minAgreement}%`] : []),
+      ...(maxLost !== null && summary.lostFiles.length > maxLost ? [`${summary.lostFiles.length} files lost their entries (at most ${maxLost})`] : []),
+    ];
+    for (const failure of failures) process.stderr.write(`conformance: ${failure}\n`);
+    return failures.length === 0 ? 0 : 1;
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -1,40 +1,148 @@
 /**
- * Feed dates → ISO-8601 UTC or null (never "Invalid Date"). RFC 822/1123 (RSS), RFC 3339
- * (Atom), W3CDTF partial dates (RSS 1.0 dc:date), Unix time (JSON numbers).
+ * Feed dates → ISO-8601 UTC or null (never "Invalid Date"). Reads RFC 822/2822 and its
+ * real-world variants (named zones, missing seconds, two-digit years, day names anywhere,
+ * full month names, stray commas), RFC 3339 / ISO 8601 / W3CDTF partial dates, asctime,
+ * JavaScript's Date#toString, and Unix time. Anything it cannot read fully is rejected
+ * rather than guessed. Pure; never depends on the machine's time zone.
  */
+import { DAYS, MONTHS, ZONES } from './date-names.js';
 
-/** RFC 822 section 5.1 zone names, plus common European ones found in the wild. */
-const ZONES: Record<string, string> = {
-  UT: '+0000', UTC: '+0000', GMT: '+0000', Z: '+0000',
-  EST: '-0500', EDT: '-0400', CST: '-0600', CDT: '-0500', MST: '-0700', MDT: '-0600', PST: '-0800', PDT: '-0700',
-  CET: '+0100', CEST: '+0200', MET: '+0100', MEST: '+0200', BST: '+0100', EET: '+0200', EEST: '+0300',
-  WET: '+0000', WEST: '+0100', JST: '+0900', KST: '+0900', IST: '+0530', AEST: '+1000', AEDT: '+1100',
-};
+interface Parts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** Offset from UTC in minutes. */
+  offset: number;
+}
 
-const W3CDTF = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+function toMillis(parts: Parts): number | null {
+  const { year, month, day, hour, minute, second, offset } = parts;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return null;
+  if (Math.abs(offset) > 14 * 60) return null;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null; // e.g. 31 February
+  date.setUTCHours(hour, minute, Math.min(second, 59), 0);
+  return date.getTime() - offset * 60_000;
+}
 
-function fromW3cPartial(text: string): number | null {
-  const match = W3CDTF.exec(text);
+function offsetMinutes(sign: string, hours: string, minutes: string | undefined): number | null {
+  const h = Number(hours);
+  const m = Number(minutes ?? 0);
+  if (h > 14 || m > 59) return null;
+  return (sign === '-' ? -1 : 1) * (h * 60 + m);
+}
+
+function expandYear(text: string): number {
+  const year = Number(text);
+  if (text.length > 2) return year;
+  return year < 50 ? 2000 + year : 1900 + year; // RFC 2822 section 4.3
+}
+
+const ISO = /^(\d{4})(?:-?(\d{2}|0\d{2})(?:-?(\d{2}))?)?(?:[T ](\d{1,2})(?::?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** ISO 8601 / RFC 3339 / W3CDTF, including partial dates and the compact two-digit-year forms. */
+function parseIso(text: string): number | null {
+  const compact = /^(?:-(\d{2})-?(\d{2})|(\d{2})-(\d{2})-(\d{2})|(\d{2})(\d{2})(\d{2}))$/.exec(text);
+  if (compact) {
+    const [, yy1, mm1, yy2, mm2, dd2, yy3, mm3, dd3] = compact;
+    const year = expandYear(yy1 ?? yy2 ?? yy3 ?? '');
+    return toMillis({ year, month: Number(mm1 ?? mm2 ?? mm3), day: Number(dd2 ?? dd3 ?? 1), hour: 0, minute: 0, second: 0, offset: 0 });
+  }
+  const match = ISO.exec(text);
   if (!match) return null;
-  return Date.UTC(Number(match[1]), Number(match[2] ?? 1) - 1, Number(match[3] ?? 1));
+  const [, year, month, day, hour, minute, second, zone] = match;
+  if ((hour !== undefined && minute === undefined) || (zone !== undefined && hour === undefined)) return null;
+  let offset = 0;
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const zoneMatch = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+    const minutes = zoneMatch ? offsetMinutes(zoneMatch[1] ?? '+', zoneMatch[2] ?? '0', zoneMatch[3]) : null;
+    if (minutes === null) return null;
+    offset = minutes;
+  }
+  return toMillis({ year: Number(year), month: Number(month ?? 1), day: Number(day ?? 1), hour: Number(hour ?? 0), minute: Number(minute ?? 0), second: Number(second ?? 0), offset });
 }
 
-function withNumericZone(text: string): string {
-  return text.replace(/\b([A-Z]{1,4})\s*$/, (name) => ZONES[name.trim()] ?? name);
+function zoneToken(token: string): number | null {
+  const named = ZONES[token];
+  if (named !== undefined) return named;
+  const numeric = /^(?:gmt|utc|ut)?([+-])(\d{1,2}):?(\d{2})?$/.exec(token);
+  if (!numeric) return null;
+  if (numeric[2]?.length === 1 && numeric[3] === undefined && !token.startsWith('gmt') && !token.startsWith('utc')) return null;
+  return offsetMinutes(numeric[1] ?? '+', numeric[2] ?? '0', numeric[3]);
 }
 
-function toMillis(value: string | number): number | null {
+/** RFC 822 and relatives: tokens in any order, each of which must be understood. */
+function parseTokens(text: string): number | null {
+  const tokens = text.toLowerCase().replace(/,/g, ' ').split(/\s+/).filter(Boolean);
+  let month: number | null = null;
+  let time: [number, number, number] | null = null;
+  let offset: number | null = null;
+  let meridiem: 'am' | 'pm' | null = null;
+  const numbers: string[] = [];
+  for (const token of tokens) {
+    const slashed = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(token);
+    if (slashed) {
+      numbers.push(slashed[1] ?? '', slashed[3] ?? '');
+      month = Number(slashed[2]);
+    } else if (/^\d{1,4}$/.test(token)) numbers.push(token);
+    else if (/^\d{1,2}:\d{1,2}(:\d{1,2})?$/.test(token)) {
+      if (time) return null;
+      const [h = 0, m = 0, s = 0] = token.split(':').map(Number);
+      time = [h, m, s];
+    } else if (MONTHS[token.replace(/\.$/, '')] !== undefined) {
+      if (month !== null) return null;
+      month = MONTHS[token.replace(/\.$/, '')] ?? null;
+    } else if (DAYS.has(token.replace(/\.$/, ''))) continue;
+    else if (token === 'am' || token === 'pm' || token === '오전' || token === '오후') meridiem = token === 'am' || token === '오전' ? 'am' : 'pm';
+    else {
+      const zone = zoneToken(token);
+      if (zone === null || offset !== null) return null;
+      offset = zone;
+    }
+  }
+  if (month === null || numbers.length !== 2) return null;
+  const yearIndex = numbers.findIndex((value) => value.length >= 3);
+  const [dayText, yearText] = yearIndex === -1 ? [numbers[0], numbers[1]] : [numbers[1 - yearIndex], numbers[yearIndex]];
+  let [hour, minute, second] = time ?? [0, 0, 0];
+  if (meridiem === 'pm' && hour < 12) hour += 12;
+  if (meridiem === 'am' && hour === 12) hour = 0;
+  return toMillis({ year: expandYear(yearText ?? ''), month, day: Number(dayText), hour, minute, second, offset: offset ?? 0 });
+}
+
+/** Korean forms feedparser reads: "2004년 05월 28일 01:31:15", "2004-05-25 오후 11:23:17" (KST). */
+function parseKorean(text: string): number | null {
+  if (!/[년월일]|오[전후]/.test(text)) return null;
+  const match = /^(\d{4})(?:년\s*|-)(\d{1,2})(?:월\s*|-)(\d{1,2})일?\s+(오[전후])?\s*(\d{1,2}):(\d{2}):(\d{2})$/.exec(text.trim());
+  if (!match) return null;
+  const [, year, month, day, meridiem, hourText, minute, second] = match;
+  let hour = Number(hourText);
+  if (meridiem === '오후' && hour < 12) hour += 12;
+  if (meridiem === '오전' && hour === 12) hour = 0;
+  return toMillis({ year: Number(year), month: Number(month), day: Number(day), hour, minute: Number(minute), second: Number(second), offset: 540 });
+}
+
+/** Month names spelled out inside an ISO date ("2004-július-13T9:15-05:00"). */
+function numericMonths(text: string): string {
+  return text.replace(/^(\d{4})-([^\d\s-]+)-/u, (whole, year: string, name: string) => {
+    const month = MONTHS[name.toLowerCase()];
+    return month === undefined ? whole : `${year}-${String(month).padStart(2, '0')}-`;
+  }).replace(/T(\d):/, 'T0$1:');
+}
+
+/** Epoch milliseconds of a feed date, or null when it cannot be read fully. */
+export function parseDateValue(value: string | number): number | null {
   if (typeof value === 'number') {
-    // Unix time: seconds, or milliseconds when it is clearly too large for seconds.
-    return value > 1e11 ? value : value * 1000;
+    if (!Number.isFinite(value)) return null;
+    return value > 1e11 ? value : value * 1000; // JSON Unix time: seconds (ms when clearly too large)
   }
   const text = value.trim();
   if (!text) return null;
-  if (/^\d{9,11}$/.test(text)) return Number(text) * 1000;
-  const partial = fromW3cPartial(text);
-  if (partial !== null) return partial;
-  const parsed = Date.parse(withNumericZone(text.replace(/^[A-Za-z]{3},?\s*/, '')));
-  return Number.isNaN(parsed) ? null : parsed;
+  if (/^\d{10}$/.test(text)) return Number(text) * 1000;
+  return parseIso(numericMonths(text)) ?? parseKorean(text) ?? parseTokens(text);
 }
 
 /**
@@ -43,10 +151,8 @@ function toMillis(value: string | number): number | null {
  */
 export function parseDate(value: string | number | null | undefined, now: Date, skewMs = 10 * 60_000): string | null {
   if (value === null || value === undefined) return null;
-  const ms = toMillis(value);
+  const ms = parseDateValue(value);
   if (ms === null || !Number.isFinite(ms)) return null;
   const date = new Date(ms > now.getTime() + skewMs ? now.getTime() : ms);
-  const year = date.getUTCFullYear();
-  if (Number.isNaN(date.getTime()) || year < 1900) return null;
-  return date.toISOString();
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }

@@ -7,8 +7,9 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A string field, trimmed; anything else (wrong type, blank) counts as absent. */
 function str(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() !== '' ? value : null;
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
 /** JSON Feed title, summary and content_text are plain text. */
@@ -54,7 +55,7 @@ function toEntry(item: Json): RawEntry {
     link: str(item.url) ?? str(item.external_url),
     title: plain(item.title),
     summary: plain(item.summary),
-    content: str(item.content_html) ? { value: String(item.content_html), html: true, base: null } : plain(item.content_text),
+    content: str(item.content_html) ? { value: str(item.content_html) ?? '', html: true, base: null } : plain(item.content_text),
     authors: authors(item),
     categories: Array.isArray(item.tags) ? item.tags.flatMap((tag: unknown) => (str(tag) ? [String(tag).trim()] : [])) : [],
     published: date(item.date_published),
@@ -65,9 +66,10 @@ function toEntry(item: Json): RawEntry {
   };
 }
 
-/** True when the parsed JSON claims to be a JSON Feed. */
+/** True when the parsed JSON is a JSON Feed: it says so, or (version forgotten) it has an items list. */
 export function isJsonFeed(value: unknown): value is Json {
-  return isObject(value) && typeof value.version === 'string' && value.version.includes('jsonfeed.org/version/');
+  if (!isObject(value)) return false;
+  return (typeof value.version === 'string' && value.version.includes('jsonfeed.org/version/')) || Array.isArray(value.items);
 }
 
 export function parseJsonFeed(document: Json): RawFeed {

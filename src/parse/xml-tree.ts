@@ -6,6 +6,7 @@
  */
 import { decodeHTMLStrict } from 'entities';
 import { Parser } from 'htmlparser2';
+import { FeedaggError } from '../errors.js';
 import { prefixForNamespace } from './namespaces.js';
 
 export interface XmlElement {
@@ -27,6 +28,11 @@ interface Scope {
   namespaces: Map<string, string | null>;
   element: XmlElement;
 }
+
+/** Real feeds nest a dozen levels; thousands mean a broken or hostile document (and deep recursion). */
+const MAX_DEPTH = 256;
+
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 const DTD_ENTITY = /<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>/g;
 
@@ -103,6 +109,7 @@ export function parseXmlTree(text: string, documentUrl: string | null): XmlTree 
   const parser = new Parser(
     {
       onopentag(name, attribs) {
+        if (stack.length > MAX_DEPTH) throw new FeedaggError('PARSE', `malformed XML: elements nested deeper than ${MAX_DEPTH}`);
         const parent = current();
         const namespaces = scopeNamespaces(parent.namespaces, attribs, decode);
         const attrs: Record<string, string> = {};
@@ -129,7 +136,8 @@ export function parseXmlTree(text: string, documentUrl: string | null): XmlTree 
       },
       ontext(data) {
         const children = current().element.children;
-        const value = inCdata ? data : decode(data);
+        // XML 1.0 section 2.2: C0 controls other than tab, LF and CR are not characters; drop them.
+        const value = (inCdata ? data : decode(data)).replace(CONTROL_CHARACTERS, '');
         const last = children[children.length - 1];
         if (typeof last === 'string') children[children.length - 1] = last + value;
         else children.push(value);
