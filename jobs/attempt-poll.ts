@@ -53,12 +53,14 @@ export async function attemptPoll(context: AppContext, source: SourceConfig, sta
     if (!outcome.notModified) {
       const feed = await readFeed({ sourceId: source.id, body: fetched.body, contentType: fetched.contentType, documentUrl: fetched.url, now });
       attempt.feed = feed;
-      const results = await acceptEntries(context.redis, context.keys, source.id, feed.entries, context.config.dedupe.retention, now);
+      const { retention, window } = context.config.dedupe;
+      const results = await acceptEntries(context.redis, context.keys, source.id, feed.entries, { retentionMs: retention, windowMs: window }, now);
       outcome.entries = feed.entries.length;
       outcome.created = results.filter((result) => result.decision === 'created').length;
       outcome.merged = results.filter((result) => result.decision === 'merged').length;
-      const members = results.filter((result) => result.decision === 'created').map((result) => `${result.articleId}-v1`);
-      await deliverEvents(context.redis, context.keys, context.queues.articles, members, context.config.articles, now);
+      outcome.updated = results.filter((result) => result.decision === 'updated').length;
+      const events = results.map((result) => result.event).filter((event) => event !== '');
+      await deliverEvents(context.redis, context.keys, context.queues.articles, events, context.config.articles, now);
     }
     outcome.ok = true;
   } catch (error) {

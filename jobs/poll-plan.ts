@@ -21,5 +21,5 @@ export function skipReason(state: StoredSourceState, retryAfter: number | undefi
 }
 
 export function emptyOutcome(sourceId: string): PollOutcome {
-  return { sourceId, ok: false, status: null, notModified: false, skipped: null, entries: 0, created: 0, merged: 0, error: null, durationMs: 0 };
+  return { sourceId, ok: false, status: null, notModified: false, skipped: null, entries: 0, created: 0, merged: 0, updated: 0, error: null, durationMs: 0 };
 }

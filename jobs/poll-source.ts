@@ -28,10 +28,10 @@ export function createPollProcessor(context: AppContext) {
     const attempt = await attemptPoll(context, source, state, url, now);
     await recordPoll(context, source, state, url, attempt);
     const { outcome } = attempt;
-    if (outcome.created + outcome.merged > 0) {
+    if (outcome.created + outcome.merged + outcome.updated > 0) {
       await context.queues.publish.add('publish', { reason: `poll ${source.id}` }, { deduplication: { id: PUBLISH_DEDUP_ID, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100 });
     }
-    const fields = { source: source.id, ok: outcome.ok, status: outcome.status, created: outcome.created, merged: outcome.merged, entries: outcome.entries, ms: outcome.durationMs };
+    const fields = { source: source.id, ok: outcome.ok, status: outcome.status, created: outcome.created, merged: outcome.merged, updated: outcome.updated, entries: outcome.entries, ms: outcome.durationMs };
     if (outcome.ok) log.info(fields, 'polled');
     else log.warn({ ...fields, code: outcome.error?.code, err: outcome.error?.message }, 'poll failed');
     return outcome;

@@ -32,7 +32,7 @@ function story(index: number, guid: string): EntryFields {
 describe('acceptEntries', () => {
   it('creates each story once when four workers accept the same 50 entries at the same moment', async () => {
     const entries = identifyEntries('wire', Array.from({ length: 50 }, (_, index) => story(index, `g${index}`)), now);
-    const results = await Promise.all(clients.map((client) => acceptEntries(client, keys, 'wire', entries, DAY, now)));
+    const results = await Promise.all(clients.map((client) => acceptEntries(client, keys, 'wire', entries, { retentionMs: DAY, windowMs: DAY }, now)));
     const created = results.flat().filter((result) => result.decision === 'created');
     expect(created).toHaveLength(50);
     expect(results.flat().filter((result) => result.decision === 'known')).toHaveLength(150);
@@ -43,7 +43,7 @@ describe('acceptEntries', () => {
     const sources = ['a', 'b', 'c', 'd'];
     const results = await Promise.all(sources.map((sourceId, index) => {
       const entries = identifyEntries(sourceId, [story(999, `${sourceId}-guid`)], now);
-      return acceptEntries(clients[index] as Redis, keys, sourceId, entries, DAY, now);
+      return acceptEntries(clients[index] as Redis, keys, sourceId, entries, { retentionMs: DAY, windowMs: DAY }, now);
     }));
     const decisions = results.flat().map((result) => result.decision).sort();
     expect(decisions).toEqual(['created', 'merged', 'merged', 'merged']);
@@ -55,7 +55,7 @@ describe('acceptEntries', () => {
 
   it('expires seen keys after the retention period', async () => {
     const entries = identifyEntries('short', [story(5000, 'short-1')], now);
-    await acceptEntries(clients[0] as Redis, keys, 'short', entries, 1000, now);
+    await acceptEntries(clients[0] as Redis, keys, 'short', entries, { retentionMs: 1000, windowMs: 1000 }, now);
     const ttl = await clients[0]?.ttl(`${keys.root}:seen:short:${hashText(entries[0]?.entryKey ?? '')}`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(1);

@@ -14,18 +14,20 @@ function resultText(row: SummaryRow): string {
 }
 
 export function formatSummary(rows: SummaryRow[]): string {
-  const header = ['SOURCE', 'HTTP', 'ENTRIES', 'NEW', 'MERGED', 'TIME', 'RESULT'];
+  const header = ['SOURCE', 'HTTP', 'ENTRIES', 'NEW', 'MERGED', 'UPDATED', 'TIME', 'RESULT'];
   const body = rows.map((row) => [
     row.outcome.sourceId,
     row.outcome.status === null ? '-' : String(row.outcome.status),
     String(row.outcome.entries),
     String(row.outcome.created),
     String(row.outcome.merged),
+    String(row.outcome.updated),
     `${row.outcome.durationMs}ms`,
     resultText(row),
   ]);
   const failed = rows.filter((row) => !row.outcome.ok).length;
   const skipped = rows.filter((row) => row.outcome.skipped).length;
   const created = rows.reduce((sum, row) => sum + row.outcome.created, 0);
-  return `${formatTable([header, ...body])}\n\n${rows.length} sources, ${failed} failed, ${skipped ? `${skipped} skipped, ` : ''}${created} new articles\n`;
+  const updated = rows.reduce((sum, row) => sum + row.outcome.updated, 0);
+  return `${formatTable([header, ...body])}\n\n${rows.length} sources, ${failed} failed, ${skipped ? `${skipped} skipped, ` : ''}${created} new articles, ${updated} updated\n`;
 }

@@ -7,7 +7,8 @@
  * entries never collapse into one.
  *
  * Across sources a story is its canonical URL (tracking parameters and fragment removed,
- * scheme and host lower-cased, default port dropped).
+ * scheme and host lower-cased, default port dropped) or its URL-shaped guid; near-duplicate
+ * texts are matched by MinHash in the store (see minhash.ts).
  */
 import { createHash } from 'node:crypto';
 import type { Article } from '../model/article.js';
@@ -18,8 +19,10 @@ export interface IdentifiedEntry {
   article: Article;
   /** Identity of the entry within its source. */
   entryKey: string;
-  /** Identity of the story across sources, or null when the entry has no URL. */
-  storyKey: string | null;
+  /** Identities of the story across sources: the canonical URL, and a URL-shaped guid. */
+  storyKeys: string[];
+  /** The id the entry gets when its story id is taken by another entry of the same source. */
+  altId: string;
 }
 
 export function hashText(text: string, length = 24): string {
@@ -49,17 +52,33 @@ export function articleId(sourceId: string, entryKey: string, storyKey: string |
   return hashText(storyKey ?? `${sourceId}\n${entryKey}`);
 }
 
+/** Canonical URL, then a guid that is itself an http(s) URL (many feeds put the permalink there). */
+export function storyKeys(entry: Pick<EntryFields, 'url' | 'guid'>): string[] {
+  const keys: string[] = [];
+  for (const value of [entry.url, entry.guid]) {
+    if (!value || !/^https?:\/\//i.test(value)) continue;
+    try {
+      const key = canonicalUrl(value);
+      if (!keys.includes(key)) keys.push(key);
+    } catch {
+      // not a URL after all
+    }
+  }
+  return keys;
+}
+
 export function identifyEntries(sourceId: string, entries: EntryFields[], now: Date): IdentifiedEntry[] {
   const keys = entryKeys(entries);
   const seenAt = now.toISOString();
   return entries.map((entry, index) => {
     const entryKey = keys[index] ?? baseEntryKey(entry);
-    const storyKey = entry.url ? canonicalUrl(entry.url) : null;
+    const stories = storyKeys(entry);
     return {
       entryKey,
-      storyKey,
+      storyKeys: stories,
+      altId: articleId(sourceId, entryKey, null),
       article: {
-        id: articleId(sourceId, entryKey, storyKey),
+        id: articleId(sourceId, entryKey, stories[0] ?? null),
         sourceId,
         sources: [{ sourceId, url: entry.url, seenAt }],
         ...entry,

@@ -31,8 +31,12 @@ export interface PollOutcome {
   /** Why the source was not polled (gone, disabled, host under Retry-After); null when it was. */
   skipped: string | null;
   entries: number;
+  /** New articles. */
   created: number;
+  /** Entries found to be a story another source delivered first (provenance grew). */
   merged: number;
+  /** Known entries whose text changed substantially (a new version). */
+  updated: number;
   error: SourceError | null;
   durationMs: number;
 }

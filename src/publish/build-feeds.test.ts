@@ -20,8 +20,8 @@ const options = {
 describe('buildFeeds', () => {
   it('is deterministic: the feed date is the newest item, never now', () => {
     const articles = [article('2', { publishedAt: '2026-11-21T10:00:00.000Z' }), article('1')];
-    const first = buildFeeds(articles, options);
-    const second = buildFeeds(articles, options);
+    const first = buildFeeds(articles.map((article) => ({ article, canonicalSourceId: 'a' })), options);
+    const second = buildFeeds(articles.map((article) => ({ article, canonicalSourceId: 'a' })), options);
     expect(second).toEqual(first);
     expect(first.rss).toContain('<lastBuildDate>Sat, 21 Nov 2026 10:00:00 GMT</lastBuildDate>');
     expect(first.atom).toContain('<updated>2026-11-21T10:00:00.000Z</updated>');
@@ -32,7 +32,7 @@ describe('buildFeeds', () => {
       { sourceId: 'a', url: 'http://a.example/1', seenAt: '2026-11-20T00:00:00.000Z' },
       { sourceId: 'b', url: 'http://b.example/x', seenAt: '2026-11-20T01:00:00.000Z' },
     ], authors: [{ name: 'Ann', email: null, url: null }, { name: 'Ben', email: null, url: null }] });
-    const feeds = buildFeeds([merged], options);
+    const feeds = buildFeeds([{ article: merged, canonicalSourceId: 'a' }], options);
     expect(feeds.rss).toContain('<source url="http://a.example/feed">Source A</source>');
     const json = JSON.parse(feeds.json) as { version: string; items: Array<Record<string, unknown>> };
     expect(json.version).toBe('https://jsonfeed.org/version/1.1');

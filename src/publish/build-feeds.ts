@@ -24,6 +24,12 @@ export interface FeedOptions {
   hub?: string | null;
 }
 
+/** An article and the source credited with it: the one whose copy supplies its text. */
+export interface PublishedItem {
+  article: Article;
+  canonicalSourceId: string;
+}
+
 export interface BuiltFeeds {
   rss: string;
   atom: string;
@@ -47,14 +53,15 @@ function articleUpdated(article: Article): Date {
   return new Date(article.updatedAt ?? article.publishedAt ?? article.sources[0]?.seenAt ?? '1970-01-01T00:00:00Z');
 }
 
-function sourceExtension(article: Article, sources: ReadonlyMap<string, SourceInfo>): Item['extensions'] {
-  const canonical = sources.get(article.sourceId);
+function sourceExtension(item: PublishedItem, sources: ReadonlyMap<string, SourceInfo>): Item['extensions'] {
+  const canonical = sources.get(item.canonicalSourceId);
   if (!canonical) return [];
   // RSS 2.0 <source url="…">: the channel the item came from.
   return [{ name: 'source', objects: { _attributes: { url: canonical.url }, _text: canonical.title } }];
 }
 
-function toItem(article: Article, options: FeedOptions): Item {
+function toItem(item: PublishedItem, options: FeedOptions): Item {
+  const { article } = item;
   const enclosure = article.enclosures[0];
   return {
     title: article.title || '(untitled)',
@@ -70,11 +77,12 @@ function toItem(article: Article, options: FeedOptions): Item {
     category: article.categories.map((name) => ({ name, term: name })),
     enclosure: enclosure ? { url: enclosure.url, type: enclosure.type ?? 'application/octet-stream', length: enclosure.length ?? 0 } : undefined,
     image: article.imageUrl ?? undefined,
-    extensions: sourceExtension(article, options.sources),
+    extensions: sourceExtension(item, options.sources),
   };
 }
 
-export function buildFeeds(articles: Article[], options: FeedOptions): BuiltFeeds {
+export function buildFeeds(published: PublishedItem[], options: FeedOptions): BuiltFeeds {
+  const articles = published.map((item) => item.article);
   const urls = {
     rss: new URL(options.paths.rss, options.link).toString(),
     atom: new URL(options.paths.atom, options.link).toString(),
@@ -95,7 +103,7 @@ export function buildFeeds(articles: Article[], options: FeedOptions): BuiltFeed
     ttl: options.ttlMinutes,
     hub: options.hub ?? undefined,
   };
-  const items = articles.map((article) => toItem(article, options));
+  const items = published.map((item) => toItem(item, options));
   const render = (self: string): Feed => {
     const feed = new Feed({ ...common, feed: self, feedLinks: urls });
     for (const item of items) feed.addItem(item);
@@ -104,6 +112,6 @@ export function buildFeeds(articles: Article[], options: FeedOptions): BuiltFeed
   return {
     rss: render(urls.rss).rss2(),
     atom: render(urls.atom).atom1(),
-    json: toJsonFeed11(render(urls.json).json1(), articles, options.sources),
+    json: toJsonFeed11(render(urls.json).json1(), published, options.sources),
   };
 }

@@ -3,14 +3,13 @@
  * (https://www.jsonfeed.org/version/1.1/): `authors` arrays instead of `author`, and every
  * source of a merged story in the `_feedagg` extension object (spec section "Extensions").
  */
-import type { Article } from '../model/article.js';
-import type { SourceInfo } from './build-feeds.js';
+import type { PublishedItem, SourceInfo } from './build-feeds.js';
 
 type JsonObject = Record<string, unknown>;
 
-function sourcesExtension(article: Article, sources: ReadonlyMap<string, SourceInfo>): JsonObject {
+function sourcesExtension({ article, canonicalSourceId }: PublishedItem, sources: ReadonlyMap<string, SourceInfo>): JsonObject {
   return {
-    canonical_source: article.sourceId,
+    canonical_source: canonicalSourceId,
     sources: article.sources.map((source) => ({
       id: source.sourceId,
       title: sources.get(source.sourceId)?.title ?? source.sourceId,
@@ -21,7 +20,7 @@ function sourcesExtension(article: Article, sources: ReadonlyMap<string, SourceI
   };
 }
 
-export function toJsonFeed11(json10: string, articles: Article[], sources: ReadonlyMap<string, SourceInfo>): string {
+export function toJsonFeed11(json10: string, published: PublishedItem[], sources: ReadonlyMap<string, SourceInfo>): string {
   const document = JSON.parse(json10) as JsonObject & { items?: JsonObject[]; author?: JsonObject };
   document.version = 'https://jsonfeed.org/version/1.1';
   if (document.author) {
@@ -29,10 +28,11 @@ export function toJsonFeed11(json10: string, articles: Article[], sources: Reado
     delete document.author;
   }
   document.items = (document.items ?? []).map((item, index) => {
-    const article = articles[index];
+    const entry = published[index];
+    const article = entry?.article;
     const { author: _author, ...rest } = item;
     const out: JsonObject = { ...rest };
-    if (article) {
+    if (entry && article) {
       if (article.authors.length > 0) out.authors = article.authors.map((author) => ({ name: author.name, ...(author.url ? { url: author.url } : {}) }));
       if (article.language) out.language = article.language;
       // Spec: an item must have content_html or content_text.
@@ -44,7 +44,7 @@ export function toJsonFeed11(json10: string, articles: Article[], sources: Reado
           ...(enclosure.length ? { size_in_bytes: enclosure.length } : {}),
         }));
       }
-      out._feedagg = sourcesExtension(article, sources);
+      out._feedagg = sourcesExtension(entry, sources);
     }
     return out;
   });

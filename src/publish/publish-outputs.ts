@@ -19,7 +19,7 @@ export function sourceInfos(config: Config): Map<string, SourceInfo> {
 export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Config, now: Date): Promise<PublishResult> {
   await trimArticleIndex(redis, keys, now.getTime() - config.dedupe.retention);
   const ids = await newestArticleIds(redis, keys, config.output.maxItems, now.getTime() - config.output.maxAge);
-  const articles = (await readArticles(redis, keys, ids)).map((entry) => entry.article);
+  const articles = await readArticles(redis, keys, ids);
   const feeds = buildFeeds(articles, {
     title: config.output.title,
     link: config.output.link,

@@ -5,6 +5,7 @@ export interface StoreKeys {
   source(id: string): string;
   articlesByTime: string;
   article(id: string): string;
+  provenance(id: string): string;
   outbox: string;
   outputs: string;
 }
@@ -17,6 +18,7 @@ export function storeKeys(prefix: string): StoreKeys {
     source: (id) => `${root}:source:${id}`,
     articlesByTime: `${root}:articles`,
     article: (id) => `${root}:article:${id}`,
+    provenance: (id) => `${root}:prov:${id}`,
     outbox: `${root}:outbox`,
     outputs: `${root}:outputs`,
   };

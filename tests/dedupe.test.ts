@@ -1,0 +1,181 @@
+/**
+ * One story, one article: the same story from an RSS original, an Atom digest linking it with
+ * tracking parameters and a JSON Feed portal republishing it under a new headline becomes one
+ * article with three sources; a different story on the topic and a commentary quoting one
+ * paragraph stay separate. Real Redis, the real read path, the real accept script.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { ArticleEvent, ArticleEventType } from '../src/model/article-event.js';
+import { readFeed } from '../src/pipeline/read-feed.js';
+import { deliverEvents } from '../src/queue/article-events.js';
+import { acceptEntries, readArticles, type AcceptResult } from '../src/store/article-store.js';
+import { storeKeys, type StoreKeys } from '../src/store/keys.js';
+import { ORIGINAL_URL, PORTAL_URL, storyFeeds, type StoryFeeds, type StoryTexts } from './helpers/story-feeds.js';
+import { deletePrefix } from './helpers/workspace.js';
+
+const redisUrl = inject('redisUrl');
+const STORIES = join(import.meta.dirname, 'fixtures', 'stories');
+const SAMPLE = join(import.meta.dirname, '..', '..', 'shared', 'samples', 'news-article.txt');
+const HOUR = 3_600_000;
+const settings = { retentionMs: 30 * 24 * HOUR, windowMs: 72 * HOUR };
+const eventSettings = { enabled: true, keepCompleted: 1000, keepAge: 24 * HOUR };
+
+const HARBOR: StoryTexts = {
+  story: readFileSync(join(STORIES, 'harbor-strike.txt'), 'utf8'),
+  related: readFileSync(join(STORIES, 'harbor-related.txt'), 'utf8'),
+  commentary: readFileSync(join(STORIES, 'harbor-commentary.txt'), 'utf8'),
+  headline: 'Dock workers strike at the port of Norhavn',
+  portalHeadline: 'Port of Norhavn at a standstill as dockers walk out',
+  portalIntro: 'NORHAVN (Portal News) — Container traffic stopped on Tuesday as dock workers began their first strike in over a decade.',
+};
+
+let redis: Redis;
+let keys: StoreKeys;
+let prefix: string;
+let queue: Queue<ArticleEvent, unknown, ArticleEventType>;
+let run = 0;
+
+beforeAll(() => {
+  redis = new Redis(redisUrl);
+});
+afterAll(() => redis.disconnect());
+beforeEach(() => {
+  prefix = `test-dedupe-${process.pid}-${(run += 1)}`;
+  keys = storeKeys(prefix);
+  queue = new Queue<ArticleEvent, unknown, ArticleEventType>('articles', { connection: { url: redisUrl }, prefix });
+});
+afterEach(async () => {
+  await queue.close();
+  await deletePrefix(redisUrl, prefix);
+});
+
+async function poll(sourceId: string, document: string, now: Date, client: Redis = redis): Promise<AcceptResult[]> {
+  const feed = await readFeed({ sourceId, body: Buffer.from(document), contentType: null, documentUrl: `https://${sourceId}.example/feed`, now });
+  const results = await acceptEntries(client, keys, sourceId, feed.entries, settings, now);
+  await deliverEvents(client, keys, queue, results.map((result) => result.event).filter(Boolean), eventSettings, now);
+  return results;
+}
+
+async function events(): Promise<Array<{ id: string; name: string; data: ArticleEvent }>> {
+  const jobs = await queue.getJobs(['waiting', 'completed', 'active', 'delayed', 'failed']);
+  return jobs.map((job) => ({ id: job.id ?? '', name: job.name, data: job.data })).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+async function allArticles() {
+  const ids = await redis.zrange(keys.articlesByTime, 0, -1);
+  return readArticles(redis, keys, ids);
+}
+
+const at = (hours: number) => new Date(Date.parse('2026-11-24T08:00:00Z') + hours * HOUR);
+
+async function deliverAll(feeds: StoryFeeds): Promise<void> {
+  expect((await poll('wire', feeds.wire, at(0)))[0]?.decision).toBe('created');
+  expect((await poll('digest', feeds.digest, at(1)))[0]?.decision).toBe('merged');
+  expect((await poll('portal', feeds.portal, at(2)))[0]?.decision).toBe('merged');
+  expect((await poll('related', feeds.related, at(3)))[0]?.decision).toBe('created');
+  expect((await poll('commentary', feeds.commentary, at(4)))[0]?.decision).toBe('created');
+}
+
+describe('cross-source dedupe', () => {
+  it('merges the original, the digest and the portal copy; keeps the related story and the commentary apart', async () => {
+    await deliverAll(storyFeeds(HARBOR));
+    const articles = await allArticles();
+    expect(articles).toHaveLength(3);
+    const story = articles.find((entry) => entry.article.sources.length > 1);
+    expect(story?.article.sources.map((source) => source.sourceId)).toEqual(['wire', 'digest', 'portal']);
+    expect(story?.article.sources.map((source) => source.url)).toEqual([ORIGINAL_URL, `${ORIGINAL_URL}#story`, PORTAL_URL]);
+    // The first source is canonical: its headline, text and URL.
+    expect(story?.article).toMatchObject({ sourceId: 'wire', title: HARBOR.headline, url: ORIGINAL_URL });
+    expect(story?.article.contentHtml).toContain('Mira Lund is a reporter');
+    expect(story?.version).toBe(3);
+
+    const delivered = await events();
+    expect(delivered.map((event) => [event.name, event.data.version])).toEqual(expect.arrayContaining([
+      ['article.created', 1], ['article.updated', 2], ['article.updated', 3], ['article.created', 1], ['article.created', 1],
+    ]));
+    expect(delivered).toHaveLength(5);
+    const last = delivered.find((event) => event.id === `${story?.article.id}-v3`);
+    expect(last?.data.article.sources).toHaveLength(3);
+  });
+
+  it('a digest first and the full text later: the full text replaces the summary, the digest never replaces the full text', async () => {
+    const feeds = storyFeeds(HARBOR);
+    expect((await poll('digest', feeds.digest, at(0)))[0]?.decision).toBe('created');
+    expect((await poll('wire', feeds.wire, at(1)))[0]?.decision).toBe('merged');
+    const [story] = await allArticles();
+    expect(story?.article.sourceId).toBe('digest'); // first to deliver it
+    expect(story?.canonicalSourceId).toBe('wire'); // but the full text is the wire's
+    expect(story?.article.title).toBe(HARBOR.headline);
+    expect(story?.article.contentHtml).toContain('What happens next');
+  });
+
+  it('a real edit gives one article.updated and the new text; a cosmetic change gives nothing', async () => {
+    const feeds = storyFeeds(HARBOR);
+    await deliverAll(feeds);
+    const before = (await events()).length;
+    const cosmetic = storyFeeds(HARBOR, (html) => html.replace(/<p>/g, '<p>  \n').replace('Comments', 'Comments (14)').replace('port authority said', 'port authority  said'));
+    expect((await poll('wire', cosmetic.wire, at(5)))[0]?.decision).toBe('known');
+    expect(await events()).toHaveLength(before);
+
+    const edited = storyFeeds(HARBOR, (html) => html.replace('about 1,800 workers', 'about 2,100 workers'));
+    expect((await poll('wire', edited.wire, at(6)))[0]?.decision).toBe('updated');
+    const after = await events();
+    expect(after).toHaveLength(before + 1);
+    const story = (await allArticles()).find((entry) => entry.article.sources.length === 3);
+    expect(story?.version).toBe(4);
+    expect(story?.article.contentHtml).toContain('about 2,100 workers');
+    expect(after.find((event) => event.id === `${story?.article.id}-v4`)?.data).toMatchObject({ type: 'article.updated', version: 4 });
+
+    // Edits in a non-canonical copy change nothing.
+    const portalEdit = storyFeeds({ ...HARBOR, portalIntro: 'NORHAVN — A different intro written by the portal.' });
+    expect((await poll('portal', portalEdit.portal, at(7)))[0]?.decision).toBe('known');
+    expect(await events()).toHaveLength(before + 1);
+  });
+
+  it('two workers receiving copies of one story at the same moment create one article', async () => {
+    const feeds = storyFeeds(HARBOR);
+    const second = new Redis(redisUrl);
+    try {
+      const [wire, portal] = await Promise.all([poll('wire', feeds.wire, at(0)), poll('portal', feeds.portal, at(0), second)]);
+      const decisions = [wire[0]?.decision, portal[0]?.decision].sort();
+      expect(decisions).toEqual(['created', 'merged']);
+      expect((await events()).filter((event) => event.name === 'article.created')).toHaveLength(1);
+    } finally {
+      second.disconnect();
+    }
+  });
+
+  it('an entry that reappears within the retention period is not new', async () => {
+    const feeds = storyFeeds(HARBOR);
+    await poll('wire', feeds.wire, at(0));
+    expect((await poll('wire', feeds.wire, at(24 * 20)))[0]?.decision).toBe('known');
+    const ttl = await redis.ttl(keys.article((await allArticles())[0]?.article.id ?? ''));
+    expect(ttl).toBeGreaterThan(29 * 24 * 3600);
+  });
+
+  it('near-duplicates merge only within the window', async () => {
+    const feeds = storyFeeds(HARBOR);
+    await poll('wire', feeds.wire, at(0));
+    expect((await poll('portal', feeds.portal, at(80)))[0]?.decision).toBe('created');
+  });
+});
+
+describe.runIf(existsSync(SAMPLE))('the shared sample article', () => {
+  it('merges its three copies and keeps the related report and the commentary apart', async () => {
+    await deliverAll(storyFeeds({
+      story: readFileSync(SAMPLE, 'utf8'),
+      related: readFileSync(join(STORIES, 'sample-related.txt'), 'utf8'),
+      commentary: readFileSync(join(STORIES, 'sample-commentary.txt'), 'utf8'),
+      headline: 'North Korea begins sending troops to Russia, Seoul says',
+      portalHeadline: 'Seoul: Pyongyang has started deploying soldiers to aid Moscow',
+      portalIntro: 'SEOUL (Portal Wire) — Pyongyang has started sending soldiers to fight for Moscow, South Korean officials said on Friday.',
+    }));
+    const articles = await allArticles();
+    expect(articles).toHaveLength(3);
+    expect(articles.map((entry) => entry.article.sources.length).sort()).toEqual([1, 1, 3]);
+  });
+});
