@@ -14,24 +14,17 @@ import { readFeed } from '../src/pipeline/read-feed.js';
 import { deliverEvents } from '../src/queue/article-events.js';
 import { acceptEntries, readArticles, type AcceptResult } from '../src/store/article-store.js';
 import { storeKeys, type StoreKeys } from '../src/store/keys.js';
-import { ORIGINAL_URL, PORTAL_URL, storyFeeds, type StoryFeeds, type StoryTexts } from './helpers/story-feeds.js';
+import { harborTexts, ORIGINAL_URL, PORTAL_URL, STORIES_DIR as STORIES, storyFeeds, type StoryFeeds, type StoryTexts } from './helpers/story-feeds.js';
+import { queuedEvents } from './helpers/article-queue.js';
 import { deletePrefix } from './helpers/workspace.js';
 
 const redisUrl = inject('redisUrl');
-const STORIES = join(import.meta.dirname, 'fixtures', 'stories');
 const SAMPLE = join(import.meta.dirname, '..', '..', 'shared', 'samples', 'news-article.txt');
 const HOUR = 3_600_000;
 const settings = { retentionMs: 30 * 24 * HOUR, windowMs: 72 * HOUR };
 const eventSettings = { enabled: true, keepCompleted: 1000, keepAge: 24 * HOUR };
 
-const HARBOR: StoryTexts = {
-  story: readFileSync(join(STORIES, 'harbor-strike.txt'), 'utf8'),
-  related: readFileSync(join(STORIES, 'harbor-related.txt'), 'utf8'),
-  commentary: readFileSync(join(STORIES, 'harbor-commentary.txt'), 'utf8'),
-  headline: 'Dock workers strike at the port of Norhavn',
-  portalHeadline: 'Port of Norhavn at a standstill as dockers walk out',
-  portalIntro: 'NORHAVN (Portal News) — Container traffic stopped on Tuesday as dock workers began their first strike in over a decade.',
-};
+const HARBOR: StoryTexts = harborTexts();
 
 let redis: Redis;
 let keys: StoreKeys;
@@ -60,10 +53,7 @@ async function poll(sourceId: string, document: string, now: Date, client: Redis
   return results;
 }
 
-async function events(): Promise<Array<{ id: string; name: string; data: ArticleEvent }>> {
-  const jobs = await queue.getJobs(['waiting', 'completed', 'active', 'delayed', 'failed']);
-  return jobs.map((job) => ({ id: job.id ?? '', name: job.name, data: job.data })).sort((a, b) => a.id.localeCompare(b.id));
-}
+const events = () => queuedEvents(redisUrl, prefix);
 
 async function allArticles() {
   const ids = await redis.zrange(keys.articlesByTime, 0, -1);

@@ -6,20 +6,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../src/bench/seeded-random.js';
 import { FeedaggError } from '../src/errors.js';
 import { readFeed } from '../src/pipeline/read-feed.js';
 import { FIXTURES_DIR } from './helpers/fixture-server.js';
-
-/** mulberry32: a tiny seeded PRNG. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(bytes: Buffer, next: () => number): Buffer {
   const copy = Buffer.from(bytes.subarray(0, Math.max(1, Math.floor(next() * bytes.length * 1.1))));
@@ -35,7 +25,7 @@ const fixtures = readdirSync(FIXTURES_DIR).map((name) => [name, readFileSync(joi
 
 describe('parse fuzzing', () => {
   it.each(fixtures)('%s: 300 mutations give articles or a typed error', async (name, bytes) => {
-    const next = random(name.length * 7919);
+    const next = seededRandom(name.length * 7919);
     let articles = 0;
     let errors = 0;
     for (let round = 0; round < 300; round += 1) {

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { ArticleEvent } from '../src/model/article-event.js';
 import { parseFeed } from '../src/parse/parse-feed.js';
+import { queuedEvents } from './helpers/article-queue.js';
 import { runCli } from './helpers/cli.js';
 import { fixture, FixtureServer } from './helpers/fixture-server.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
@@ -45,15 +45,7 @@ const GOOD_SOURCES = () => [
   { id: 'river', title: 'River Weekly', url: server.url('/feed.json') },
 ];
 
-async function articleEvents(): Promise<Array<{ id: string; name: string; data: ArticleEvent }>> {
-  const queue = new Queue<ArticleEvent>('articles', { connection: { url: redisUrl }, prefix: workspace.prefix });
-  try {
-    const jobs = await queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized']);
-    return jobs.map((job) => ({ id: job.id ?? '', name: job.name, data: job.data }));
-  } finally {
-    await queue.close();
-  }
-}
+const articleEvents = () => queuedEvents(redisUrl, workspace.prefix);
 
 async function outputs(): Promise<Record<string, { text: string; mtimeMs: number }>> {
   const out: Record<string, { text: string; mtimeMs: number }> = {};

@@ -26,9 +26,28 @@ export interface Fingerprint {
   bands: string[];
 }
 
-function baseHashes(shingle: string): [number, number] {
-  const digest = createHash('md5').update(shingle).digest();
-  return [digest.readUInt32BE(0), digest.readUInt32BE(4) | 1];
+/** One fixed random seed per min-hash: hash i of a shingle is fmix32(base ^ seed i). */
+const SEEDS = Array.from({ length: HASHES }, (_, index) => createHash('md5').update(`feedagg-minhash-${index}`).digest().readUInt32BE(0));
+
+/** MurmurHash3's 32-bit finalizer: a bijection that mixes every input bit into every output bit. */
+function fmix32(value: number): number {
+  let h = value;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** FNV-1a over UTF-16 code units, then mixed: fast, and uniform enough for min-hashing. */
+function baseHash(shingle: string): number {
+  let h = 0x811c9dc5;
+  for (let index = 0; index < shingle.length; index += 1) {
+    h ^= shingle.charCodeAt(index);
+    h = Math.imul(h, 0x01000193);
+  }
+  return fmix32(h >>> 0);
 }
 
 /** Null when the text is too short to fingerprint reliably. */
@@ -37,10 +56,11 @@ export function fingerprint(text: string): Fingerprint | null {
   if (tokens.length < MIN_WORDS) return null;
   const mins = new Array<number>(HASHES).fill(0xffffffff);
   for (const shingle of shingles(tokens)) {
-    const [a, b] = baseHashes(shingle);
-    // Kirsch–Mitzenmacher: hash i = a + i·b, enough independence for MinHash.
+    const base = baseHash(shingle);
+    // Seeded permutations rather than a + i·b double hashing: the min-hashes must be independent,
+    // or the similarity of unrelated texts is overestimated.
     for (let index = 0; index < HASHES; index += 1) {
-      const value = (a + Math.imul(index, b)) >>> 0;
+      const value = fmix32((base ^ (SEEDS[index] ?? 0)) >>> 0);
       if (value < (mins[index] ?? 0xffffffff)) mins[index] = value;
     }
   }

@@ -16,6 +16,23 @@ export interface StoryTexts {
   portalIntro: string;
 }
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const STORIES_DIR = join(import.meta.dirname, '..', 'fixtures', 'stories');
+
+/** The fixture story (an invented dock strike) and its related report and commentary. */
+export function harborTexts(): StoryTexts {
+  return {
+    story: readFileSync(join(STORIES_DIR, 'harbor-strike.txt'), 'utf8'),
+    related: readFileSync(join(STORIES_DIR, 'harbor-related.txt'), 'utf8'),
+    commentary: readFileSync(join(STORIES_DIR, 'harbor-commentary.txt'), 'utf8'),
+    headline: 'Dock workers strike at the port of Norhavn',
+    portalHeadline: 'Port of Norhavn at a standstill as dockers walk out',
+    portalIntro: 'NORHAVN (Portal News) — Container traffic stopped on Tuesday as dock workers began their first strike in over a decade.',
+  };
+}
+
 export const ORIGINAL_URL = 'https://wire.example/2026/11/24/port-strike';
 export const PORTAL_URL = 'https://portal.example/news/98765';
 
