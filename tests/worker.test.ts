@@ -9,8 +9,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import { parseConfigText } from '../src/config/load-config.js';
 import type { PollOutcome } from '../src/model/source-state.js';
 import { openRuntime, syncSources } from '../src/runtime/runtime.js';
+import { queuedEvents } from './helpers/article-queue.js';
 import { spawnCli } from './helpers/cli.js';
 import { FixtureServer } from './helpers/fixture-server.js';
+import { harborTexts, storyFeeds } from './helpers/story-feeds.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
 const redisUrl = inject('redisUrl');
@@ -75,6 +77,38 @@ describe('schedule sync on start-up', () => {
       expect(await redis.hget(`${workspace.prefix}:store:source:b`, 'state')).toBe('disabled');
     } finally {
       redis.disconnect();
+    }
+  });
+});
+
+describe('two worker processes', () => {
+  it('receiving copies of one story at the same moment create one article', async () => {
+    const feeds = storyFeeds(harborTexts());
+    server.routes.set('/wire.xml', { body: feeds.wire, contentType: 'application/rss+xml' });
+    server.routes.set('/portal.json', { body: feeds.portal, contentType: 'application/feed+json' });
+    await workspace.writeConfig({
+      redis: { url: redisUrl, prefix: workspace.prefix },
+      output: { dir: workspace.outputDir },
+      fetch: { allowPrivateNetworks: true, perHostInterval: '10ms', perHostConcurrency: 4 },
+      sources: [{ id: 'wire', url: server.url('/wire.xml') }, { id: 'portal', url: server.url('/portal.json') }],
+    });
+    const workers = [spawnCli(['worker', '--config', workspace.configPath]), spawnCli(['worker', '--config', workspace.configPath])];
+    const connection = { url: redisUrl };
+    const queue = new Queue('poll', { connection, prefix: workspace.prefix });
+    const events = new QueueEvents('poll', { connection, prefix: workspace.prefix });
+    try {
+      await events.waitUntilReady();
+      const jobs = await Promise.all([queue.add('poll', { sourceId: 'wire' }), queue.add('poll', { sourceId: 'portal' })]);
+      const outcomes = (await Promise.all(jobs.map((job) => job.waitUntilFinished(events, 20_000)))) as PollOutcome[];
+      expect(outcomes.map((outcome) => outcome.created + outcome.merged)).toEqual([1, 1]);
+      const delivered = await queuedEvents(redisUrl, workspace.prefix);
+      expect(delivered.filter((event) => event.name === 'article.created')).toHaveLength(1);
+      expect(delivered.filter((event) => event.name === 'article.updated')).toHaveLength(1);
+    } finally {
+      await events.close();
+      await queue.close();
+      for (const worker of workers) worker.kill('SIGTERM');
+      await Promise.all(workers.map((worker) => (worker.exitCode === null ? new Promise((resolve) => worker.on('exit', resolve)) : null)));
     }
   });
 });
