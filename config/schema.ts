@@ -3,6 +3,7 @@
  * the `Config` type every stage receives a slice of. Unknown keys are errors everywhere.
  */
 import { z } from 'zod';
+import { compileMatcher } from '../src/publish/output-filter.js';
 import { parseDuration, parseSize } from './units.js';
 
 const duration = z
@@ -55,13 +56,27 @@ export const sourceSchema = z.strictObject({
   allowPrivateNetworks: z.boolean().default(false),
 });
 
+/** A keyword, or a /regular expression/ that must compile. */
+const matcher = z.string().min(1).refine(
+  (value) => {
+    try {
+      compileMatcher(value);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid /regular expression/' },
+);
+
 const outputFeedSchema = z.strictObject({
-  path: z.string().regex(/^\/?[A-Za-z0-9._/-]+$/, 'must be a relative path like tech.xml'),
+  /** A folder under output.dir and the URL path: `tech` → /tech/feed.xml, /tech/atom.xml, /tech/feed.json. */
+  path: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'must be a relative folder like tech or news/world'),
   title: z.string().optional(),
   tags: z.array(z.string()).default([]),
   sources: z.array(z.string()).default([]),
-  include: z.array(z.string()).default([]),
-  exclude: z.array(z.string()).default([]),
+  include: z.array(matcher).default([]),
+  exclude: z.array(matcher).default([]),
 });
 
 export const configSchema = z
@@ -127,6 +142,15 @@ export const configSchema = z
       } else {
         seen.set(source.id, index);
       }
+    });
+    const ids = new Set(config.sources.map((source) => source.id));
+    const paths = new Set<string>();
+    config.outputs.forEach((output, index) => {
+      output.sources.forEach((id, position) => {
+        if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['outputs', index, 'sources', position], message: `no source with id "${id}"` });
+      });
+      if (paths.has(output.path)) ctx.addIssue({ code: 'custom', path: ['outputs', index, 'path'], message: `duplicate output path "${output.path}"` });
+      paths.add(output.path);
     });
     if (config.schedule.minInterval > config.schedule.maxInterval) {
       ctx.addIssue({ code: 'custom', path: ['schedule', 'minInterval'], message: 'must not exceed schedule.maxInterval' });

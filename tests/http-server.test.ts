@@ -1,79 +1,118 @@
-/** The HTTP server of `feedagg start`: content types, ETag/304, Last-Modified, HEAD, /healthz. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+/**
+ * The HTTP server of `feedagg start`, serving documents kept in Redis: content types, ETag/304,
+ * Last-Modified, HEAD, gzip/br, /healthz, /readyz, and two instances serving the same feed.
+ */
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeServer, createHttpServer, listen } from '../src/http/server.js';
+import { strongEtag } from '../src/publish/document-set.js';
+import { storeKeys } from '../src/store/keys.js';
+import { recordPublish, saveDocument } from '../src/store/output-store.js';
+import { deletePrefix } from './helpers/workspace.js';
 
-let dir: string;
-let server: Server;
+const redisUrl = inject('redisUrl');
+const prefix = `test-http-${process.pid}`;
+const keys = storeKeys(prefix);
+const DOCUMENTS: Record<string, [string, string]> = {
+  '/feed.xml': ['application/rss+xml; charset=utf-8', `<rss version="2.0"><channel><title>t</title>${'<item><title>x</title></item>'.repeat(50)}</channel></rss>`],
+  '/atom.xml': ['application/atom+xml; charset=utf-8', '<feed xmlns="http://www.w3.org/2005/Atom"/>'],
+  '/feed.json': ['application/feed+json; charset=utf-8', '{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[]}'],
+};
+let redis: Redis;
+const servers: Server[] = [];
 let base: string;
+let second: string;
+
+async function publish(path: string, body: string, contentType: string, modified = new Date('2026-11-26T10:00:00Z')): Promise<void> {
+  await saveDocument(redis, keys, { path, body, contentType, etag: strongEtag(body), modified: modified.toUTCString() });
+}
+
+async function startServer(): Promise<string> {
+  const server = createHttpServer({ redis, keys, paths: new Set([...Object.keys(DOCUMENTS), '/missing.xml']), maxAgeSeconds: 1800, log: pino({ level: 'silent' }) });
+  servers.push(server);
+  return `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+}
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'feedagg-http-'));
-  await writeFile(join(dir, 'feed.xml'), '<rss version="2.0"><channel><title>t</title></channel></rss>');
-  await writeFile(join(dir, 'atom.xml'), '<feed xmlns="http://www.w3.org/2005/Atom"/>');
-  await writeFile(join(dir, 'feed.json'), '{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[]}');
-  server = createHttpServer({ port: 0, outputDir: dir, maxAgeSeconds: 60, log: pino({ level: 'silent' }) });
-  base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+  redis = new Redis(redisUrl);
+  for (const [path, [type, body]] of Object.entries(DOCUMENTS)) await publish(path, body, type);
+  await recordPublish(redis, keys, new Date('2026-11-26T10:00:00Z'));
+  base = await startServer();
+  second = await startServer();
 });
 afterAll(async () => {
-  await closeServer(server);
-  await rm(dir, { recursive: true, force: true });
+  for (const server of servers) await closeServer(server);
+  await deletePrefix(redisUrl, prefix);
+  redis.disconnect();
 });
 
-async function get(path: string, headers: Record<string, string> = {}, method: 'GET' | 'HEAD' = 'GET') {
-  const response = await request(`${base}${path}`, { method, headers });
-  const body = await response.body.text();
+async function get(url: string, headers: Record<string, string> = {}, method: 'GET' | 'HEAD' = 'GET') {
+  const response = await request(url, { method, headers });
+  const body = Buffer.from(await response.body.arrayBuffer());
   return { status: response.statusCode, headers: response.headers, body };
 }
 
 describe('HTTP server', () => {
-  it.each([
-    ['/feed.xml', 'application/rss+xml; charset=utf-8'],
-    ['/atom.xml', 'application/atom+xml; charset=utf-8'],
-    ['/feed.json', 'application/feed+json; charset=utf-8'],
-  ])('serves %s as %s with validators', async (path, type) => {
-    const response = await get(path);
+  it.each(Object.entries(DOCUMENTS))('serves %s with its content type, a strong ETag, Last-Modified and Cache-Control', async (path, [type, body]) => {
+    const response = await get(`${base}${path}`);
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe(type);
-    expect(response.headers.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
-    expect(response.headers['last-modified']).toBeTruthy();
-    expect(response.headers['cache-control']).toBe('public, max-age=60');
-    expect(response.body.length).toBeGreaterThan(10);
+    expect(response.headers.etag).toBe(strongEtag(body));
+    expect(response.headers['last-modified']).toBe('Thu, 26 Nov 2026 10:00:00 GMT');
+    expect(response.headers['cache-control']).toBe('public, max-age=1800');
+    expect(response.body.toString()).toBe(body);
   });
 
-  it('answers 304 to a matching If-None-Match (also weak, also in a list) and If-Modified-Since', async () => {
-    const first = await get('/feed.xml');
-    const etag = String(first.headers.etag);
-    expect((await get('/feed.xml', { 'if-none-match': etag })).status).toBe(304);
-    expect((await get('/feed.xml', { 'if-none-match': `"other", W/${etag}` })).status).toBe(304);
-    expect((await get('/feed.xml', { 'if-none-match': '"other"' })).status).toBe(200);
-    expect((await get('/feed.xml', { 'if-modified-since': String(first.headers['last-modified']) })).status).toBe(304);
-    expect((await get('/feed.xml', { 'if-modified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' })).status).toBe(200);
+  it('answers 304 to a matching If-None-Match (also weak, also in a list) and to If-Modified-Since', async () => {
+    const etag = strongEtag(DOCUMENTS['/feed.xml']?.[1] ?? '');
+    expect((await get(`${base}/feed.xml`, { 'if-none-match': etag })).status).toBe(304);
+    expect((await get(`${base}/feed.xml`, { 'if-none-match': `"other", W/${etag}` })).status).toBe(304);
+    expect((await get(`${base}/feed.xml`, { 'if-none-match': '"other"' })).status).toBe(200);
+    expect((await get(`${base}/feed.xml`, { 'if-modified-since': 'Thu, 26 Nov 2026 10:00:00 GMT' })).status).toBe(304);
+    expect((await get(`${base}/feed.xml`, { 'if-modified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' })).status).toBe(200);
   });
 
-  it('changes the ETag when the file changes', async () => {
-    const before = await get('/atom.xml');
-    await writeFile(join(dir, 'atom.xml'), '<feed xmlns="http://www.w3.org/2005/Atom"><title>new</title></feed>');
-    const after = await get('/atom.xml', { 'if-none-match': String(before.headers.etag) });
-    expect(after.status).toBe(200);
-    expect(after.body).toContain('new');
+  it.each([
+    ['gzip', 'gzip', gunzipSync],
+    ['br;q=1, gzip;q=0.5', 'br', brotliDecompressSync],
+    ['gzip, br', 'br', brotliDecompressSync],
+  ] as const)('Accept-Encoding %s → %s, with its own ETag and Vary', async (accept, coding, decode) => {
+    const response = await get(`${base}/feed.xml`, { 'accept-encoding': accept });
+    expect(response.headers['content-encoding']).toBe(coding);
+    expect(response.headers.vary).toBe('Accept-Encoding');
+    expect(decode(response.body).toString()).toBe(DOCUMENTS['/feed.xml']?.[1]);
+    expect(response.headers.etag).toMatch(new RegExp(`-${coding === 'br' ? 'br' : 'gz'}"$`));
+    expect((await get(`${base}/feed.xml`, { 'accept-encoding': accept, 'if-none-match': String(response.headers.etag) })).status).toBe(304);
   });
 
-  it('HEAD sends headers without a body', async () => {
-    const response = await get('/feed.json', {}, 'HEAD');
+  it('HEAD sends the headers without a body', async () => {
+    const response = await get(`${base}/feed.json`, {}, 'HEAD');
     expect(response.status).toBe(200);
     expect(Number(response.headers['content-length'])).toBeGreaterThan(0);
-    expect(response.body).toBe('');
+    expect(response.body.length).toBe(0);
   });
 
-  it('has /healthz, 404 for unknown paths, 405 for other methods', async () => {
-    expect((await get('/healthz')).body).toContain('"ok"');
-    expect((await get('/nope')).status).toBe(404);
+  it('a document published by another instance is served at once, by every instance', async () => {
+    const body = '<feed xmlns="http://www.w3.org/2005/Atom"><title>new</title></feed>';
+    await publish('/atom.xml', body, 'application/atom+xml; charset=utf-8', new Date('2026-11-26T11:00:00Z'));
+    for (const url of [base, second]) {
+      const response = await get(`${url}/atom.xml`, { 'if-none-match': strongEtag(DOCUMENTS['/atom.xml']?.[1] ?? '') });
+      expect(response.status).toBe(200);
+      expect(response.body.toString()).toBe(body);
+    }
+  });
+
+  it('has /healthz, /readyz with the last publish time, 503 before a first publish, 404 and 405', async () => {
+    expect(JSON.parse((await get(`${base}/healthz`)).body.toString())).toEqual({ status: 'ok' });
+    const ready = await get(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.body.toString())).toEqual({ status: 'ready', redis: 'ok', lastPublishAt: '2026-11-26T10:00:00.000Z' });
+    expect((await get(`${base}/missing.xml`)).status).toBe(503);
+    expect((await get(`${base}/nope`)).status).toBe(404);
     const post = await request(`${base}/feed.xml`, { method: 'POST' });
     await post.body.dump();
     expect(post.statusCode).toBe(405);

@@ -1,65 +1,92 @@
-/** The HTTP face of `feedagg start`: the published documents and /healthz. */
-import { stat, readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
+/**
+ * The HTTP face of `feedagg start`: every published document (from Redis, so every instance
+ * serves the current feed whichever instance published it), /healthz and /readyz.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { OUTPUT_FILES } from '../publish/publish-outputs.js';
-import { makeDocument, sendDocument, type Document } from './serve-file.js';
-
-export const CONTENT_TYPES: Record<string, string> = {
-  [OUTPUT_FILES.rss]: 'application/rss+xml; charset=utf-8',
-  [OUTPUT_FILES.atom]: 'application/atom+xml; charset=utf-8',
-  [OUTPUT_FILES.json]: 'application/feed+json; charset=utf-8',
-};
+import type { StoreKeys } from '../store/keys.js';
+import { documentEtag, lastPublish, loadDocument } from '../store/output-store.js';
+import { makeDocument, sendDocument, type ServedDocument } from './serve-file.js';
 
 export interface HttpOptions {
-  port: number;
-  host?: string;
-  outputDir: string;
-  /** Cache-Control max-age for the documents, in seconds. */
+  redis: Redis;
+  keys: StoreKeys;
+  /** URL paths that hold documents (the main output's and every extra output's). */
+  paths: ReadonlySet<string>;
+  /** Cache-Control max-age for the documents, in seconds (the feeds' <ttl>). */
   maxAgeSeconds: number;
   log: Logger;
 }
 
-/** Documents are re-read only when the file's mtime or size changes. */
-async function loadDocument(cache: Map<string, { key: string; document: Document }>, dir: string, name: string): Promise<Document | null> {
-  const path = join(dir, name);
-  const info = await stat(path).catch(() => null);
-  if (!info?.isFile()) return null;
-  const key = `${info.mtimeMs}:${info.size}`;
-  const cached = cache.get(name);
-  if (cached?.key === key) return cached.document;
-  const document = makeDocument(await readFile(path), CONTENT_TYPES[name] ?? 'application/octet-stream', info.mtime);
-  cache.set(name, { key, document });
-  return document;
+/** Documents are fetched from Redis again only when their ETag there changed. */
+class DocumentCache {
+  private readonly documents = new Map<string, ServedDocument>();
+
+  constructor(private readonly redis: Redis, private readonly keys: StoreKeys) {}
+
+  async get(path: string): Promise<ServedDocument | null> {
+    const cached = this.documents.get(path);
+    let etag: string | null;
+    try {
+      etag = await documentEtag(this.redis, this.keys, path);
+    } catch (error) {
+      if (cached) return cached; // Redis is away: the last known version is still right
+      throw error;
+    }
+    if (!etag) return null;
+    if (cached?.etag === etag) return cached;
+    const stored = await loadDocument(this.redis, this.keys, path);
+    if (!stored) return null;
+    const document = makeDocument(Buffer.from(stored.body, 'utf8'), stored.contentType, new Date(stored.modified), stored.etag);
+    this.documents.set(path, document);
+    return document;
+  }
+}
+
+function json(response: ServerResponse, request: IncomingMessage, status: number, body: unknown): void {
+  response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  response.end(request.method === 'HEAD' ? undefined : `${JSON.stringify(body)}\n`);
+}
+
+async function ready(options: HttpOptions): Promise<{ status: number; body: unknown }> {
+  try {
+    await options.redis.ping();
+    return { status: 200, body: { status: 'ready', redis: 'ok', lastPublishAt: await lastPublish(options.redis, options.keys) } };
+  } catch (error) {
+    return { status: 503, body: { status: 'not ready', redis: error instanceof Error ? error.message : String(error) } };
+  }
 }
 
 export function createHttpServer(options: HttpOptions): Server {
-  const cache = new Map<string, { key: string; document: Document }>();
-  return createServer((request, response) => {
+  const cache = new DocumentCache(options.redis, options.keys);
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    if (path === '/healthz') {
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end(request.method === 'HEAD' ? undefined : '{"status":"ok"}\n');
-      return;
+    if (path === '/healthz') return json(response, request, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      const { status, body } = await ready(options);
+      return json(response, request, status, body);
     }
-    const name = path.slice(1);
-    if (!(name in CONTENT_TYPES)) {
+    if (!options.paths.has(path)) {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
       return;
     }
-    loadDocument(cache, options.outputDir, name)
-      .then((document) => {
-        if (!document) response.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '30' }).end('not published yet\n');
-        else sendDocument(request, response, document, options.maxAgeSeconds);
-      })
-      .catch((error: unknown) => {
-        options.log.error({ path, err: error instanceof Error ? error.message : String(error) }, 'serving failed');
-        if (!response.headersSent) response.writeHead(500).end();
-      });
+    const document = await cache.get(path);
+    if (!document) {
+      response.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '30' }).end('not published yet\n');
+      return;
+    }
+    sendDocument(request, response, document, options.maxAgeSeconds);
+  };
+  return createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      options.log.error({ path: request.url, err: error instanceof Error ? error.message : String(error) }, 'serving failed');
+      if (!response.headersSent) response.writeHead(503, { 'Retry-After': '5' }).end();
+    });
   });
 }
 

@@ -13,7 +13,7 @@ describe('authors', () => {
   });
 
   it('prefers structured people, resolves their URLs and drops duplicates', () => {
-    const authors = normalizeAuthors([{ name: 'Jo', email: null, url: '/jo' }, { name: 'Jo', email: null, url: null }], 'ignored', 'http://x.example/a');
+    const authors = normalizeAuthors([{ name: 'Jo', email: null, url: '/jo' }, { name: 'Jo', email: null, url: null }], ['ignored'], 'http://x.example/a');
     expect(authors).toEqual([{ name: 'Jo', email: null, url: 'http://x.example/jo' }]);
   });
 });

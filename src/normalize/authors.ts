@@ -20,7 +20,8 @@ export function parseAuthorText(text: string): Author | null {
   return { name: value, email: null, url: null };
 }
 
-export function normalizeAuthors(people: RawPerson[], authorText: string | null, baseUrl: string | null): Author[] {
+/** Structured people first; free-text fields only when there are none (they usually repeat them). */
+export function normalizeAuthors(people: RawPerson[], authorTexts: string[], baseUrl: string | null): Author[] {
   const authors: Author[] = people.flatMap((person) => {
     const name = person.name ? htmlToText(person.name) : '';
     const email = person.email?.trim() || null;
@@ -28,9 +29,11 @@ export function normalizeAuthors(people: RawPerson[], authorText: string | null,
     const display = name || email || url;
     return display ? [{ name: display, email, url }] : [];
   });
-  if (authors.length === 0 && authorText) {
-    const author = parseAuthorText(authorText);
-    if (author) authors.push(author);
+  if (authors.length === 0) {
+    for (const text of authorTexts) {
+      const author = parseAuthorText(text);
+      if (author) authors.push(author);
+    }
   }
   const seen = new Set<string>();
   return authors.filter((author) => !seen.has(author.name) && Boolean(seen.add(author.name)));

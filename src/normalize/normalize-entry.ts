@@ -71,7 +71,7 @@ export function normalizeEntry(raw: RawEntry, context: NormalizeContext): EntryF
     title,
     summary,
     contentHtml,
-    authors: normalizeAuthors(raw.authors, raw.authorText, contentBase),
+    authors: normalizeAuthors(raw.authors, raw.authorTexts, contentBase),
     categories: uniqueCategories(raw.categories),
     publishedAt: published ?? updated,
     updatedAt: updated,

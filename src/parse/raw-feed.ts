@@ -28,8 +28,8 @@ export interface RawEntry {
   summary: RawText | null;
   content: RawText | null;
   authors: RawPerson[];
-  /** Free-text author fields such as RSS <author> or dc:creator ("a@b.c (Name)"). */
-  authorText: string | null;
+  /** Free-text author fields such as RSS <author> or dc:creator ("a@b.c (Name)"), one per element. */
+  authorTexts: string[];
   categories: string[];
   published: string | number | null;
   updated: string | number | null;
@@ -68,7 +68,7 @@ export interface RawFeed {
 export function emptyEntry(): RawEntry {
   return {
     guid: null, link: null, title: null, summary: null, content: null,
-    authors: [], authorText: null, categories: [], published: null, updated: null,
+    authors: [], authorTexts: [], categories: [], published: null, updated: null,
     enclosures: [], imageUrl: null, language: null,
   };
 }

@@ -79,18 +79,19 @@ function person(element: XmlElement): RawPerson | null {
   return name || email ? { name, email, url } : null;
 }
 
-function authors(entry: XmlElement): { people: RawPerson[]; text: string | null } {
+function authors(entry: XmlElement): { people: RawPerson[]; texts: string[] } {
   const people: RawPerson[] = [];
-  let text: string | null = null;
+  const texts: string[] = [];
   for (const element of children(entry, 'author', 'dc:creator', 'dc:author', 'itunes:author')) {
     if (childElements(element).length === 0) {
-      text ??= trimmedText(element);
+      const text = trimmedText(element);
+      if (text) texts.push(text);
       continue;
     }
     const structured = person(element);
     if (structured) people.push(structured);
   }
-  return { people, text };
+  return { people, texts };
 }
 
 function itunesCategories(element: XmlElement): string[] {
@@ -158,7 +159,7 @@ function permalink(entry: XmlElement): string | null {
 }
 
 function readEntry(entry: XmlElement, format: FeedFormat): RawEntry {
-  const { people, text } = authors(entry);
+  const { people, texts } = authors(entry);
   return {
     ...emptyEntry(),
     guid: entryId(entry, format),
@@ -167,7 +168,7 @@ function readEntry(entry: XmlElement, format: FeedFormat): RawEntry {
     summary: textConstruct(child(entry, 'description', 'summary', 'dc:description', 'abstract', 'itunes:summary', 'itunes:subtitle')),
     content: textConstruct(child(entry, 'content:encoded', 'content', 'xhtml:body', 'body', 'fullitem')),
     authors: people,
-    authorText: text,
+    authorTexts: texts,
     categories: categories(entry),
     published: trimmedText(child(entry, 'pubdate', 'published', 'dc:date', 'dcterms:issued', 'issued')),
     updated: trimmedText(child(entry, 'updated', 'modified', 'dcterms:modified')) ?? entry.attrs.lastmod ?? null,

@@ -24,17 +24,3 @@ export async function writeIfChanged(path: string, content: string): Promise<boo
   }
   return true;
 }
-
-export interface WrittenOutputs {
-  written: string[];
-  unchanged: string[];
-}
-
-export async function writeOutputs(dir: string, documents: Record<string, string>): Promise<WrittenOutputs> {
-  const result: WrittenOutputs = { written: [], unchanged: [] };
-  for (const [name, content] of Object.entries(documents)) {
-    const changed = await writeIfChanged(join(dir, name), content);
-    (changed ? result.written : result.unchanged).push(name);
-  }
-  return result;
-}

@@ -7,7 +7,7 @@ import { currentPollUrl, emptyOutcome, hostOf, skipReason } from '../../../jobs/
 import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import type { PollOutcome } from '../../model/source-state.js';
-import { publishOutputs } from '../../publish/publish-outputs.js';
+import { publishNow } from '../../../jobs/publish-feeds.js';
 import { createLogger } from '../../runtime/logger.js';
 import { startPollNow, type PollNow } from '../../runtime/poll-now.js';
 import { openRuntime, syncSources, type Runtime } from '../../runtime/runtime.js';
@@ -63,7 +63,7 @@ export const runCommand: Command = {
     try {
       await syncSources(runtime);
       const rows = await pollAll(runtime, await startPollNow(runtime));
-      const published = await publishOutputs(runtime.context.redis, runtime.context.keys, config, runtime.context.now());
+      const published = await publishNow(runtime.context);
       log.info({ items: published.items, written: published.written }, 'published');
       process.stdout.write(formatSummary(rows));
       return rows.every((row) => row.outcome.ok) ? EXIT.ok : EXIT.someSourcesFailed;

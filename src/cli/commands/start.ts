@@ -1,6 +1,8 @@
 /** `feedagg start` (scheduler + workers + HTTP) and `feedagg worker` (workers only). */
 import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
 import { closeServer, createHttpServer, listen } from '../../http/server.js';
+import { documentPath, FORMATS, type Format } from '../../publish/document-set.js';
+import { outputPlans } from '../../publish/publish-outputs.js';
 import { PUBLISH_DEDUP_ID } from '../../queue/names.js';
 import { createLogger } from '../../runtime/logger.js';
 import { openRuntime, startScheduler, startWorkers, syncSources, type Runtime } from '../../runtime/runtime.js';
@@ -30,7 +32,14 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
     if (withScheduler) {
       await syncSources(runtime);
       await startScheduler(runtime);
-      const server = createHttpServer({ port: config.http.port, outputDir: config.output.dir, maxAgeSeconds: Math.round(config.schedule.tick / 1000), log });
+      const server = createHttpServer({
+        redis: runtime.context.redis,
+        keys: runtime.context.keys,
+        paths: new Set(outputPlans(config).flatMap((plan) => (Object.keys(FORMATS) as Format[]).map((format) => documentPath(plan.folder, format)))),
+        // The same freshness the feeds announce in <ttl>: readers need not ask more often.
+        maxAgeSeconds: Math.round(config.schedule.defaultInterval / 1000),
+        log,
+      });
       runtime.beforeClose.push({ name: 'http server', run: () => closeServer(server) });
       const port = await listen(server, config.http.port);
       // Publish what Redis already holds, so the files exist before the first poll finishes.
