@@ -34,6 +34,19 @@ describe('config validation', () => {
     expect(result.stderr).toMatch(/unknown key "colour"/);
   });
 
+  it('checks outputs: paths, source ids, regular expressions', async () => {
+    await workspace.writeConfig({
+      sources: [good],
+      outputs: [{ path: 'tech', sources: ['nope'] }, { path: 'tech' }, { path: '../up' }, { path: 'ok', include: ['/(unclosed/'] }],
+    });
+    const result = await runCli(['validate', '--config', workspace.configPath]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/outputs\[0\]\.sources\[0\]: no source with id "nope"/);
+    expect(result.stderr).toMatch(/outputs\[1\]\.path: duplicate output path "tech"/);
+    expect(result.stderr).toMatch(/outputs\[2\]\.path: must be a relative folder/);
+    expect(result.stderr).toMatch(/outputs\[3\]\.include\[0\]: not a valid \/regular expression\//);
+  });
+
   it('the same errors stop run --once before it touches Redis', async () => {
     await workspace.writeConfig({ sources: [{ id: 'x', url: 'nope' }] });
     const result = await runCli(['run', '--once', '--config', workspace.configPath]);

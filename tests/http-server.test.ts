@@ -106,6 +106,19 @@ describe('HTTP server', () => {
     }
   });
 
+  it('/readyz answers 503 while Redis cannot be reached', async () => {
+    const away = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+    away.on('error', () => undefined);
+    const server = createHttpServer({ redis: away, keys, paths: new Set(), maxAgeSeconds: 60, log: pino({ level: 'silent' }) });
+    servers.push(server);
+    const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+    const response = await get(`${url}/readyz`);
+    expect(response.status).toBe(503);
+    expect(JSON.parse(response.body.toString()).status).toBe('not ready');
+    expect((await get(`${url}/healthz`)).status).toBe(200);
+    away.disconnect();
+  });
+
   it('has /healthz, /readyz with the last publish time, 503 before a first publish, 404 and 405', async () => {
     expect(JSON.parse((await get(`${base}/healthz`)).body.toString())).toEqual({ status: 'ok' });
     const ready = await get(`${base}/readyz`);

@@ -17,10 +17,7 @@ let server: FixtureServer;
 let workspace: Workspace;
 
 beforeAll(async () => {
-  server = await new FixtureServer().start();
-  server.serveFixture('/rss.xml', 'rss2.xml', 'application/rss+xml');
-  server.serveFixture('/atom.xml', 'atom.xml', 'application/atom+xml');
-  server.serveFixture('/feed.json', 'feed.json', 'application/feed+json');
+  server = (await new FixtureServer().start()).serveStandardFeeds();
   server.serveFixture('/broken.xml', 'broken.xml', 'application/xml');
   server.routes.set('/error', { status: 500, body: 'oops', contentType: 'text/plain' });
 });

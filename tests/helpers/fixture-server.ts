@@ -58,6 +58,14 @@ export class FixtureServer {
     this.routes.set(path, { body: fixture(file), contentType, validators: true });
   }
 
+  /** The three fixture feeds most tests poll: /rss.xml, /atom.xml and /feed.json (7 items in all). */
+  serveStandardFeeds(): this {
+    this.serveFixture('/rss.xml', 'rss2.xml', 'application/rss+xml');
+    this.serveFixture('/atom.xml', 'atom.xml', 'application/atom+xml');
+    this.serveFixture('/feed.json', 'feed.json', 'application/feed+json');
+    return this;
+  }
+
   private handle(request: IncomingMessage, response: ServerResponse): void {
     const path = new URL(request.url ?? '/', this.baseUrl).pathname;
     this.requests.push({ path, headers: request.headers, at: Date.now() });
