@@ -65,7 +65,9 @@ export async function recordPoll(context: AppContext, source: SourceConfig, prev
     redirectFirstSeenAt: standing.redirectFirstSeenAt,
     redirectHistory: standing.redirectHistory,
     bodyHash: attempt.bodyHash,
-    ...(fetched && !fetched.notModified ? { etag: fetched.etag, lastModified: fetched.lastModified } : {}),
+    // Validators only from a response that was read successfully: after a parse failure the
+    // next poll must fetch the whole document again, not get a 304 for the broken one.
+    ...(fetched && !fetched.notModified && outcome.ok ? { etag: fetched.etag, lastModified: fetched.lastModified } : {}),
     itemsSeenDelta: outcome.created + outcome.merged,
   });
   if (gone) await parkSource(redis, keys, source.id);

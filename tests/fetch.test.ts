@@ -178,6 +178,18 @@ describe('status codes and faults', () => {
     expect(error).toMatchObject({ code: 'FETCH_TIMEOUT', retryable: true });
   });
 
+  it('waiting for a per-host slot does not count against the timeout', async () => {
+    server.routes.set('/slow-slot.xml', { body: RSS });
+    const result = await fetchFeed(server.url('/slow-slot.xml'), options({
+      timeoutMs: 300,
+      beforeRequest: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        return async () => undefined;
+      },
+    }));
+    expect(result.status).toBe(200);
+  });
+
   it('times out a body that trickles forever', async () => {
     server.routes.set('/trickle', {
       handler: (_request, response) => {

@@ -49,6 +49,18 @@ describe('polling', () => {
     expect((await runOnce()).stdout).toMatch(/same\s+200\s+0\s+0\s+0\s+0\s+\d+ms\s+ok \(not modified\)/);
   });
 
+  it('keeps no validators from a response it could not read, so a broken feed is fetched again', async () => {
+    server.routes.set('/broken-etag.xml', {
+      handler: (request, response) => {
+        if (request.headers['if-none-match'] === '"fixed"') response.writeHead(304).end();
+        else response.writeHead(200, { ETag: '"fixed"', 'Content-Type': 'application/rss+xml' }).end(fixture('broken.xml'));
+      },
+    });
+    await configure([{ id: 'broken', url: server.url('/broken-etag.xml') }]);
+    expect((await runOnce()).stdout).toMatch(/broken\s+200.*FAILED PARSE/);
+    expect((await runOnce()).stdout).toMatch(/broken\s+200.*FAILED PARSE/);
+  });
+
   it('410 Gone parks the source until refresh re-enables it', async () => {
     server.routes.set('/gone.xml', { status: 410, body: 'gone' });
     server.routes.set('/alive.xml', { body: ATOM });

@@ -71,17 +71,6 @@ function requestHeaders(options: FetchOptions): Record<string, string> {
   return headers;
 }
 
-async function send(url: string, headers: Record<string, string>, signal: AbortSignal, options: FetchOptions): Promise<Dispatcher.ResponseData> {
-  const target = new URL(url);
-  if (options.blockList) checkLiteralHost(target, options.blockList);
-  const release = options.beforeRequest ? await options.beforeRequest(target) : null;
-  try {
-    return await request(url, { method: 'GET', headers, signal, dispatcher: options.dispatcher });
-  } finally {
-    await release?.();
-  }
-}
-
 function failWithStatus(response: Dispatcher.ResponseData, url: string, headers: Record<string, string | undefined>, now: number): FeedaggError | null {
   const error = classifyStatus(response.statusCode, url, headers);
   if (!error) return null;
@@ -92,40 +81,58 @@ function failWithStatus(response: Dispatcher.ResponseData, url: string, headers:
   return error;
 }
 
+type Step = { next: string } | { result: FetchResult };
+
+/** Read one response: a redirect to follow, a final result, or a typed error. */
+async function readResponse(response: Dispatcher.ResponseData, current: string, redirects: RedirectHop[], options: FetchOptions, now: number): Promise<Step> {
+  const headers = flattenHeaders(response.headers);
+  const location = headers.location;
+  if (REDIRECT_STATUSES.has(response.statusCode) && location) {
+    await response.body.dump();
+    const maxRedirects = options.maxRedirects ?? 5;
+    if (redirects.length >= maxRedirects) throw new FeedaggError('TOO_MANY_REDIRECTS', `${redirects[0]?.from ?? current}: more than ${maxRedirects} redirects (last: ${current})`);
+    const next = new URL(location, current).toString();
+    redirects.push({ from: current, to: next, status: response.statusCode });
+    return { next };
+  }
+  const base = { contentType: headers['content-type'] ?? null, url: current, redirects, headers };
+  if (response.statusCode === 304) {
+    await response.body.dump();
+    return { result: { ...base, status: 304, notModified: true, body: Buffer.alloc(0), etag: headers.etag ?? options.etag ?? null, lastModified: headers['last-modified'] ?? options.lastModified ?? null } };
+  }
+  const statusError = failWithStatus(response, current, headers, now);
+  if (statusError) {
+    await response.body.dump().catch(() => undefined);
+    throw statusError;
+  }
+  const body = await readDecodedBody(response.body, headers['content-encoding'], options.maxBodySize, current);
+  return { result: { ...base, status: response.statusCode, notModified: false, body, etag: headers.etag ?? null, lastModified: headers['last-modified'] ?? null } };
+}
+
 export async function fetchFeed(url: string, options: FetchOptions): Promise<FetchResult> {
-  const signal = AbortSignal.timeout(options.timeoutMs);
-  const maxRedirects = options.maxRedirects ?? 5;
   const now = options.now ?? Date.now;
   const redirects: RedirectHop[] = [];
   const headers = requestHeaders(options);
   let current = url;
+  // fetch.timeout bounds the time requests are in flight (connect, headers, body, every
+  // redirect); waiting for a per-host slot (politeness) does not count against it.
+  let spentMs = 0;
   try {
     for (;;) {
-      const response = await send(current, headers, signal, options);
-      const responseHeaders = flattenHeaders(response.headers);
-      const location = responseHeaders.location;
-      if (REDIRECT_STATUSES.has(response.statusCode) && location) {
-        await response.body.dump();
-        if (redirects.length >= maxRedirects) {
-          throw new FeedaggError('TOO_MANY_REDIRECTS', `${url}: more than ${maxRedirects} redirects (last: ${current})`);
-        }
-        const next = new URL(location, current).toString();
-        redirects.push({ from: current, to: next, status: response.statusCode });
-        current = next;
-        continue;
+      const target = new URL(current);
+      if (options.blockList) checkLiteralHost(target, options.blockList);
+      const release = options.beforeRequest ? await options.beforeRequest(target) : null;
+      const started = Date.now();
+      try {
+        const signal = AbortSignal.timeout(Math.max(1, options.timeoutMs - spentMs));
+        const response = await request(current, { method: 'GET', headers, signal, dispatcher: options.dispatcher });
+        const step = await readResponse(response, current, redirects, options, now());
+        if ('result' in step) return step.result;
+        current = step.next;
+      } finally {
+        spentMs += Date.now() - started;
+        await release?.();
       }
-      const base = { contentType: responseHeaders['content-type'] ?? null, url: current, redirects, headers: responseHeaders };
-      if (response.statusCode === 304) {
-        await response.body.dump();
-        return { ...base, status: 304, notModified: true, body: Buffer.alloc(0), etag: responseHeaders.etag ?? options.etag ?? null, lastModified: responseHeaders['last-modified'] ?? options.lastModified ?? null };
-      }
-      const statusError = failWithStatus(response, current, responseHeaders, now());
-      if (statusError) {
-        await response.body.dump().catch(() => undefined);
-        throw statusError;
-      }
-      const body = await readDecodedBody(response.body, responseHeaders['content-encoding'], options.maxBodySize, current);
-      return { ...base, status: response.statusCode, notModified: false, body, etag: responseHeaders.etag ?? null, lastModified: responseHeaders['last-modified'] ?? null };
     }
   } catch (error) {
     throw classifyTransportError(error, current, options.timeoutMs);
