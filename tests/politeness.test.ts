@@ -3,11 +3,10 @@
  * sources on one host keep at most perHostConcurrency requests in flight and start them at
  * least perHostInterval apart (the limits live in Redis, not in either process).
  */
-import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { PollOutcome } from '../src/model/source-state.js';
-import { spawnCli } from './helpers/cli.js';
 import { fixture, FixtureServer } from './helpers/fixture-server.js';
+import { withWorkers } from './helpers/workers.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
 const redisUrl = inject('redisUrl');
@@ -46,26 +45,16 @@ describe('per-host politeness', () => {
       fetch: { allowPrivateNetworks: true, perHostConcurrency: 1, perHostInterval: `${INTERVAL_MS}ms` },
       sources: Array.from({ length: 6 }, (_, index) => ({ id: `polite-${index}`, url: server.url(`/polite-${index}.xml`) })),
     });
-    const workers = [spawnCli(['worker', '--config', workspace.configPath]), spawnCli(['worker', '--config', workspace.configPath])];
-    const connection = { url: redisUrl };
-    const queue = new Queue('poll', { connection, prefix: workspace.prefix });
-    const events = new QueueEvents('poll', { connection, prefix: workspace.prefix });
-    try {
-      await events.waitUntilReady();
+    await withWorkers(2, workspace.configPath, redisUrl, workspace.prefix, async ({ queue, events }) => {
       const jobs = await Promise.all(Array.from({ length: 6 }, (_, index) => queue.add('poll', { sourceId: `polite-${index}` })));
       const outcomes = (await Promise.all(jobs.map((job) => job.waitUntilFinished(events, 30_000)))) as PollOutcome[];
       expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
-      const starts = server.requests.filter((request) => request.path.startsWith('/polite-')).map((request) => request.at).sort((a, b) => a - b);
-      expect(starts).toHaveLength(6);
-      const gaps = starts.slice(1).map((start, index) => start - (starts[index] ?? start));
-      // Arrival times are measured at the server; allow a little scheduling noise below the interval.
-      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(INTERVAL_MS - 30);
-      expect(maxInFlight).toBe(1);
-    } finally {
-      await events.close();
-      await queue.close();
-      for (const worker of workers) worker.kill('SIGTERM');
-      await Promise.all(workers.map((worker) => (worker.exitCode === null ? new Promise((resolve) => worker.on('exit', resolve)) : null)));
-    }
+    });
+    const starts = server.requests.filter((request) => request.path.startsWith('/polite-')).map((request) => request.at).sort((a, b) => a - b);
+    expect(starts).toHaveLength(6);
+    const gaps = starts.slice(1).map((start, index) => start - (starts[index] ?? start));
+    // Arrival times are measured at the server; allow a little scheduling noise below the interval.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(INTERVAL_MS - 30);
+    expect(maxInFlight).toBe(1);
   });
 });

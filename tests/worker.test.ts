@@ -2,7 +2,6 @@
  * `feedagg worker` processes poll jobs that another process (here: the test, as a scheduler
  * would) put on the queue, and the schedule follows the config on start-up.
  */
-import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -10,9 +9,10 @@ import { parseConfigText } from '../src/config/load-config.js';
 import type { PollOutcome } from '../src/model/source-state.js';
 import { openRuntime, syncSources } from '../src/runtime/runtime.js';
 import { queuedEvents } from './helpers/article-queue.js';
-import { spawnCli } from './helpers/cli.js';
 import { FixtureServer } from './helpers/fixture-server.js';
 import { harborTexts, storyFeeds } from './helpers/story-feeds.js';
+import { spawnCli } from './helpers/cli.js';
+import { withWorkers } from './helpers/workers.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
 const redisUrl = inject('redisUrl');
@@ -29,30 +29,34 @@ beforeEach(async () => {
 afterEach(() => workspace.cleanup(redisUrl));
 
 describe('feedagg worker', () => {
-  it('processes queued poll jobs and exits 0 on SIGINT', async () => {
+  it('processes queued poll jobs and exits 0 on SIGTERM', async () => {
     await workspace.writeConfig({
       redis: { url: redisUrl, prefix: workspace.prefix },
       output: { dir: workspace.outputDir },
       fetch: { allowPrivateNetworks: true, perHostInterval: '10ms' },
       sources: [{ id: 'mountain', url: server.url('/atom.xml') }],
     });
-    const child = spawnCli(['worker', '--config', workspace.configPath]);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const connection = { url: redisUrl };
-    const queue = new Queue('poll', { connection, prefix: workspace.prefix });
-    const events = new QueueEvents('poll', { connection, prefix: workspace.prefix });
-    try {
-      await events.waitUntilReady();
+    const exits = await withWorkers(1, workspace.configPath, redisUrl, workspace.prefix, async ({ queue, events }) => {
       const job = await queue.add('poll', { sourceId: 'mountain' }, { deduplication: { id: 'mountain' } });
       const outcome = (await job.waitUntilFinished(events, 20_000)) as PollOutcome;
       expect(outcome).toMatchObject({ sourceId: 'mountain', ok: true, status: 200, entries: 2, created: 2 });
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
-    } finally {
-      await events.close();
-      await queue.close();
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    });
+    expect(exits).toEqual([0]);
+  });
+});
+
+describe('shutdown', () => {
+  it('SIGINT closes a worker cleanly (exit 0), as SIGTERM does', async () => {
+    await workspace.writeConfig({ redis: { url: redisUrl, prefix: workspace.prefix }, sources: [] });
+    const child = spawnCli(['worker', '--config', workspace.configPath], { env: { LOG_LEVEL: 'info' } });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const deadline = Date.now() + 10_000;
+    while (!stderr.includes('feedagg worker started') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('"signal":"SIGINT"');
   });
 });
 
@@ -92,23 +96,13 @@ describe('two worker processes', () => {
       fetch: { allowPrivateNetworks: true, perHostInterval: '10ms', perHostConcurrency: 4 },
       sources: [{ id: 'wire', url: server.url('/wire.xml') }, { id: 'portal', url: server.url('/portal.json') }],
     });
-    const workers = [spawnCli(['worker', '--config', workspace.configPath]), spawnCli(['worker', '--config', workspace.configPath])];
-    const connection = { url: redisUrl };
-    const queue = new Queue('poll', { connection, prefix: workspace.prefix });
-    const events = new QueueEvents('poll', { connection, prefix: workspace.prefix });
-    try {
-      await events.waitUntilReady();
+    await withWorkers(2, workspace.configPath, redisUrl, workspace.prefix, async ({ queue, events }) => {
       const jobs = await Promise.all([queue.add('poll', { sourceId: 'wire' }), queue.add('poll', { sourceId: 'portal' })]);
       const outcomes = (await Promise.all(jobs.map((job) => job.waitUntilFinished(events, 20_000)))) as PollOutcome[];
       expect(outcomes.map((outcome) => outcome.created + outcome.merged)).toEqual([1, 1]);
-      const delivered = await queuedEvents(redisUrl, workspace.prefix);
-      expect(delivered.filter((event) => event.name === 'article.created')).toHaveLength(1);
-      expect(delivered.filter((event) => event.name === 'article.updated')).toHaveLength(1);
-    } finally {
-      await events.close();
-      await queue.close();
-      for (const worker of workers) worker.kill('SIGTERM');
-      await Promise.all(workers.map((worker) => (worker.exitCode === null ? new Promise((resolve) => worker.on('exit', resolve)) : null)));
-    }
+    });
+    const delivered = await queuedEvents(redisUrl, workspace.prefix);
+    expect(delivered.filter((event) => event.name === 'article.created')).toHaveLength(1);
+    expect(delivered.filter((event) => event.name === 'article.updated')).toHaveLength(1);
   });
 });

@@ -10,7 +10,7 @@
  */
 import { Feed, type Item } from 'feed';
 import { js2xml, xml2js, type ElementCompact } from 'xml-js';
-import { articleTime, articleUpdated, itemId, newestUpdate, type FeedOptions, type PublishedItem } from './published-item.js';
+import { baseItem, newestUpdate, type FeedOptions, type PublishedItem } from './published-item.js';
 
 /** xml-js decodes attribute values when reading but does not escape them when writing. */
 function escapeAttribute(value: string): string {
@@ -19,15 +19,11 @@ function escapeAttribute(value: string): string {
 
 const XML_OPTIONS = { compact: true, spaces: 4, attributeValueFn: escapeAttribute } as const;
 
-function toItem({ article }: PublishedItem, options: FeedOptions): Item {
+function toItem(item: PublishedItem, options: FeedOptions): Item {
+  const { article } = item;
   return {
-    title: article.title || '(untitled)',
-    id: itemId(article),
-    link: article.url ?? options.urls.home,
-    date: articleUpdated(article),
-    published: articleTime(article),
+    ...baseItem(item, options),
     description: article.summary ?? undefined,
-    content: article.contentHtml ?? undefined,
     author: article.authors.length > 0 ? article.authors.map((author) => ({ name: author.name, email: author.email ?? undefined, link: author.url ?? undefined })) : undefined,
     category: article.categories.map((name) => ({ term: name, name })),
   };

@@ -5,19 +5,15 @@
  * listed in the `_feedagg` extension object (spec section "Extensions").
  */
 import { Feed, type Item } from 'feed';
-import { articleTime, articleUpdated, itemId, newestUpdate, type FeedOptions, type PublishedItem } from './published-item.js';
+import { baseItem, newestUpdate, type FeedOptions, type PublishedItem } from './published-item.js';
 
 type JsonObject = Record<string, unknown>;
 
-function toItem({ article }: PublishedItem, options: FeedOptions): Item {
+function toItem(item: PublishedItem, options: FeedOptions): Item {
+  const { article } = item;
   return {
-    title: article.title || '(untitled)',
-    id: itemId(article),
-    link: article.url ?? options.urls.home,
-    date: articleUpdated(article),
-    published: articleTime(article),
+    ...baseItem(item, options),
     description: article.summary ?? undefined,
-    content: article.contentHtml ?? undefined,
     image: article.imageUrl ?? undefined,
     category: article.categories.map((name) => ({ name })),
   };

@@ -29,6 +29,18 @@ export interface FeedOptions {
   hub: string | null;
 }
 
+/** The item fields every format shares; each builder adds its own. */
+export function baseItem({ article }: PublishedItem, options: FeedOptions) {
+  return {
+    title: article.title || '(untitled)',
+    id: itemId(article),
+    link: article.url ?? options.urls.home,
+    date: articleUpdated(article),
+    published: articleTime(article),
+    content: article.contentHtml ?? undefined,
+  };
+}
+
 /** A stable item id that never changes across runs (RFC 4151 tag URI). */
 export function itemId(article: Article): string {
   return `tag:feedagg,2024:article/${article.id}`;

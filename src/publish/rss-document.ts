@@ -10,7 +10,7 @@
  *   every namespace used declared on <rss>.
  */
 import { Feed, type Item } from 'feed';
-import { articleTime, articleUpdated, escapeHtml, itemId, newestUpdate, type FeedOptions, type PublishedItem } from './published-item.js';
+import { baseItem, escapeHtml, itemId, newestUpdate, type FeedOptions, type PublishedItem } from './published-item.js';
 
 type Extension = NonNullable<Item['extensions']>[number];
 
@@ -41,16 +41,11 @@ function toItem(published: PublishedItem, options: FeedOptions): Item {
   const enclosure = article.enclosures[0];
   const withEmail = article.authors.filter((author) => author.email);
   return {
-    // RSS titles are plain text (RSS 2.0 spec): a reader that takes them for HTML still reads
+    // Titles stay plain text (RSS 2.0 spec): a reader that takes them for HTML still reads
     // plain text right, while an escaped title shows "&amp;" in readers that take it for text.
-    title: article.title || '(untitled)',
-    id: itemId(article),
+    ...baseItem(published, options),
     guid: itemId(article),
-    link: article.url ?? options.urls.home,
-    date: articleUpdated(article),
-    published: articleTime(article),
     description: article.summary ? escapeHtml(article.summary) : undefined,
-    content: article.contentHtml ?? undefined,
     author: withEmail.length > 0 ? withEmail.map((author) => ({ name: author.name, email: author.email ?? undefined })) : undefined,
     category: article.categories.map((name) => ({ name })),
     enclosure: enclosure ? { url: enclosure.url, type: enclosure.type ?? 'application/octet-stream', length: enclosure.length ?? 0 } : undefined,
