@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StoreKeys } from '../store/keys.js';
 import { documentEtag, lastPublish, loadDocument } from '../store/output-store.js';
-import { makeDocument, sendDocument, type ServedDocument } from './serve-file.js';
+import { makeDocument, sendDocument, type ServedDocument } from './serve-document.js';
 
 export interface HttpOptions {
   redis: Redis;
