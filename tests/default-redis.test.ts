@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { redisAnswers } from '../src/queue/embedded-redis.js';
 import { LOCAL_REDIS_URL } from '../src/queue/redis-connection.js';
-import { runCli } from './helpers/cli.js';
+import { runCli, spawnCli } from './helpers/cli.js';
 import { FixtureServer } from './helpers/fixture-server.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
@@ -38,5 +38,39 @@ describe('Redis on defaults', () => {
       // The private server wrote its append-only file under ./data/redis and was stopped.
       expect(await readdir(join(workspace.dir, 'data', 'redis'))).toContain('appendonlydir');
     }
+  });
+});
+
+describe('a private redis-server shared between feedagg processes', () => {
+  it('a second command finds the server the first one started instead of starting another', async () => {
+    const localRedis = await redisAnswers(LOCAL_REDIS_URL);
+    usedLocalRedis = localRedis;
+    await workspace.writeConfig({
+      redis: { prefix: workspace.prefix },
+      output: { dir: workspace.outputDir, maxAge: '3650d' },
+      http: { port: 0 },
+      fetch: { allowPrivateNetworks: true, perHostInterval: '10ms' },
+      sources: [{ id: 'river', url: server.url('/feed.json') }],
+    });
+    const child = spawnCli(['start', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!stderr.includes('feedagg started') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(stderr).toContain('feedagg started');
+      const sources = await runCli(['sources', '--json', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } });
+      expect(sources.code).toBe(0);
+      if (!localRedis) expect(sources.stderr).toContain('using the private redis-server another feedagg process started');
+      // The second command saw the state the first one keeps (the source was synced and scheduled).
+      expect(JSON.parse(sources.stdout)[0]).toMatchObject({ id: 'river', state: 'active' });
+      expect((JSON.parse(sources.stdout)[0] as { nextPollAt: string | null }).nextPollAt).not.toBeNull();
+      if (!localRedis) expect(stderr).toContain('private redis-server is up');
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+    if (!localRedis) expect(await readdir(join(workspace.dir, 'data', 'redis'))).not.toContain('feedagg-redis.url');
   });
 });

@@ -3,9 +3,9 @@
  * an embedded default"): loopback only, a free port, AOF on, data under ./data/redis.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { FeedaggError } from '../errors.js';
 
@@ -13,6 +13,8 @@ export interface EmbeddedRedis {
   url: string;
   stop(): Promise<void>;
 }
+
+const MARKER_FILE = 'feedagg-redis.url';
 
 export const INSTALL_HINT = 'install Redis (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL';
 
@@ -64,6 +66,11 @@ export async function startEmbeddedRedis(dataDir = './data/redis', binary = 'red
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
     '--maxmemory-policy', 'noeviction', '--save', '', '--daemonize', 'no',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Keep the tail of stderr for the error message, and keep the pipe drained.
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = `${stderr}${chunk.toString()}`.slice(-2000);
+  });
   const spawnError = new Promise<Error>((resolveError) => child.once('error', resolveError));
   const url = `redis://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
@@ -76,15 +83,26 @@ export async function startEmbeddedRedis(dataDir = './data/redis', binary = 'red
     if (outcome) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new FeedaggError('REDIS_UNAVAILABLE', `${binary} did not start on port ${port} (exit code ${child.exitCode ?? 'none'})`);
+      throw new FeedaggError('REDIS_UNAVAILABLE', `${binary} did not start on port ${port} (exit code ${child.exitCode ?? 'none'})${stderr ? `: ${stderr.trim()}` : ''}`);
     }
     await new Promise((done) => setTimeout(done, 100));
   }
+  // Other feedagg commands on this machine (`sources`, `run --once` in another terminal) find
+  // this server here instead of starting a second one on the same data directory.
+  const marker = join(dir, MARKER_FILE);
+  await writeFile(marker, url);
   return {
     url,
     async stop() {
+      await rm(marker, { force: true });
       child.kill('SIGTERM'); // redis-server flushes the AOF and exits on SIGTERM
       await waitForExit(child, 10_000);
     },
   };
+}
+
+/** The URL of a private redis-server another feedagg process runs on this data directory, if it answers. */
+export async function runningEmbeddedRedis(dataDir = './data/redis'): Promise<string | null> {
+  const url = (await readFile(join(resolve(dataDir), MARKER_FILE), 'utf8').catch(() => '')).trim();
+  return url && (await redisAnswers(url)) ? url : null;
 }

@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { FeedaggError } from '../errors.js';
-import { INSTALL_HINT, redisAnswers, startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
+import { INSTALL_HINT, redisAnswers, runningEmbeddedRedis, startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
 
 export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -11,13 +11,21 @@ export interface RedisTarget {
   embedded: EmbeddedRedis | null;
 }
 
-/** REDIS_URL / redis.url, else a Redis already on 127.0.0.1:6379, else a private redis-server. */
+/**
+ * REDIS_URL / redis.url; else the private redis-server another feedagg process started in
+ * ./data/redis; else a Redis already on 127.0.0.1:6379; else a private redis-server of our own.
+ */
 export async function resolveRedis(configuredUrl: string | null, log: Logger): Promise<RedisTarget> {
   if (configuredUrl) {
     if (!(await redisAnswers(configuredUrl, 3_000))) {
       throw new FeedaggError('REDIS_UNAVAILABLE', `Redis at ${redactUrl(configuredUrl)} does not answer`);
     }
     return { url: configuredUrl, embedded: null };
+  }
+  const shared = await runningEmbeddedRedis();
+  if (shared) {
+    log.info({ url: shared }, 'using the private redis-server another feedagg process started');
+    return { url: shared, embedded: null };
   }
   if (await redisAnswers(LOCAL_REDIS_URL)) {
     log.info({ url: LOCAL_REDIS_URL }, 'using the Redis that answers on 127.0.0.1:6379');

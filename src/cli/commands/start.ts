@@ -1,5 +1,6 @@
 /** `feedagg start` (scheduler + workers + HTTP) and `feedagg worker` (workers only). */
 import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
+import { FeedaggError } from '../../errors.js';
 import { closeServer, createHttpServer, listen } from '../../http/server.js';
 import { documentPath, FORMATS, type Format } from '../../publish/document-set.js';
 import { outputPlans } from '../../publish/publish-outputs.js';
@@ -41,7 +42,9 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
         log,
       });
       runtime.beforeClose.push({ name: 'http server', run: () => closeServer(server) });
-      const port = await listen(server, config.http.port);
+      const port = await listen(server, config.http.port).catch((error: unknown) => {
+        throw new FeedaggError('CONFIG', `cannot listen on port ${config.http.port}: ${error instanceof Error ? error.message : String(error)} (set http.port or PORT)`, { cause: error });
+      });
       // Publish what Redis already holds, so the files exist before the first poll finishes.
       await runtime.context.queues.publish.add('publish', { reason: 'start' }, { deduplication: { id: PUBLISH_DEDUP_ID, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100 });
       log.info({ port, sources: runtime.context.sources.size, outputDir: config.output.dir }, 'feedagg started');
