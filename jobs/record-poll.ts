@@ -57,7 +57,6 @@ export async function recordPoll(context: AppContext, source: SourceConfig, prev
     lastPollAt: now.toISOString(),
     lastStatus: outcome.status,
     lastError: outcome.error,
-    nextPollAt: gone ? null : new Date(next).toISOString(),
     consecutiveFailures: standing.consecutiveFailures,
     firstFailureAt: standing.firstFailureAt,
     redirectTarget: standing.redirectTarget,

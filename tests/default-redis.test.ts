@@ -21,16 +21,22 @@ beforeEach(async () => {
 let usedLocalRedis = false;
 afterEach(() => workspace.cleanup(usedLocalRedis ? LOCAL_REDIS_URL : undefined));
 
+/** A config with no Redis URL: the commands must find or start a Redis themselves. */
+function writeDefaultsConfig(extra: Record<string, unknown> = {}): Promise<void> {
+  return workspace.writeConfig({
+    redis: { prefix: workspace.prefix },
+    output: { dir: workspace.outputDir, maxAge: '3650d' },
+    fetch: { allowPrivateNetworks: true, perHostInterval: '10ms' },
+    sources: [{ id: 'river', url: server.url('/feed.json') }],
+    ...extra,
+  });
+}
+
 describe('Redis on defaults', () => {
   it('run --once without any Redis configured uses 127.0.0.1:6379 or its own redis-server under ./data/redis', async () => {
     const localRedis = await redisAnswers(LOCAL_REDIS_URL);
     usedLocalRedis = localRedis;
-    await workspace.writeConfig({
-      redis: { prefix: workspace.prefix },
-      output: { dir: workspace.outputDir, maxAge: '3650d' },
-      fetch: { allowPrivateNetworks: true, perHostInterval: '10ms' },
-      sources: [{ id: 'river', url: server.url('/feed.json') }],
-    });
+    await writeDefaultsConfig();
     const result = await runCli(['run', '--once', '--config', workspace.configPath], { cwd: workspace.dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/river\s+200\s+2\s+2/);
@@ -45,13 +51,7 @@ describe('a private redis-server shared between feedagg processes', () => {
   it('a second command finds the server the first one started instead of starting another', async () => {
     const localRedis = await redisAnswers(LOCAL_REDIS_URL);
     usedLocalRedis = localRedis;
-    await workspace.writeConfig({
-      redis: { prefix: workspace.prefix },
-      output: { dir: workspace.outputDir, maxAge: '3650d' },
-      http: { port: 0 },
-      fetch: { allowPrivateNetworks: true, perHostInterval: '10ms' },
-      sources: [{ id: 'river', url: server.url('/feed.json') }],
-    });
+    await writeDefaultsConfig({ http: { port: 0 } });
     const child = spawnCli(['start', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     let stderr = '';

@@ -55,8 +55,7 @@ function candidateCount(config: Config): number {
   return config.outputs.length === 0 ? config.output.maxItems : Math.min(5000, config.output.maxItems * 20);
 }
 
-function select(articles: StoredArticle[], plan: OutputPlan, config: Config): StoredArticle[] {
-  const tags = new Map(config.sources.map((source) => [source.id, source.tags]));
+function select(articles: StoredArticle[], plan: OutputPlan, config: Config, tags: ReadonlyMap<string, string[]>): StoredArticle[] {
   const matching = plan.filter ? articles.filter((entry) => matchesFilter(entry.article, plan.filter as OutputFilter, (id) => tags.get(id) ?? [])) : articles;
   return matching.slice(0, config.output.maxItems);
 }
@@ -67,14 +66,16 @@ export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Conf
   const articles = await readArticles(redis, keys, ids);
   const result: PublishResult = { items: 0, written: [], unchanged: [], pinged: [] };
   const changedUrls: string[] = [];
+  const sources = sourceInfos(config);
+  const tags = new Map(config.sources.map((source) => [source.id, source.tags]));
   for (const plan of outputPlans(config)) {
-    const items = select(articles, plan, config);
+    const items = select(articles, plan, config, tags);
     if (plan.folder === '') result.items = items.length;
     const base = new URL(plan.folder ? `${plan.folder}/` : '', config.output.link);
     const feeds = buildFeeds(items, {
       title: plan.title,
       urls: { home: config.output.link, rss: new URL('feed.xml', base).toString(), atom: new URL('atom.xml', base).toString(), json: new URL('feed.json', base).toString() },
-      sources: sourceInfos(config),
+      sources,
       ttlMinutes: Math.max(1, Math.round(config.schedule.defaultInterval / 60_000)),
       hub: config.output.websubHub,
     });

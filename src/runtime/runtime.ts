@@ -76,7 +76,7 @@ export async function syncSources(runtime: Runtime): Promise<void> {
   const enabled = config.sources.filter((source) => source.enabled).map((source) => source.id);
   const { added, removed } = await syncSchedule(redis, keys, enabled, runtime.context.now().getTime());
   for (const source of config.sources.filter((entry) => !entry.enabled)) {
-    await writeSourceState(redis, keys, source.id, { state: 'disabled', nextPollAt: null });
+    await writeSourceState(redis, keys, source.id, { state: 'disabled' });
   }
   if (added.length > 0 || removed.length > 0) log.info({ added, removed }, 'sources synced with the config');
 }

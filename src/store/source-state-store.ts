@@ -4,7 +4,8 @@ import type { SourceError, SourceState, SourceStatus } from '../model/source-sta
 import type { RedirectRecord } from '../schedule/source-transition.js';
 import type { StoreKeys } from './keys.js';
 
-export interface StoredSourceState extends SourceState {
+/** The next poll time is not here: the schedule sorted set holds it (schedule-store.ts). */
+export interface StoredSourceState extends Omit<SourceState, 'nextPollAt'> {
   /** The configured URL the stored state belongs to; a changed config URL resets redirects. */
   configUrl: string | null;
   firstFailureAt: string | null;
@@ -48,7 +49,6 @@ export function decodeSourceState(id: string, hash: Record<string, string>): Sto
     lastPollAt: text(hash.lastPollAt),
     lastStatus: hash.lastStatus ? Number(hash.lastStatus) : null,
     lastError: parseError(hash.lastError),
-    nextPollAt: text(hash.nextPollAt),
     consecutiveFailures: Number(hash.consecutiveFailures ?? 0),
     etag: text(hash.etag),
     lastModified: text(hash.lastModified),
