@@ -130,7 +130,13 @@ describe('serving every output', () => {
       }
       expect(status).toBe(200);
       for (const [path, type] of [['/tagged/news/atom.xml', 'application/atom+xml; charset=utf-8'], ['/coast/feed.xml', 'application/rss+xml; charset=utf-8']]) {
-        const response = await request(`${base}${path}`);
+        // The first publish writes the outputs one after another: a later one may still be on its way.
+        let response = await request(`${base}${path}`);
+        while (response.statusCode === 503 && Date.now() < deadline) {
+          await response.body.dump();
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          response = await request(`${base}${path}`);
+        }
         await response.body.dump();
         expect(response.statusCode).toBe(200);
         expect(response.headers['content-type']).toBe(type);
