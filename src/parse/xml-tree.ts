@@ -7,6 +7,7 @@
 import { decodeHTMLStrict } from 'entities';
 import { Parser } from 'htmlparser2';
 import { FeedaggError } from '../errors.js';
+import { declaredEntities, EntityExpander } from './dtd-entities.js';
 import { prefixForNamespace } from './namespaces.js';
 
 export interface XmlElement {
@@ -34,24 +35,9 @@ const MAX_DEPTH = 256;
 
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
-const DTD_ENTITY = /<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>/g;
-
-function declaredEntities(text: string): Map<string, string> {
-  const entities = new Map<string, string>();
-  const doctype = /<!DOCTYPE[\s\S]*?\]\s*>/i.exec(text.slice(0, 20_000))?.[0] ?? '';
-  for (const match of doctype.matchAll(DTD_ENTITY)) {
-    if (match[1]) entities.set(match[1], match[2] ?? match[3] ?? '');
-  }
-  return entities;
-}
-
-/** Decode entity references once: DOCTYPE-declared ones, then XML/HTML named and numeric ones. */
-export function makeDecoder(entities: Map<string, string>): (text: string) => string {
-  return (text) => {
-    if (!text.includes('&')) return text;
-    const expanded = entities.size === 0 ? text : text.replace(/&([A-Za-z_][\w.-]*);/g, (match, name: string) => entities.get(name) ?? match);
-    return decodeHTMLStrict(expanded);
-  };
+/** Decode entity references once: DOCTYPE-declared ones (within limits), then XML/HTML named and numeric ones. */
+export function makeDecoder(entities: EntityExpander): (text: string) => string {
+  return (text) => (text.includes('&') ? decodeHTMLStrict(entities.expand(text)) : text);
 }
 
 function resolveBase(value: string | undefined, parent: string | null): string | null {
@@ -101,7 +87,7 @@ export interface XmlTree {
 
 /** Parse a document into a tree, recovering from what an XML parser would reject. */
 export function parseXmlTree(text: string, documentUrl: string | null): XmlTree {
-  const decode = makeDecoder(declaredEntities(text));
+  const decode = makeDecoder(new EntityExpander(declaredEntities(text), text.length));
   const rootScope: Scope = { namespaces: new Map(), element: { key: '#document', name: '#document', attrs: {}, children: [], base: documentUrl, lang: null } };
   const stack: Scope[] = [rootScope];
   let inCdata = false;
