@@ -104,6 +104,14 @@ export const configSchema = z
         allowPrivateNetworks: z.boolean().default(false),
         perHostConcurrency: z.number().int().positive().default(2),
         perHostInterval: duration.prefault('1s'),
+        /** Entries read per document (the newest are kept); the excess is a warning, not a failure. */
+        maxItems: z.number().int().positive().default(1000),
+        /** Characters of a title; longer ones are cut. */
+        maxTitleLength: z.number().int().positive().default(1000),
+        /** Categories kept per entry. */
+        maxCategories: z.number().int().positive().default(100),
+        /** Bytes of an entry's sanitized HTML content (and plain-text summary); cut at an element boundary. */
+        maxContentSize: size.prefault('512KB'),
         /** A permanent redirect (301/308) replaces a source's URL only once seen on this many polls over this span. */
         permanentRedirects: z
           .strictObject({ polls: z.number().int().positive().default(3), span: duration.prefault('24h') })
@@ -117,6 +125,8 @@ export const configSchema = z
         minInterval: duration.prefault('5m'),
         maxInterval: duration.prefault('24h'),
         maxFailures: z.number().int().positive().default(10),
+        /** Longest Retry-After honoured: one answer cannot hold a host back for longer. */
+        maxRetryAfter: duration.prefault('24h'),
       })
       .prefault({}),
     dedupe: z.strictObject({ retention: duration.prefault('30d'), window: duration.prefault('72h') }).prefault({}),

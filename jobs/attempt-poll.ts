@@ -1,16 +1,21 @@
-/** One poll attempt: fetch, read (unless unchanged), accept entries, hand events downstream. */
+/**
+ * One poll attempt: fetch, read (unless unchanged), accept entries, hand events downstream.
+ * Every outcome is typed: feed and network failures by the fetcher, anything unforeseen as
+ * INTERNAL. Only a Redis failure escapes, as REDIS_UNAVAILABLE: it is not the source's fault,
+ * and the job is retried.
+ */
 import { createHash } from 'node:crypto';
 import type { SourceConfig } from '../config/schema.js';
-import { FeedaggError } from '../src/errors.js';
-import { fetchFeed, type FetchResult } from '../src/fetch/fetch-feed.js';
-import type { PollOutcome } from '../src/model/source-state.js';
+import { asFeedaggError, type FeedaggError } from '../src/errors.js';
+import { fetchFeed, type FetchOptions, type FetchResult } from '../src/fetch/fetch-feed.js';
+import type { PollOutcome, SourceState } from '../src/model/source-state.js';
 import { readFeed, type ReadFeedResult } from '../src/pipeline/read-feed.js';
 import { deliverEvents } from '../src/queue/article-events.js';
 import type { AppContext } from '../src/runtime/context.js';
+import { emptyOutcome } from '../src/schedule/poll-decision.js';
 import { acceptEntries } from '../src/store/article-store.js';
 import { acquireHostSlot } from '../src/store/host-store.js';
-import type { StoredSourceState } from '../src/store/source-state-store.js';
-import { emptyOutcome } from './poll-plan.js';
+import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
 
 export interface PollAttempt {
   outcome: PollOutcome;
@@ -20,56 +25,81 @@ export interface PollAttempt {
   error: FeedaggError | null;
 }
 
-function fetchOptions(context: AppContext, source: SourceConfig, state: StoredSourceState) {
-  const { fetch } = context.config;
+/** The pure stage a poll runs on fetched bytes; replaceable so tests can make it fail. */
+export interface PollStages {
+  read: typeof readFeed;
+}
+
+export const POLL_STAGES: PollStages = { read: readFeed };
+
+function fetchOptions(context: AppContext, source: SourceConfig, state: SourceState, outcome: PollOutcome): FetchOptions {
+  const { fetch, schedule } = context.config;
   const open = source.allowPrivateNetworks || fetch.allowPrivateNetworks;
   return {
     timeoutMs: fetch.timeout,
     maxBodySize: fetch.maxBodySize,
+    maxRetryAfterMs: schedule.maxRetryAfter,
     userAgent: context.userAgent,
     headers: source.headers,
     etag: state.etag,
     lastModified: state.lastModified,
     dispatcher: open ? context.http.open : context.http.guarded,
     blockList: open ? null : context.http.blockList,
-    beforeRequest: (url: URL) => acquireHostSlot(context.redis, context.keys, url.hostname, {
-      concurrency: fetch.perHostConcurrency,
-      intervalMs: fetch.perHostInterval,
-      leaseMs: fetch.timeout + 5_000,
-    }),
+    beforeRequest: async (url: URL) => {
+      const started = Date.now();
+      try {
+        return await acquireHostSlot(context.redis, context.keys, url.hostname, {
+          concurrency: fetch.perHostConcurrency,
+          intervalMs: fetch.perHostInterval,
+          leaseMs: fetch.timeout + 5_000,
+        });
+      } catch (error) {
+        // Typed here, or the fetcher would take a Redis failure for the feed host's (CONNECTION).
+        throw isRedisUnavailable(error) ? redisUnavailable(error, `taking a slot for ${url.hostname}`) : asFeedaggError(error);
+      } finally {
+        outcome.waitMs += Date.now() - started;
+      }
+    },
   };
 }
 
-export async function attemptPoll(context: AppContext, source: SourceConfig, state: StoredSourceState, url: string, now: Date): Promise<PollAttempt> {
+async function readAndStore(context: AppContext, source: SourceConfig, fetched: FetchResult, attempt: PollAttempt, stages: PollStages, now: Date): Promise<void> {
+  const { outcome } = attempt;
+  const feed = await stages.read({ sourceId: source.id, body: fetched.body, contentType: fetched.contentType, documentUrl: fetched.url, now, limits: context.config.fetch });
+  attempt.feed = feed;
+  outcome.warnings = feed.warnings;
+  const { retention, window } = context.config.dedupe;
+  const results = await acceptEntries(context.redis, context.keys, source.id, feed.entries, { retentionMs: retention, windowMs: window }, now);
+  outcome.entries = feed.entries.length;
+  outcome.created = results.filter((result) => result.decision === 'created').length;
+  outcome.merged = results.filter((result) => result.decision === 'merged').length;
+  outcome.updated = results.filter((result) => result.decision === 'updated').length;
+  const events = results.map((result) => result.event).filter((event) => event !== '');
+  await deliverEvents(context.redis, context.keys, context.queues.articles, events, context.config.articles, now);
+}
+
+export async function attemptPoll(context: AppContext, source: SourceConfig, state: SourceState, url: string, now: Date, stages: PollStages = POLL_STAGES): Promise<PollAttempt> {
   const outcome = emptyOutcome(source.id);
   const attempt: PollAttempt = { outcome, fetched: null, feed: null, bodyHash: null, error: null };
+  const started = Date.now();
   try {
-    const fetched = await fetchFeed(url, fetchOptions(context, source, state));
+    const fetched = await fetchFeed(url, fetchOptions(context, source, state, outcome));
     attempt.fetched = fetched;
     outcome.status = fetched.status;
     attempt.bodyHash = fetched.notModified ? state.bodyHash : createHash('sha256').update(fetched.body).digest('hex');
     // Same bytes as last time: nothing to parse (servers without validators send these daily).
     outcome.notModified = fetched.notModified || attempt.bodyHash === state.bodyHash;
-    if (!outcome.notModified) {
-      const feed = await readFeed({ sourceId: source.id, body: fetched.body, contentType: fetched.contentType, documentUrl: fetched.url, now });
-      attempt.feed = feed;
-      const { retention, window } = context.config.dedupe;
-      const results = await acceptEntries(context.redis, context.keys, source.id, feed.entries, { retentionMs: retention, windowMs: window }, now);
-      outcome.entries = feed.entries.length;
-      outcome.created = results.filter((result) => result.decision === 'created').length;
-      outcome.merged = results.filter((result) => result.decision === 'merged').length;
-      outcome.updated = results.filter((result) => result.decision === 'updated').length;
-      const events = results.map((result) => result.event).filter((event) => event !== '');
-      await deliverEvents(context.redis, context.keys, context.queues.articles, events, context.config.articles, now);
-    }
+    if (!outcome.notModified) await readAndStore(context, source, fetched, attempt, stages, now);
     outcome.ok = true;
   } catch (error) {
-    if (!(error instanceof FeedaggError)) throw error; // a bug or Redis down: let BullMQ retry the job
-    attempt.error = error;
+    if (isRedisUnavailable(error)) throw redisUnavailable(error, `polling ${source.id}`);
+    const typed = asFeedaggError(error);
+    attempt.error = typed;
     attempt.bodyHash = state.bodyHash;
-    outcome.error = { code: error.code, message: error.message };
-    outcome.status = error.status ?? outcome.status;
+    outcome.ok = false;
+    outcome.error = { code: typed.code, message: typed.message };
+    outcome.status = typed.status ?? outcome.status;
   }
-  outcome.durationMs = context.now().getTime() - now.getTime();
+  outcome.durationMs = Math.max(0, Date.now() - started - outcome.waitMs);
   return attempt;
 }

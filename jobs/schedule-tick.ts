@@ -19,7 +19,7 @@ export function createTickProcessor(context: AppContext) {
     const due = await dueSources(context.redis, context.keys, now.getTime());
     const enqueued: string[] = [];
     for (const sourceId of due) {
-      if (!context.sources.has(sourceId)) continue;
+      if (!context.sources.get(sourceId)?.enabled) continue;
       await enqueuePoll(context.queues.poll, sourceId);
       enqueued.push(sourceId);
     }

@@ -16,22 +16,30 @@ export type ErrorCode =
   | 'NOT_A_FEED'
   | 'PARSE'
   | 'BOT_CHALLENGE'
-  | 'READ';
+  | 'READ'
+  /** Anything not foreseen (a bug, a library's own error): recorded like any failure. */
+  | 'INTERNAL';
 
 export interface FeedaggErrorOptions {
   retryable?: boolean;
   cause?: unknown;
   /** HTTP status, for HTTP_STATUS. */
   status?: number;
-  /** Extra facts for operators (e.g. the feed links an HTML page advertises). */
-  details?: Record<string, unknown>;
+  /** Epoch ms before which the host asked not to be contacted (429/503 Retry-After), already capped. */
+  retryAfter?: number;
+  /** The feed links an HTML page advertises (NOT_A_FEED). */
+  feedLinks?: string[];
+  /** One line per problem (CONFIG). */
+  issues?: string[];
 }
 
 export class FeedaggError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
   readonly status: number | undefined;
-  readonly details: Record<string, unknown> | undefined;
+  readonly retryAfter: number | undefined;
+  readonly feedLinks: string[] | undefined;
+  readonly issues: string[] | undefined;
 
   constructor(code: ErrorCode, message: string, options: FeedaggErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -39,7 +47,9 @@ export class FeedaggError extends Error {
     this.code = code;
     this.retryable = options.retryable ?? false;
     this.status = options.status;
-    this.details = options.details;
+    this.retryAfter = options.retryAfter;
+    this.feedLinks = options.feedLinks;
+    this.issues = options.issues;
   }
 }
 
@@ -47,9 +57,15 @@ export function isFeedaggError(value: unknown): value is FeedaggError {
   return value instanceof FeedaggError;
 }
 
+/** Anything thrown, as a FeedaggError: unforeseen errors become INTERNAL with their message. */
+export function asFeedaggError(error: unknown): FeedaggError {
+  if (isFeedaggError(error)) return error;
+  const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
+  return new FeedaggError('INTERNAL', `${name}${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
 /** Turn anything thrown into a short `{code, message}` for state and logs. */
 export function describeError(error: unknown): { code: string; message: string } {
-  if (isFeedaggError(error)) return { code: error.code, message: error.message };
-  if (error instanceof Error) return { code: 'INTERNAL', message: error.message };
-  return { code: 'INTERNAL', message: String(error) };
+  const typed = asFeedaggError(error);
+  return { code: typed.code, message: typed.message };
 }

@@ -142,6 +142,34 @@ describe('redirects', () => {
     server.routes.set('/five0', { status: 301, headers: { Location: '/long2' } });
     expect((await fetchFeed(server.url('/five0'), options())).redirects).toHaveLength(5);
   });
+
+  it('sends a source\'s own headers to its origin only, never across a cross-origin hop', async () => {
+    // 127.0.0.1 and localhost are two origins of one server: the hop to localhost is cross-origin.
+    const credentials = { Authorization: 'Bearer s3cret', Cookie: 'session=abc', 'X-Api-Key': 'k' };
+    server.routes.set('/auth-start', { status: 302, headers: { Location: '/auth-same' } });
+    server.routes.set('/auth-same', { status: 301, headers: { Location: `http://localhost:${server.port}/auth-other` } });
+    server.routes.set('/auth-other', { status: 302, headers: { Location: server.url('/auth-back') } });
+    server.routes.set('/auth-back', { body: RSS });
+    await fetchFeed(server.url('/auth-start'), options({ headers: credentials }));
+    const seen = (path: string) => server.requests.filter((request) => request.path === path).at(-1)?.headers;
+    for (const path of ['/auth-start', '/auth-same']) {
+      expect(seen(path)).toMatchObject({ authorization: 'Bearer s3cret', cookie: 'session=abc', 'x-api-key': 'k' });
+    }
+    // Once a chain has left the origin, nothing it leads to gets them again.
+    for (const path of ['/auth-other', '/auth-back']) {
+      expect(seen(path)?.authorization).toBeUndefined();
+      expect(seen(path)?.cookie).toBeUndefined();
+      expect(seen(path)?.['x-api-key']).toBeUndefined();
+      expect(seen(path)?.['user-agent']).toBe('feedagg/test');
+    }
+  });
+
+  it.each(['file:///etc/passwd', 'data:text/xml,<rss/>', 'gopher://127.0.0.1:70/'])('refuses a redirect to %s', async (location) => {
+    server.routes.set('/to-elsewhere', { status: 302, headers: { Location: location } });
+    const error = await fetchError(server.url('/to-elsewhere'));
+    expect(error.code).toBe('BLOCKED_ADDRESS');
+    expect(error.message).toMatch(/refusing to follow a redirect to a (file|data|gopher):/);
+  });
 });
 
 describe('status codes and faults', () => {
@@ -162,9 +190,19 @@ describe('status codes and faults', () => {
   ])('429 with Retry-After in %s carries the time to wait until', async (_form, header, expected) => {
     server.routes.set('/limited', { status: 429, headers: { 'Retry-After': header } });
     const now = 1_800_000_000_000;
-    const error = await fetchError(server.url('/limited'), { now: () => now });
+    const error = await fetchError(server.url('/limited'), { now: () => now, maxRetryAfterMs: 100 * 365 * 86_400_000 });
     expect(error.code).toBe('HTTP_STATUS');
-    expect(error.details?.retryAfter).toBe(expected(now));
+    expect(error.retryAfter).toBe(expected(now));
+  });
+
+  it.each([
+    ['a huge number of seconds', '999999999999'],
+    ['a far HTTP date', 'Fri, 27 Nov 2099 10:00:00 GMT'],
+  ])('caps Retry-After given as %s at maxRetryAfter', async (_form, header) => {
+    server.routes.set('/limited-forever', { status: 429, headers: { 'Retry-After': header } });
+    const now = 1_800_000_000_000;
+    expect((await fetchError(server.url('/limited-forever'), { now: () => now })).retryAfter).toBe(now + 24 * 3_600_000);
+    expect((await fetchError(server.url('/limited-forever'), { now: () => now, maxRetryAfterMs: 60_000 })).retryAfter).toBe(now + 60_000);
   });
 
   it('recognises a bot challenge', async () => {

@@ -38,7 +38,7 @@ export function parseConfigText(text: string, path: string, env: NodeJS.ProcessE
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  - ${describeIssue(issue, raw)}`);
     throw new FeedaggError('CONFIG', `${path}: invalid config\n${lines.join('\n')}`, {
-      details: { issues: result.error.issues.map((issue) => describeIssue(issue, raw)) },
+      issues: result.error.issues.map((issue) => describeIssue(issue, raw)),
     });
   }
   return applyEnv(result.data, env);

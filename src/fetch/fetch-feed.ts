@@ -26,6 +26,8 @@ export interface FetchOptions {
   etag?: string | null;
   lastModified?: string | null;
   maxRedirects?: number;
+  /** Longest Retry-After honoured (ms); default 24h. */
+  maxRetryAfterMs?: number;
   beforeRequest?: BeforeRequest;
   now?: () => number;
 }
@@ -58,12 +60,12 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return out;
 }
 
-function requestHeaders(options: FetchOptions): Record<string, string> {
+function requestHeaders(options: FetchOptions, withSourceHeaders: boolean): Record<string, string> {
   const headers: Record<string, string> = {
     'user-agent': options.userAgent,
     accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5',
     'accept-encoding': ACCEPT_ENCODING,
-    ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+    ...(withSourceHeaders ? Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])) : {}),
   };
   // RFC 9110 13.1.3: a server evaluates If-None-Match first; send both so either may match.
   if (options.etag) headers['if-none-match'] = options.etag;
@@ -71,12 +73,19 @@ function requestHeaders(options: FetchOptions): Record<string, string> {
   return headers;
 }
 
-function failWithStatus(response: Dispatcher.ResponseData, url: string, headers: Record<string, string | undefined>, now: number): FeedaggError | null {
+/** Only http(s) is fetched: a redirect to file:, data: or gopher: is refused, not followed. */
+function checkScheme(target: URL, first: string): void {
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new FeedaggError('BLOCKED_ADDRESS', `${first}: refusing to follow a redirect to a ${target.protocol} URL (${target.href.slice(0, 200)})`);
+  }
+}
+
+function failWithStatus(response: Dispatcher.ResponseData, url: string, headers: Record<string, string | undefined>, now: number, maxRetryAfterMs: number | undefined): FeedaggError | null {
   const error = classifyStatus(response.statusCode, url, headers);
   if (!error) return null;
-  const retryAfter = parseRetryAfter(headers['retry-after'], now);
+  const retryAfter = parseRetryAfter(headers['retry-after'], now, maxRetryAfterMs);
   if (retryAfter !== null && (response.statusCode === 429 || response.statusCode === 503)) {
-    return new FeedaggError(error.code, `${error.message} (Retry-After ${new Date(retryAfter).toISOString()})`, { status: error.status, retryable: true, details: { retryAfter } });
+    return new FeedaggError(error.code, `${error.message} (Retry-After ${new Date(retryAfter).toISOString()})`, { status: error.status, retryable: true, retryAfter });
   }
   return error;
 }
@@ -100,7 +109,7 @@ async function readResponse(response: Dispatcher.ResponseData, current: string, 
     await response.body.dump();
     return { result: { ...base, status: 304, notModified: true, body: Buffer.alloc(0), etag: headers.etag ?? options.etag ?? null, lastModified: headers['last-modified'] ?? options.lastModified ?? null } };
   }
-  const statusError = failWithStatus(response, current, headers, now);
+  const statusError = failWithStatus(response, current, headers, now, options.maxRetryAfterMs);
   if (statusError) {
     await response.body.dump().catch(() => undefined);
     throw statusError;
@@ -112,20 +121,26 @@ async function readResponse(response: Dispatcher.ResponseData, current: string, 
 export async function fetchFeed(url: string, options: FetchOptions): Promise<FetchResult> {
   const now = options.now ?? Date.now;
   const redirects: RedirectHop[] = [];
-  const headers = requestHeaders(options);
+  const origin = new URL(url).origin;
   let current = url;
+  // A source's own headers usually carry credentials (Authorization, Cookie, API keys): they
+  // go to the configured origin only, never to another origin a redirect points at (as
+  // browsers do for Authorization, Fetch 4.4, and undici's redirect handler for cookies too).
+  let sameOrigin = true;
   // fetch.timeout bounds the time requests are in flight (connect, headers, body, every
   // redirect); waiting for a per-host slot (politeness) does not count against it.
   let spentMs = 0;
   try {
     for (;;) {
       const target = new URL(current);
+      checkScheme(target, url);
+      sameOrigin &&= target.origin === origin;
       if (options.blockList) checkLiteralHost(target, options.blockList);
       const release = options.beforeRequest ? await options.beforeRequest(target) : null;
       const started = Date.now();
       try {
         const signal = AbortSignal.timeout(Math.max(1, options.timeoutMs - spentMs));
-        const response = await request(current, { method: 'GET', headers, signal, dispatcher: options.dispatcher });
+        const response = await request(current, { method: 'GET', headers: requestHeaders(options, sameOrigin), signal, dispatcher: options.dispatcher });
         const step = await readResponse(response, current, redirects, options, now());
         if ('result' in step) return step.result;
         current = step.next;

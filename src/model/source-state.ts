@@ -1,4 +1,4 @@
-/** What the worker knows about one source between polls (shown by `feedagg sources`). */
+/** What feedagg knows about a source between polls: one type, stored as one Redis hash. */
 export type SourceStatus = 'active' | 'failing' | 'gone' | 'disabled';
 
 export interface SourceError {
@@ -6,18 +6,39 @@ export interface SourceError {
   message: string;
 }
 
+export interface RedirectRecord {
+  from: string;
+  to: string;
+  at: string;
+}
+
+/** A permanent redirect seen but not yet trusted (it moves the URL only once it repeats). */
+export interface PendingRedirect {
+  target: string;
+  seen: number;
+  firstSeenAt: string;
+}
+
 export interface SourceState {
   id: string;
   state: SourceStatus;
+  /** The configured URL this state belongs to: a changed config URL starts redirects over. */
+  configUrl: string | null;
+  /** The URL polled: the configured one, or where a persisted permanent redirect leads. */
   effectiveUrl: string | null;
   lastPollAt: string | null;
   /** HTTP status of the last response, null when no response arrived. */
   lastStatus: number | null;
   lastError: SourceError | null;
-  nextPollAt: string | null;
   consecutiveFailures: number;
+  firstFailureAt: string | null;
+  pendingRedirect: PendingRedirect | null;
+  redirectHistory: RedirectRecord[];
+  /** Validators of the last response that was read successfully. */
   etag: string | null;
   lastModified: string | null;
+  /** SHA-256 of the last 200 body, to skip parsing identical bytes. */
+  bodyHash: string | null;
   itemsSeen: number;
 }
 
@@ -38,5 +59,10 @@ export interface PollOutcome {
   /** Known entries whose text changed substantially (a new version). */
   updated: number;
   error: SourceError | null;
+  /** Limits applied to the document (items dropped, titles cut…): warnings, not failures. */
+  warnings: string[];
+  /** Time the requests were in flight. */
   durationMs: number;
+  /** Time spent waiting for a per-host slot (politeness), apart from durationMs. */
+  waitMs: number;
 }

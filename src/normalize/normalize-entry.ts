@@ -5,6 +5,7 @@
 import type { Article, Enclosure } from '../model/article.js';
 import type { RawEnclosure, RawEntry, RawText } from '../parse/raw-feed.js';
 import { normalizeAuthors } from './authors.js';
+import { cutHtml, cutText, MAX_AUTHORS, MAX_ENCLOSURES, type DocumentLimits, type LimitReport } from './document-limits.js';
 import { collapseWhitespace, firstWords, htmlToText } from './html-to-text.js';
 import { parseDate } from './parse-date.js';
 import { sanitizeContent } from './sanitize-content.js';
@@ -19,16 +20,23 @@ export interface NormalizeContext {
   feedLink: string | null;
   feedLanguage: string | null;
   now: Date;
+  limits: DocumentLimits;
+  /** Counts every limit that bites, for the document's warnings. */
+  report: LimitReport;
 }
 
 const TITLE_FALLBACK_WORDS = 12;
 
-function enclosures(raw: RawEnclosure[], bases: Array<string | null>): Enclosure[] {
+function enclosures(raw: RawEnclosure[], bases: Array<string | null>, report: LimitReport): Enclosure[] {
   const seen = new Set<string>();
   const out: Enclosure[] = [];
   for (const enclosure of raw) {
     const url = resolveUrl(enclosure.url, ...bases);
     if (!url || seen.has(url)) continue;
+    if (out.length === MAX_ENCLOSURES) {
+      report.enclosures += 1;
+      break;
+    }
     seen.add(url);
     const length = Number(enclosure.length);
     out.push({ url, type: enclosure.type?.trim() || null, length: Number.isFinite(length) && length > 0 ? length : null });
@@ -36,9 +44,22 @@ function enclosures(raw: RawEnclosure[], bases: Array<string | null>): Enclosure
   return out;
 }
 
-function uniqueCategories(values: string[]): string[] {
+/** Categories in order, deduplicated case-insensitively, at most `max` (the first ones). */
+function uniqueCategories(values: string[], max: number, report: LimitReport): string[] {
   const seen = new Set<string>();
-  return values.map((value) => htmlToText(value)).filter((value) => value && !seen.has(value.toLowerCase()) && Boolean(seen.add(value.toLowerCase())));
+  const out: string[] = [];
+  for (const raw of values) {
+    const value = htmlToText(raw);
+    const key = value.toLowerCase();
+    if (!value || seen.has(key)) continue;
+    if (out.length === max) {
+      report.categories += 1;
+      break;
+    }
+    seen.add(key);
+    out.push(value);
+  }
+  return out;
 }
 
 /** Plain text of a raw value: markup removed and entities decoded when it is HTML. */
@@ -49,33 +70,65 @@ export function plainText(text: RawText | null): string | null {
 }
 
 /** Sanitized HTML of a raw value; plain text is escaped first, its blank lines become paragraphs. */
-function safeHtml(text: RawText | null, fallbackBase: string | null): string | null {
+function safeHtml(text: RawText | null, fallbackBase: string | null, maxBytes: number, report: LimitReport): string | null {
   if (!text) return null;
-  const html = text.html ? text.value : `<p>${escapeText(text.value)}</p>`;
-  return sanitizeContent(html, text.base ?? fallbackBase) || null;
+  let html = text.html ? text.value : `<p>${escapeText(text.value)}</p>`;
+  // Cut before sanitizing, so a huge body costs no more than the budget; sanitizing can
+  // lengthen it again (absolute URLs, rel attributes), so check its output and cut again.
+  let cut = false;
+  for (let round = 0; round < 4; round += 1) {
+    const shorter = cutHtml(html, round === 0 ? maxBytes : Math.floor(maxBytes * (1 - 0.1 * round)));
+    cut ||= shorter !== html;
+    const safe = sanitizeContent(shorter, text.base ?? fallbackBase);
+    if (Buffer.byteLength(safe) <= maxBytes) {
+      if (cut) report.contents += 1;
+      return safe || null;
+    }
+    html = safe;
+  }
+  report.contents += 1;
+  return null;
+}
+
+function limitedText(text: string | null, maxChars: number, count: () => void): string | null {
+  if (text === null || text.length <= maxChars) return text;
+  count();
+  return cutText(text, maxChars);
+}
+
+/** A plain-text value cut to a UTF-8 byte budget. */
+function limitedBytes(text: string | null, maxBytes: number, count: () => void): string | null {
+  if (text === null || text.length * 3 <= maxBytes) return text;
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= maxBytes) return text;
+  count();
+  return cutText(text, Math.floor((text.length * maxBytes) / bytes));
 }
 
 export function normalizeEntry(raw: RawEntry, context: NormalizeContext): EntryFields {
+  const { limits, report } = context;
   const bases = [context.documentUrl, context.feedLink];
   const link = resolveUrl(raw.link, ...bases);
   const contentBase = link ?? context.documentUrl ?? context.feedLink;
-  const summary = plainText(raw.summary) ?? (raw.content && !raw.content.html ? plainText(raw.content) : null);
-  const contentHtml = safeHtml(raw.content ?? raw.summary, contentBase);
+  const summary = limitedBytes(plainText(raw.summary) ?? (raw.content && !raw.content.html ? plainText(raw.content) : null), limits.maxContentSize, () => (report.summaries += 1));
+  const contentHtml = safeHtml(raw.content ?? raw.summary, contentBase, limits.maxContentSize, report);
   const bodyText = summary ?? (contentHtml ? htmlToText(contentHtml) : null);
-  const title = plainText(raw.title) ?? (bodyText ? firstWords(bodyText, TITLE_FALLBACK_WORDS) : '');
+  const title = limitedText(plainText(raw.title) ?? (bodyText ? firstWords(bodyText, TITLE_FALLBACK_WORDS) : ''), limits.maxTitleLength, () => (report.titles += 1)) ?? '';
   const published = parseDate(raw.published, context.now);
   const updated = parseDate(raw.updated, context.now);
+  const authors = normalizeAuthors(raw.authors.slice(0, MAX_AUTHORS * 2), raw.authorTexts.slice(0, MAX_AUTHORS * 2), contentBase);
+  if (authors.length > MAX_AUTHORS) report.authors += 1;
   return {
     guid: raw.guid?.trim() || null,
     url: link ? removeTrackingParams(link) : null,
     title,
     summary,
     contentHtml,
-    authors: normalizeAuthors(raw.authors, raw.authorTexts, contentBase),
-    categories: uniqueCategories(raw.categories),
+    authors: authors.slice(0, MAX_AUTHORS),
+    categories: uniqueCategories(raw.categories, limits.maxCategories, report),
     publishedAt: published ?? updated,
     updatedAt: updated,
-    enclosures: enclosures(raw.enclosures, bases),
+    enclosures: enclosures(raw.enclosures, bases, report),
     imageUrl: resolveUrl(raw.imageUrl, ...bases),
     language: raw.language?.trim() || context.feedLanguage?.trim() || null,
   };

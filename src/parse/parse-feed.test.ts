@@ -62,7 +62,7 @@ describe('parseFeed', () => {
   it('an HTML page is NOT_A_FEED and names the feeds it advertises', async () => {
     const error = await parseError(fixture('page.html'));
     expect(error.code).toBe('NOT_A_FEED');
-    expect(error.details?.feedLinks).toEqual(['http://page.example/feed.xml', 'http://page.example/atom.xml']);
+    expect(error.feedLinks).toEqual(['http://page.example/feed.xml', 'http://page.example/atom.xml']);
   });
 
   it.each([

@@ -51,7 +51,7 @@ export async function parseFeed(text: string, documentUrl: string | null = null)
     case 'html': {
       const links = findFeedLinks(text, documentUrl);
       const hint = links.length > 0 ? `; it advertises: ${links.join(', ')}` : '; it advertises no feed';
-      throw new FeedaggError('NOT_A_FEED', `an HTML page, not a feed${hint}`, { details: { feedLinks: links } });
+      throw new FeedaggError('NOT_A_FEED', `an HTML page, not a feed${hint}`, { feedLinks: links });
     }
     default:
       throw new FeedaggError('NOT_A_FEED', 'neither XML nor JSON');

@@ -2,6 +2,7 @@
 import type { IdentifiedEntry } from '../dedupe/identity.js';
 import { identifyEntries } from '../dedupe/identity.js';
 import { decodeBody } from '../fetch/decode-body.js';
+import { DEFAULT_LIMITS, type DocumentLimits } from '../normalize/document-limits.js';
 import { normalizeFeed, type FeedInfo } from '../normalize/normalize-feed.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import type { FeedHints } from '../parse/raw-feed.js';
@@ -13,6 +14,8 @@ export interface ReadFeedInput {
   /** The URL the body came from; the base for relative links. */
   documentUrl: string | null;
   now: Date;
+  /** Bounds on entries, titles, categories and content (config `fetch.*`). */
+  limits?: DocumentLimits;
 }
 
 export interface ReadFeedResult {
@@ -21,17 +24,19 @@ export interface ReadFeedResult {
   feed: FeedInfo;
   hints: FeedHints;
   entries: IdentifiedEntry[];
+  warnings: string[];
 }
 
 export async function readFeed(input: ReadFeedInput): Promise<ReadFeedResult> {
   const { text, encoding } = decodeBody(input.body, input.contentType);
   const raw = await parseFeed(text, input.documentUrl);
-  const normalized = normalizeFeed(raw, input.documentUrl, input.now);
+  const normalized = normalizeFeed(raw, input.documentUrl, input.now, input.limits ?? DEFAULT_LIMITS);
   return {
     format: normalized.format,
     encoding,
     feed: normalized.feed,
     hints: normalized.hints,
     entries: identifyEntries(input.sourceId, normalized.entries, input.now),
+    warnings: normalized.warnings,
   };
 }

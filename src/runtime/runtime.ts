@@ -11,7 +11,7 @@ import { QUEUE_NAMES, TICK_SCHEDULER_ID } from '../queue/names.js';
 import { createRedis, resolveRedis, warnOnEvictionPolicy, type RedisTarget } from '../queue/redis-connection.js';
 import { storeKeys } from '../store/keys.js';
 import { syncSchedule } from '../store/schedule-store.js';
-import { writeSourceState } from '../store/source-state-store.js';
+import { updateSourceState } from '../store/source-state-store.js';
 import { runCloseSteps, type CloseStep } from './close-steps.js';
 import type { AppContext, Queues } from './context.js';
 import { userAgent } from './version.js';
@@ -46,7 +46,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
   await warnOnEvictionPolicy(redis, log);
   const context: AppContext = {
     config,
-    sources: new Map(config.sources.filter((source) => source.enabled).map((source) => [source.id, source])),
+    sources: new Map(config.sources.map((source) => [source.id, source])),
     redis,
     keys: storeKeys(config.redis.prefix),
     queues: createQueues(redis, config.redis.prefix),
@@ -76,7 +76,7 @@ export async function syncSources(runtime: Runtime): Promise<void> {
   const enabled = config.sources.filter((source) => source.enabled).map((source) => source.id);
   const { added, removed } = await syncSchedule(redis, keys, enabled, runtime.context.now().getTime());
   for (const source of config.sources.filter((entry) => !entry.enabled)) {
-    await writeSourceState(redis, keys, source.id, { state: 'disabled' });
+    await updateSourceState(redis, keys, source.id, { state: 'disabled' });
   }
   if (added.length > 0 || removed.length > 0) log.info({ added, removed }, 'sources synced with the config');
 }

@@ -52,23 +52,29 @@ export async function acquireHostSlot(redis: Redis, keys: StoreKeys, host: strin
   };
 }
 
+// KEYS: the host's retry-after key. ARGV: until (epoch ms), now (epoch ms).
+// Keeps the later of the stored and the new time, atomically: two workers that both see a
+// 429 can never leave the earlier time behind. Returns 1 when the new time was stored.
+const holdScript = new LuaScript(`
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local untilMs, now = tonumber(ARGV[1]), tonumber(ARGV[2])
+if untilMs <= current then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', math.max(1, untilMs - now))
+return 1
+`);
+
 /** Remember a host's Retry-After (epoch ms): no worker sends it a request before then. */
-export async function setHostRetryAfter(redis: Redis, keys: StoreKeys, host: string, until: number, now: number): Promise<void> {
-  const ttl = Math.max(1, until - now);
-  // Keep the later of two Retry-After times; a race between two workers only loses the earlier one.
-  const current = Number((await redis.get(hostKey(keys, host, 'retry-after'))) ?? 0);
-  if (until > current) await redis.set(hostKey(keys, host, 'retry-after'), String(until), 'PX', ttl);
+export async function holdHost(redis: Redis, keys: StoreKeys, host: string, until: number, now: number): Promise<boolean> {
+  return Number(await holdScript.run(redis, [hostKey(keys, host, 'retry-after')], [until, now])) === 1;
 }
 
-/** Retry-After times still in force, by host. */
-export async function hostsRetryAfter(redis: Redis, keys: StoreKeys, hosts: string[], now: number): Promise<Map<string, number>> {
-  const unique = [...new Set(hosts.map((host) => host.toLowerCase()))];
-  if (unique.length === 0) return new Map();
-  const values = await redis.mget(...unique.map((host) => hostKey(keys, host, 'retry-after')));
-  const out = new Map<string, number>();
-  unique.forEach((host, index) => {
-    const until = Number(values[index] ?? 0);
-    if (until > now) out.set(host, until);
-  });
-  return out;
+/** Until when a host asked to be left alone (epoch ms), or null. */
+export async function hostHold(redis: Redis, keys: StoreKeys, host: string, now: number): Promise<number | null> {
+  const until = Number((await redis.get(hostKey(keys, host, 'retry-after'))) ?? 0);
+  return until > now ? until : null;
+}
+
+/** Lift a host's hold (an operator's `refresh` of a source on that host). */
+export async function releaseHost(redis: Redis, keys: StoreKeys, host: string): Promise<boolean> {
+  return (await redis.del(hostKey(keys, host, 'retry-after'))) > 0;
 }

@@ -1,25 +1,11 @@
 /** Per-source state between polls: one hash per source (what `feedagg sources` shows, and more). */
 import type { Redis } from 'ioredis';
-import type { SourceError, SourceState, SourceStatus } from '../model/source-state.js';
-import type { RedirectRecord } from '../schedule/source-transition.js';
+import type { PendingRedirect, RedirectRecord, SourceError, SourceState, SourceStatus } from '../model/source-state.js';
+import { initialSourceState } from '../schedule/source-transition.js';
 import type { StoreKeys } from './keys.js';
 
-/** The next poll time is not here: the schedule sorted set holds it (schedule-store.ts). */
-export interface StoredSourceState extends Omit<SourceState, 'nextPollAt'> {
-  /** The configured URL the stored state belongs to; a changed config URL resets redirects. */
-  configUrl: string | null;
-  firstFailureAt: string | null;
-  redirectTarget: string | null;
-  redirectSeen: number;
-  redirectFirstSeenAt: string | null;
-  redirectHistory: RedirectRecord[];
-  /** SHA-256 of the last 200 body, to skip parsing identical bytes. */
-  bodyHash: string | null;
-}
-
-/** What a poll changes; absent fields keep their stored value. */
-export type SourceStateUpdate = Partial<Omit<StoredSourceState, 'id' | 'itemsSeen'>> & { itemsSeenDelta?: number };
-
+/** Fields a state written before the one-type refactor may still hold; read once, then removed. */
+const LEGACY_FIELDS = ['redirectTarget', 'redirectSeen', 'redirectFirstSeenAt'];
 const STATUSES = new Set<SourceStatus>(['active', 'failing', 'gone', 'disabled']);
 
 function text(value: string | undefined): string | null {
@@ -40,48 +26,65 @@ function parseError(value: string | undefined): SourceError | null {
   return parsed && typeof parsed.code === 'string' && typeof parsed.message === 'string' ? { code: parsed.code, message: parsed.message } : null;
 }
 
-export function decodeSourceState(id: string, hash: Record<string, string>): StoredSourceState {
+function parsePending(hash: Record<string, string>): PendingRedirect | null {
+  const parsed = json<Partial<PendingRedirect> | null>(hash.pendingRedirect, null);
+  if (parsed && typeof parsed.target === 'string' && typeof parsed.seen === 'number' && typeof parsed.firstSeenAt === 'string') {
+    return { target: parsed.target, seen: parsed.seen, firstSeenAt: parsed.firstSeenAt };
+  }
+  const target = text(hash.redirectTarget);
+  const firstSeenAt = text(hash.redirectFirstSeenAt);
+  return target && firstSeenAt ? { target, seen: Number(hash.redirectSeen ?? 1), firstSeenAt } : null;
+}
+
+export function decodeSourceState(id: string, hash: Record<string, string>): SourceState {
   const state = hash.state as SourceStatus | undefined;
   return {
-    id,
+    ...initialSourceState(id),
     state: state && STATUSES.has(state) ? state : 'active',
+    configUrl: text(hash.configUrl),
     effectiveUrl: text(hash.effectiveUrl),
     lastPollAt: text(hash.lastPollAt),
     lastStatus: hash.lastStatus ? Number(hash.lastStatus) : null,
     lastError: parseError(hash.lastError),
     consecutiveFailures: Number(hash.consecutiveFailures ?? 0),
+    firstFailureAt: text(hash.firstFailureAt),
+    pendingRedirect: parsePending(hash),
+    redirectHistory: json<RedirectRecord[]>(hash.redirectHistory, []),
     etag: text(hash.etag),
     lastModified: text(hash.lastModified),
-    itemsSeen: Number(hash.itemsSeen ?? 0),
-    configUrl: text(hash.configUrl),
-    firstFailureAt: text(hash.firstFailureAt),
-    redirectTarget: text(hash.redirectTarget),
-    redirectSeen: Number(hash.redirectSeen ?? 0),
-    redirectFirstSeenAt: text(hash.redirectFirstSeenAt),
-    redirectHistory: json<RedirectRecord[]>(hash.redirectHistory, []),
     bodyHash: text(hash.bodyHash),
+    itemsSeen: Number(hash.itemsSeen ?? 0),
   };
 }
 
-export async function readSourceState(redis: Redis, keys: StoreKeys, id: string): Promise<StoredSourceState> {
+function encodeFields(update: Partial<SourceState>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(update)) {
+    if (name === 'id' || value === undefined) continue;
+    fields[name] = value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+  return fields;
+}
+
+export async function readSourceState(redis: Redis, keys: StoreKeys, id: string): Promise<SourceState> {
   return decodeSourceState(id, await redis.hgetall(keys.source(id)));
 }
 
-export async function readSourceStates(redis: Redis, keys: StoreKeys, ids: string[]): Promise<StoredSourceState[]> {
+export async function readSourceStates(redis: Redis, keys: StoreKeys, ids: string[]): Promise<SourceState[]> {
+  if (ids.length === 0) return [];
   const pipeline = redis.pipeline();
   for (const id of ids) pipeline.hgetall(keys.source(id));
   const replies = (await pipeline.exec()) ?? [];
   return ids.map((id, index) => decodeSourceState(id, (replies[index]?.[1] as Record<string, string> | undefined) ?? {}));
 }
 
-export async function writeSourceState(redis: Redis, keys: StoreKeys, id: string, update: SourceStateUpdate): Promise<void> {
-  const fields: Record<string, string> = {};
-  for (const [name, value] of Object.entries(update)) {
-    if (name === 'itemsSeenDelta' || value === undefined) continue;
-    fields[name] = value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  }
-  const pipeline = redis.multi();
-  if (Object.keys(fields).length > 0) pipeline.hset(keys.source(id), fields);
-  if (update.itemsSeenDelta) pipeline.hincrby(keys.source(id), 'itemsSeen', update.itemsSeenDelta);
-  await pipeline.exec();
+/** Store a whole state, as a poll leaves it. */
+export async function writeSourceState(redis: Redis, keys: StoreKeys, state: SourceState): Promise<void> {
+  await redis.multi().hset(keys.source(state.id), encodeFields(state)).hdel(keys.source(state.id), ...LEGACY_FIELDS).exec();
+}
+
+/** Change some fields only (an operator's refresh, a source disabled in the config). */
+export async function updateSourceState(redis: Redis, keys: StoreKeys, id: string, update: Partial<Omit<SourceState, 'id'>>): Promise<void> {
+  const fields = encodeFields(update);
+  if (Object.keys(fields).length > 0) await redis.hset(keys.source(id), fields);
 }

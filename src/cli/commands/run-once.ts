@@ -3,49 +3,31 @@
  * flight for a source counts: wait for it), publish, print a summary, exit 0 or 3. Sources
  * that are gone, disabled, or whose host is under a Retry-After are skipped, with the reason.
  */
-import { currentPollUrl, emptyOutcome, hostOf, skipReason } from '../../../jobs/poll-plan.js';
+import { publishNow } from '../../../jobs/publish-feeds.js';
 import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import type { PollOutcome } from '../../model/source-state.js';
-import { publishNow } from '../../../jobs/publish-feeds.js';
 import { createLogger } from '../../runtime/logger.js';
 import { startPollNow, type PollNow } from '../../runtime/poll-now.js';
 import { openRuntime, syncSources, type Runtime } from '../../runtime/runtime.js';
-import { hostsRetryAfter } from '../../store/host-store.js';
-import { readSourceStates, type StoredSourceState } from '../../store/source-state-store.js';
 import { stringOption, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { formatSummary, type SummaryRow } from '../summary-table.js';
 
 function progress(outcome: PollOutcome, done: number, total: number): void {
   if (!process.stderr.isTTY) return;
-  const mark = outcome.ok ? '✓' : '✗';
-  process.stderr.write(`[${done}/${total}] ${mark} ${outcome.sourceId}${outcome.ok ? ` (${outcome.created} new)` : `: ${outcome.error?.code}`}\n`);
+  const mark = outcome.skipped ? '-' : outcome.ok ? '✓' : '✗';
+  const detail = outcome.skipped ? ` (skipped)` : outcome.ok ? ` (${outcome.created} new)` : `: ${outcome.error?.code}`;
+  process.stderr.write(`[${done}/${total}] ${mark} ${outcome.sourceId}${detail}\n`);
 }
 
-/** Why each source must not be polled now (null: poll it). */
-async function skipReasons(runtime: Runtime): Promise<Map<string, string | null>> {
-  const { config, redis, keys } = runtime.context;
-  const now = runtime.context.now();
-  const states = await readSourceStates(redis, keys, config.sources.map((source) => source.id));
-  const plans = config.sources.map((source, index) => {
-    const state = states[index] as StoredSourceState; // one state per id, in order
-    return { source, state, host: hostOf(currentPollUrl(source, state)) };
-  });
-  const blocked = await hostsRetryAfter(redis, keys, plans.map((plan) => plan.host), now.getTime());
-  return new Map(plans.map(({ source, state, host }) => [source.id, source.enabled ? skipReason(state, blocked.get(host), now) : 'disabled in the config']));
-}
-
+/** Every source goes through the poll job, which alone decides whether to skip it and why. */
 async function pollAll(runtime: Runtime, pollNow: PollNow): Promise<SummaryRow[]> {
   const sources = runtime.context.config.sources;
-  const reasons = await skipReasons(runtime);
-  const polled = sources.filter((source) => reasons.get(source.id) === null);
   let done = 0;
   return Promise.all(sources.map(async (source): Promise<SummaryRow> => {
-    const skipped = reasons.get(source.id);
-    if (skipped) return { outcome: { ...emptyOutcome(source.id), ok: true, skipped } };
     const outcome = await pollNow.poll(source.id);
-    progress(outcome, ++done, polled.length);
+    progress(outcome, ++done, sources.length);
     return { outcome };
   }));
 }

@@ -1,21 +1,34 @@
 /** `feedagg sources [--json]`: what every source is doing. `feedagg refresh <id>`: poll one now. */
 import type { Config } from '../../../config/schema.js';
-import { currentPollUrl } from '../../../jobs/poll-plan.js';
 import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
-import type { SourceState } from '../../model/source-state.js';
+import type { SourceError, SourceStatus } from '../../model/source-state.js';
 import { createLogger } from '../../runtime/logger.js';
 import { startPollNow } from '../../runtime/poll-now.js';
 import { openRuntime, syncSources, type Runtime } from '../../runtime/runtime.js';
+import { pollUrl } from '../../schedule/source-transition.js';
+import { releaseHost } from '../../store/host-store.js';
 import { nextPollTimes, scheduleNow } from '../../store/schedule-store.js';
-import { readSourceStates, writeSourceState } from '../../store/source-state-store.js';
+import { readSourceState, readSourceStates, updateSourceState } from '../../store/source-state-store.js';
 import { stringOption, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { formatSummary } from '../summary-table.js';
 import { formatTable } from '../text-table.js';
 
-export interface SourceRow extends SourceState {
+/** One row of `feedagg sources --json`: the operator's view of a source (a documented contract). */
+export interface SourceRow {
+  id: string;
   url: string;
+  effectiveUrl: string;
+  state: SourceStatus;
+  lastPollAt: string | null;
+  lastStatus: number | null;
+  lastError: SourceError | null;
+  nextPollAt: string | null;
+  consecutiveFailures: number;
+  etag: string | null;
+  lastModified: string | null;
+  itemsSeen: number;
 }
 
 export async function sourceRows(runtime: Runtime, config: Config): Promise<SourceRow[]> {
@@ -29,7 +42,7 @@ export async function sourceRows(runtime: Runtime, config: Config): Promise<Sour
     return {
       id: source.id,
       url: source.url,
-      effectiveUrl: stored ? currentPollUrl(source, stored) : source.url,
+      effectiveUrl: stored ? pollUrl(source.url, stored) : source.url,
       state,
       lastPollAt: stored?.lastPollAt ?? null,
       lastStatus: stored?.lastStatus ?? null,
@@ -96,8 +109,11 @@ export const refreshCommand: Command = {
     try {
       const { redis, keys } = runtime.context;
       await syncSources(runtime);
-      // An operator's refresh is the re-enable of DESIGN.md: a clean slate for the standing.
-      await writeSourceState(redis, keys, id, { state: 'active', consecutiveFailures: 0, firstFailureAt: null });
+      // An operator's refresh is the re-enable of DESIGN.md: a clean slate for the standing, and
+      // the hold a Retry-After put on the source's own host is lifted.
+      const host = new URL(pollUrl(source.url, await readSourceState(redis, keys, id))).hostname;
+      if (await releaseHost(redis, keys, host)) runtime.context.log.warn({ source: id, host }, 'refresh lifted the Retry-After hold on the host');
+      await updateSourceState(redis, keys, id, { state: 'active', consecutiveFailures: 0, firstFailureAt: null });
       await scheduleNow(redis, keys, id, runtime.context.now().getTime());
       const outcome = await (await startPollNow(runtime)).poll(id);
       process.stdout.write(formatSummary([{ outcome }]));
