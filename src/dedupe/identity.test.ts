@@ -28,6 +28,20 @@ describe('entry identity', () => {
     expect(new Set(keys).size).toBe(2);
   });
 
+  it('keeps entries apart when they share guid and link but not title, with keys that do not depend on order', () => {
+    const first = entry({ guid: 'same', url: 'http://x/index', title: 'Monday' });
+    const second = entry({ guid: 'same', url: 'http://x/index', title: 'Tuesday' });
+    const keys = entryKeys([first, second]);
+    expect(new Set(keys).size).toBe(2);
+    expect(entryKeys([second, first])).toEqual([keys[1], keys[0]]);
+  });
+
+  it('reads an entry listed twice (same guid, link and title) once', () => {
+    const twice = entry({ guid: 'same', url: 'http://x/1', title: 'Again' });
+    expect(entryKeys([twice, twice, entry({ guid: 'other' })])).toEqual([expect.stringMatching(/^g:same/), null, 'g:other']);
+    expect(identifyEntries('s', [twice, twice], new Date())).toHaveLength(1);
+  });
+
   it('gives the same story URL the same article id from any source', () => {
     const now = new Date('2026-11-26T00:00:00Z');
     const [a] = identifyEntries('one', [entry({ guid: 'g-a', url: 'http://x/story' })], now);

@@ -2,9 +2,12 @@
  * Entry identity (within a source) and story identity (across sources).
  *
  * Within a source an entry is its guid, else its canonical URL, else a hash of title and
- * content (after Miniflux). Some feeds repeat one guid on every item (a CMS default): when a
- * guid repeats inside one document with a different URL, the URL joins the key so distinct
- * entries never collapse into one.
+ * content (after Miniflux). Keys must be unique within a document, or two entries would take
+ * turns overwriting one stored entry and every poll would report an edit. Some feeds repeat
+ * one guid on every item (a CMS default), some also one link: colliding keys take the URL,
+ * then the title, and entries still alike in guid, URL and title are one entry listed twice
+ * (the first is kept). All of this depends on the entries' own fields, never their position,
+ * so a key stays the same from poll to poll.
  *
  * Across sources a story is its canonical URL (tracking parameters and fragment removed,
  * scheme and host lower-cased, default port dropped) or its URL-shaped guid; near-duplicate
@@ -35,16 +38,29 @@ function baseEntryKey(entry: EntryFields): string {
   return `h:${hashText(`${entry.title}\n${entry.contentHtml ?? entry.summary ?? ''}`)}`;
 }
 
-/** Entry keys for one document, unique within it (see the repeated-guid note above). */
-export function entryKeys(entries: EntryFields[]): string[] {
+/** The group members of `keys` that share a key with another member. */
+function repeated(keys: string[]): Set<string> {
   const counts = new Map<string, number>();
-  const keys = entries.map(baseEntryKey);
   for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return keys.map((key, index) => {
-    if ((counts.get(key) ?? 0) < 2 || !key.startsWith('g:')) return key;
+  return new Set([...counts].filter(([, count]) => count > 1).map(([key]) => key));
+}
+
+/**
+ * Entry keys for one document, unique within it (see above); null marks an entry that repeats
+ * an earlier one exactly and is dropped.
+ */
+export function entryKeys(entries: EntryFields[]): Array<string | null> {
+  let keys = entries.map(baseEntryKey);
+  let clash = repeated(keys);
+  keys = keys.map((key, index) => {
     const entry = entries[index];
-    return `${key}|${entry?.url ?? hashText(`${entry?.title ?? ''}\n${entry?.contentHtml ?? ''}`)}`;
+    if (!clash.has(key) || !entry || !key.startsWith('g:')) return key;
+    return `${key}|${entry.url ?? hashText(`${entry.title}\n${entry.contentHtml ?? ''}`)}`;
   });
+  clash = repeated(keys);
+  keys = keys.map((key, index) => (clash.has(key) ? `${key}|t:${hashText(entries[index]?.title ?? '', 16)}` : key));
+  const seen = new Set<string>();
+  return keys.map((key) => (seen.has(key) ? null : (seen.add(key), key)));
 }
 
 /** The article id: a hash of the story key, so the same URL from any source gives the same id. */
@@ -67,13 +83,15 @@ export function storyKeys(entry: Pick<EntryFields, 'url' | 'guid'>): string[] {
   return keys;
 }
 
+/** Identify a document's entries; an entry that repeats an earlier one exactly is left out. */
 export function identifyEntries(sourceId: string, entries: EntryFields[], now: Date): IdentifiedEntry[] {
   const keys = entryKeys(entries);
   const seenAt = now.toISOString();
-  return entries.map((entry, index) => {
-    const entryKey = keys[index] ?? baseEntryKey(entry);
+  return entries.flatMap((entry, index) => {
+    const entryKey = keys[index];
+    if (!entryKey) return [];
     const stories = storyKeys(entry);
-    return {
+    return [{
       entryKey,
       storyKeys: stories,
       altId: articleId(sourceId, entryKey, null),
@@ -83,6 +101,6 @@ export function identifyEntries(sourceId: string, entries: EntryFields[], now: D
         sources: [{ sourceId, url: entry.url, seenAt }],
         ...entry,
       },
-    };
+    }];
   });
 }

@@ -10,7 +10,7 @@
  */
 import { Feed, type Item } from 'feed';
 import { js2xml, xml2js, type ElementCompact } from 'xml-js';
-import { baseItem, newestUpdate, type FeedOptions, type PublishedItem } from './published-item.js';
+import { baseItem, newestUpdate, xmlJsText, type FeedOptions, type PublishedItem } from './published-item.js';
 
 /** xml-js decodes attribute values when reading but does not escape them when writing. */
 function escapeAttribute(value: string): string {
@@ -65,6 +65,20 @@ function correctEntries(document: ElementCompact, items: PublishedItem[], option
   });
 }
 
+/** Make every text node exact through xml-js's writer (see xmlJsText). */
+function exactTexts(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const child of node) exactTexts(child);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const element = node as Record<string, unknown>;
+  for (const [key, value] of Object.entries(element)) {
+    if (key === '_text' && typeof value === 'string') element[key] = xmlJsText(value);
+    else if (key !== '_attributes') exactTexts(value);
+  }
+}
+
 export function buildAtom(items: PublishedItem[], options: FeedOptions): string {
   const feed = new Feed({
     title: options.title,
@@ -79,5 +93,6 @@ export function buildAtom(items: PublishedItem[], options: FeedOptions): string 
   for (const item of items) feed.addItem(toItem(item, options));
   const document = xml2js(feed.atom1(), { compact: true }) as ElementCompact;
   correctEntries(document, items, options);
+  exactTexts(document);
   return `${js2xml(document, XML_OPTIONS)}\n`;
 }

@@ -65,11 +65,29 @@ describe('buildFeeds', () => {
 
   it('titles are plain text in every format (Atom type="text"), read back unchanged', async () => {
     const title = 'Q&A: tags & “quotes”';
-    const feeds = buildFeeds([item(article('1', { title, summary: 'a < b & c' }))], options);
+    const feeds = buildFeeds([item(article('1', { title, summary: 'a < b & c &amp; d' }))], options);
     for (const document of [feeds.rss, feeds.atom]) expect((await parseFeed(document)).entries[0]?.title?.value).toBe(title);
     expect(feeds.atom).toContain('<title type="text">Q&amp;A: tags &amp; “quotes”</title>');
-    expect(feeds.atom).toContain('<summary type="text">a &lt; b &amp; c</summary>');
+    expect(feeds.atom).toContain('<summary type="text">a &lt; b &amp; c &amp;amp; d</summary>');
     expect(JSON.parse(feeds.json).items[0].title).toBe(title);
+  });
+
+  it('markup in a plain-text title, summary or category stays text in every format', async () => {
+    // A JSON Feed or Atom type="text" title may hold `<script>` as text. RSS readers often
+    // render titles as HTML, so RSS carries them HTML-escaped; Atom says type="text".
+    const title = '<script>alert(1)</script>News &amp; more ]]> and ]]>';
+    const summary = '<img src=x onerror=alert(2)>';
+    const feeds = buildFeeds([item(article('1', { title, summary, categories: ['<b>bold</b>'], authors: [{ name: '<i>Eve</i>', email: null, url: null }] }))], options);
+    for (const document of [feeds.rss, feeds.atom]) expect(document).not.toMatch(/<script|<img|<b>|<i>/);
+    const rss = (await parseFeed(feeds.rss)).entries[0];
+    expect(rss?.title).toEqual({ value: '&lt;script&gt;alert(1)&lt;/script&gt;News &amp;amp; more ]]&gt; and ]]&gt;', html: true, base: null });
+    expect(rss?.summary?.value).toBe('&lt;img src=x onerror=alert(2)&gt;');
+    expect(rss?.categories).toEqual(['&lt;b&gt;bold&lt;/b&gt;']);
+    const atom = (await parseFeed(feeds.atom)).entries[0];
+    expect(atom?.title).toEqual({ value: title, html: false, base: null });
+    expect(atom?.summary).toEqual({ value: summary, html: false, base: null });
+    // JSON Feed titles and summaries are plain text by the spec: the string is the text itself.
+    expect(JSON.parse(feeds.json).items[0]).toMatchObject({ title, summary, tags: ['<b>bold</b>'] });
   });
 
   it('strips characters XML forbids', () => {

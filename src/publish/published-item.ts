@@ -61,6 +61,25 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Plain text for an RSS element that readers may render as HTML (titles, categories, names:
+ * RSS 2.0 does not say, and many readers do). `<` and `>` are escaped, and `&` where it would
+ * start a character reference, so an HTML reader shows the text as written (`<script>` as
+ * text, never as a tag) and a plain-text reader sees the same text wherever no markup was.
+ */
+export function htmlSafeText(text: string): string {
+  return text.replace(/&(?=#|[A-Za-z][A-Za-z0-9]*;|(?:amp|lt|gt|quot|nbsp|copy|reg)(?![A-Za-z0-9]))/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Text for xml-js (which `feed` writes with): its writer first turns every `&amp;` back into
+ * `&` ("to avoid double sanitization") and then escapes, so a literal `&amp;` in the text
+ * would come out as `&`. Doubling it first makes the written text exact.
+ */
+export function xmlJsText(text: string): string {
+  return text.replace(/&amp;/g, '&amp;amp;');
+}
+
 /** XML 1.0 section 2.2: characters that may not appear in a document at all. */
 export function stripInvalidXmlCharacters(xml: string): string {
   return xml.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');

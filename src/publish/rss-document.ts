@@ -10,7 +10,12 @@
  *   every namespace used declared on <rss>.
  */
 import { Feed, type Item } from 'feed';
-import { baseItem, escapeHtml, itemId, newestUpdate, type FeedOptions, type PublishedItem } from './published-item.js';
+import { baseItem, escapeHtml, htmlSafeText, itemId, newestUpdate, xmlJsText, type FeedOptions, type PublishedItem } from './published-item.js';
+
+/** Plain text for an RSS text element: HTML-safe for readers that render it, exact through xml-js. */
+function rssText(text: string): string {
+  return xmlJsText(htmlSafeText(text));
+}
 
 type Extension = NonNullable<Item['extensions']>[number];
 
@@ -29,8 +34,8 @@ const NAMESPACES: Record<string, string> = {
 function itemExtensions({ article, canonicalSourceId }: PublishedItem, options: FeedOptions): Extension[] {
   const extensions: Extension[] = [];
   const source = options.sources.get(canonicalSourceId);
-  if (source) extensions.push({ name: 'source', objects: { _attributes: { url: attribute(source.url) }, _text: source.title } });
-  const names = article.authors.filter((author) => !author.email).map((author) => ({ _text: author.name }));
+  if (source) extensions.push({ name: 'source', objects: { _attributes: { url: attribute(source.url) }, _text: rssText(source.title) } });
+  const names = article.authors.filter((author) => !author.email).map((author) => ({ _text: rssText(author.name) }));
   if (names.length > 0) extensions.push({ name: 'dc:creator', objects: names as unknown as Record<string, unknown> });
   if (article.imageUrl) extensions.push({ name: 'media:thumbnail', objects: { _attributes: { url: attribute(article.imageUrl) } } });
   return extensions;
@@ -41,13 +46,14 @@ function toItem(published: PublishedItem, options: FeedOptions): Item {
   const enclosure = article.enclosures[0];
   const withEmail = article.authors.filter((author) => author.email);
   return {
-    // Titles stay plain text (RSS 2.0 spec): a reader that takes them for HTML still reads
-    // plain text right, while an escaped title shows "&amp;" in readers that take it for text.
     ...baseItem(published, options),
+    // Titles are plain text; written so that readers that render them as HTML (many do)
+    // show the same text, and markup in them (`<script>`) stays text.
+    title: htmlSafeText(article.title || '(untitled)'),
     guid: itemId(article),
     description: article.summary ? escapeHtml(article.summary) : undefined,
-    author: withEmail.length > 0 ? withEmail.map((author) => ({ name: author.name, email: author.email ?? undefined })) : undefined,
-    category: article.categories.map((name) => ({ name })),
+    author: withEmail.length > 0 ? withEmail.map((author) => ({ name: rssText(author.name), email: author.email ?? undefined })) : undefined,
+    category: article.categories.map((name) => ({ name: rssText(name) })),
     enclosure: enclosure ? { url: enclosure.url, type: enclosure.type ?? 'application/octet-stream', length: enclosure.length ?? 0 } : undefined,
     extensions: itemExtensions(published, options),
   };
