@@ -261,6 +261,10 @@ describe('address guard', () => {
   it.each([
     ['an IP literal', () => server.url('/guarded.xml')],
     ['a name that resolves to loopback', () => `http://localhost:${server.port}/guarded.xml`],
+    ['an IPv4-compatible IPv6 literal', () => `http://[::127.0.0.1]:${server.port}/guarded.xml`],
+    ['a NAT64 IPv6 literal', () => `http://[64:ff9b::127.0.0.1]:${server.port}/guarded.xml`],
+    ['an IPv4-mapped IPv6 literal', () => `http://[::ffff:127.0.0.1]:${server.port}/guarded.xml`],
+    ['a decimal IPv4 literal', () => `http://2130706433:${server.port}/guarded.xml`],
   ])('refuses %s with BLOCKED_ADDRESS; no request reaches the server', async (_name, url) => {
     server.routes.set('/guarded.xml', { body: RSS });
     const before = server.hits('/guarded.xml');

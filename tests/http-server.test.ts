@@ -3,12 +3,17 @@
  * Last-Modified, HEAD, gzip/br, /healthz, /readyz, and two instances serving the same feed.
  */
 import type { Server } from 'node:http';
+import { connect } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { closeServer, createHttpServer, listen } from '../src/http/server.js';
+import { closeServer, createHttpServer, listen, SERVER_TIMEOUTS } from '../src/http/server.js';
+import { startEmbeddedRedis } from '../src/queue/embedded-redis.js';
 import { strongEtag } from '../src/publish/document-set.js';
 import { storeKeys } from '../src/store/keys.js';
 import { recordPublish, saveDocument } from '../src/store/output-store.js';
@@ -117,6 +122,54 @@ describe('HTTP server', () => {
     expect(JSON.parse(response.body.toString()).status).toBe('not ready');
     expect((await get(`${url}/healthz`)).status).toBe(200);
     away.disconnect();
+  });
+
+  it('serves the last known documents from memory, and /readyz 503 at once, while Redis is away', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feedagg-away-'));
+    const own = await startEmbeddedRedis(dir);
+    const client = new Redis(own.url, { maxRetriesPerRequest: null });
+    client.on('error', () => undefined);
+    try {
+      const body = DOCUMENTS['/feed.xml']?.[1] ?? '';
+      await saveDocument(client, keys, { path: '/feed.xml', body, contentType: 'application/rss+xml; charset=utf-8', etag: strongEtag(body), modified: new Date('2026-11-26T10:00:00Z').toUTCString() });
+      const server = createHttpServer({ redis: client, keys, paths: new Set(['/feed.xml', '/atom.xml']), maxAgeSeconds: 60, log: pino({ level: 'silent' }) });
+      servers.push(server);
+      const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+      expect((await get(`${url}/feed.xml`)).status).toBe(200);
+      await own.stop();
+      const started = Date.now();
+      const responses = await Promise.all(Array.from({ length: 200 }, () => get(`${url}/feed.xml`)));
+      expect(responses.every((response) => response.status === 200 && response.body.toString() === body)).toBe(true);
+      const ready = await get(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(5_000); // not waiting on Redis: 200 requests and /readyz
+      // A document never loaded cannot come from memory: 503, not a hang.
+      expect((await get(`${url}/atom.xml`)).status).toBe(503);
+    } finally {
+      client.disconnect();
+      await own.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('cuts off a client that sends its headers slowly (slowloris)', async () => {
+    expect(SERVER_TIMEOUTS).toEqual({ headersMs: 10_000, requestMs: 30_000 });
+    expect(servers[0]?.headersTimeout).toBe(10_000);
+    expect(servers[0]?.requestTimeout).toBe(30_000);
+    const server = createHttpServer({ redis, keys, paths: new Set(), maxAgeSeconds: 60, log: pino({ level: 'silent' }), timeouts: { headersMs: 1_000, requestMs: 2_000 } });
+    servers.push(server);
+    const port = await listen(server, 0, '127.0.0.1');
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write('GET /feed.xml HTTP/1.1\r\nHost: feeds.test\r\n');
+    const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 200);
+    const started = Date.now();
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    await new Promise((resolve) => socket.on('close', resolve));
+    clearInterval(drip);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 
   it('has /healthz, /readyz with the last publish time, 503 before a first publish, 404 and 405', async () => {

@@ -11,11 +11,21 @@ describe('address guard', () => {
     ['::1', true], ['::', true], ['fe80::1', true], ['fc00::1', true], ['fd12:3456::1', true], ['ff02::1', true],
     ['2606:4700::1111', false], ['::ffff:127.0.0.1', true], ['::ffff:7f00:1', true], ['::ffff:8.8.8.8', false],
     ['[::1]', true], ['not-an-ip', false],
+    // IPv4-compatible (::/96), as a URL writes [::127.0.0.1]
+    ['::127.0.0.1', true], ['::7f00:1', true], ['::a00:1', true], ['::808:808', false],
+    // NAT64 (64:ff9b::/96): private inside is blocked, a public IPv4 behind NAT64 is not
+    ['64:ff9b::7f00:1', true], ['64:ff9b::127.0.0.1', true], ['64:ff9b::a9fe:a9fe', true], ['64:ff9b::808:808', false],
+    ['64:ff9b:1::1', true],
+    // 6to4 (2002::/16) and Teredo (2001::/32)
+    ['2002:7f00:1::1', true], ['2002:c0a8:101::', true], ['2002:808:808::1', false], ['2001:0:4136:e378::1', true],
   ])('%s blocked: %s', (address, blocked) => {
     expect(isBlockedAddress(address, list)).toBe(blocked);
   });
 
-  it.each([['::ffff:7f00:1', '127.0.0.1'], ['::ffff:c0a8:101', '192.168.1.1'], ['0:0:0:0:0:ffff:10.0.0.1', '10.0.0.1']])('unmaps %s to %s', (input, output) => {
+  it.each([
+    ['::ffff:7f00:1', '127.0.0.1'], ['::ffff:c0a8:101', '192.168.1.1'], ['0:0:0:0:0:ffff:10.0.0.1', '10.0.0.1'],
+    ['[::7f00:1]', '127.0.0.1'], ['64:ff9b::c0a8:101', '192.168.1.1'], ['2002:a00:1::', '10.0.0.1'], ['2606:4700::1111', '2606:4700::1111'],
+  ])('unmaps %s to %s', (input, output) => {
     expect(unmapIpv4(input)).toBe(output);
   });
 });

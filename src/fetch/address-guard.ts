@@ -1,7 +1,9 @@
 /**
  * SSRF guard: refuse to connect to addresses that are not on the public internet — loopback,
  * private (RFC 1918), CGNAT (RFC 6598), link-local, unique-local (RFC 4193), multicast,
- * unspecified, and the same ranges behind IPv4-mapped IPv6. The check runs on the resolved
+ * unspecified, and the same IPv4 ranges inside IPv6 addresses that carry an IPv4 address:
+ * IPv4-mapped (::ffff:0:0/96), IPv4-compatible (::/96, RFC 4291 2.5.5.1), NAT64
+ * (64:ff9b::/96, RFC 6052) and 6to4 (2002::/16, RFC 3056). The check runs on the resolved
  * address at connect time (a DNS lookup hook), so DNS rebinding and redirects to internal
  * hosts are caught too, and a refused address never sees a packet.
  */
@@ -18,24 +20,48 @@ export function defaultBlockList(): BlockList {
   ];
   const v6: Array<[string, number]> = [
     ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['64:ff9b:1::', 48], ['100::', 64],
+    // Teredo (RFC 4380) hides its IPv4 address; no feed is served from one.
+    ['2001::', 32],
   ];
   for (const [network, prefix] of v4) list.addSubnet(network, prefix, 'ipv4');
   for (const [network, prefix] of v6) list.addSubnet(network, prefix, 'ipv6');
   return list;
 }
 
-/** `::ffff:7f00:1` / `::ffff:127.0.0.1` → `127.0.0.1`; other addresses unchanged. */
-export function unmapIpv4(address: string): string {
-  const lower = address.toLowerCase().replace(/^\[|\]$/g, '');
-  const dotted = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (dotted?.[1]) return dotted[1];
-  const hex = /^(?:0{0,4}:){0,5}:?ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hex?.[1] && hex[2]) {
-    const high = parseInt(hex[1], 16);
-    const low = parseInt(hex[2], 16);
-    return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+/** An IPv6 address as its eight 16-bit groups, or null when it is not one. */
+function ipv6Groups(address: string): number[] | null {
+  if (isIP(address) !== 6) return null;
+  let text = address.toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  return lower;
+  const [head = '', tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = [...left, ...Array<string>(tail === undefined ? 0 : 8 - left.length - right.length).fill('0'), ...right];
+  return groups.length === 8 ? groups.map((group) => parseInt(group, 16)) : null;
+}
+
+function dottedQuad(high: number, low: number): string {
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+}
+
+/**
+ * The IPv4 address an IPv6 address carries (mapped, compatible, NAT64, 6to4), as dotted
+ * quad; any other address unchanged (lower-case, without brackets).
+ */
+export function unmapIpv4(address: string): string {
+  const plain = address.toLowerCase().replace(/^\[|\]$/g, '');
+  const groups = ipv6Groups(plain);
+  if (!groups) return plain;
+  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = groups;
+  const zeroHead = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
+  if (zeroHead && (g5 === 0xffff || g5 === 0)) return dottedQuad(g6, g7); // mapped, compatible
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return dottedQuad(g6, g7); // NAT64
+  if (g0 === 0x2002) return dottedQuad(g1, g2); // 6to4
+  return plain;
 }
 
 export function isBlockedAddress(address: string, list: BlockList): boolean {

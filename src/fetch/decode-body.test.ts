@@ -17,4 +17,20 @@ describe('decodeBody', () => {
     expect(decoded.text).toContain(`<title>${expected}</title>`);
     expect(decoded.encoding).toBe(encoding);
   });
+
+  it('reads UTF-8 with one invalid byte as UTF-8, the bad byte replaced, not the whole document as mojibake', () => {
+    const good = Buffer.from(xml('utf-8', 'Ærø café — 日本語 naïve'));
+    const title = good.indexOf('café');
+    const bytes = Buffer.concat([good.subarray(0, title), Buffer.from([0xff]), good.subarray(title)]);
+    const decoded = decodeBody(bytes, 'application/rss+xml');
+    expect(decoded).toMatchObject({ encoding: 'utf-8' });
+    expect(decoded.text).toContain('<title>Ærø \uFFFDcafé — 日本語 naïve</title>');
+  });
+
+  it('still detects a legacy charset whose bytes are not UTF-8 at all', () => {
+    const bytes = iconv.encode(xml('utf-8', 'Crème brûlée à la française, été'), 'windows-1252');
+    const decoded = decodeBody(bytes, null);
+    expect(decoded.text).toContain('Crème brûlée à la française, été');
+    expect(decoded.encoding).not.toBe('utf-8');
+  });
 });

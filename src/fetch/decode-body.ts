@@ -2,8 +2,11 @@
  * Bytes → text. The charset comes from, in order: a byte order mark, the Content-Type
  * charset, the XML declaration (XML 1.0 appendix F), an HTML <meta charset>; else UTF-8.
  * Bytes that are not valid in the charset a document claims (or defaults to) are the most
- * common real-world mistake: then the charset is detected from the bytes (chardet), as
- * feedparser does, falling back to windows-1252, which maps every byte.
+ * common real-world mistake. When most non-ASCII sequences are valid UTF-8, it is UTF-8 with
+ * a few bad bytes (a pasted fragment, a cut multi-byte character): those become U+FFFD, as
+ * the WHATWG decoder does, and the rest of the text stays intact. Otherwise the charset is
+ * detected from the bytes (chardet), as feedparser does, falling back to windows-1252,
+ * which maps every byte.
  */
 import { detect } from 'chardet';
 import iconv from 'iconv-lite';
@@ -57,13 +60,23 @@ export interface DecodedBody {
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lenientUtf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
-function isValidUtf8(bytes: Buffer): boolean {
+/** The text, when the bytes are UTF-8 or mostly so (bad sequences become U+FFFD); else null. */
+function mostlyUtf8(bytes: Buffer): string | null {
   try {
-    strictUtf8.decode(bytes);
-    return true;
+    return strictUtf8.decode(bytes);
   } catch {
-    return false;
+    const text = lenientUtf8.decode(bytes);
+    let replaced = 0;
+    let multibyte = 0;
+    for (let index = 0; index < text.length; index += 1) {
+      const code = text.charCodeAt(index);
+      if (code === 0xfffd) replaced += 1;
+      else if (code >= 0x80 && (code < 0xdc00 || code > 0xdfff)) multibyte += 1;
+    }
+    // Text in a legacy charset almost never forms valid multi-byte sequences by chance.
+    return multibyte > replaced ? text : null;
   }
 }
 
@@ -83,6 +96,10 @@ export function decodeBody(bytes: Buffer, contentType?: string | null): DecodedB
   const declared = fromHeader ?? usable(declaredCharset(head));
   // A declaration of UTF-16 in a byte stream that is not wide is a lie (XML 1.0 F.1): read it as UTF-8.
   const claimed = !declared || declared.startsWith('utf-16') || declared.startsWith('utf-32') ? 'utf-8' : declared;
-  const encoding = claimed === 'utf-8' && !isValidUtf8(bytes) ? detectedEncoding(bytes) : claimed;
+  if (claimed === 'utf-8') {
+    const text = mostlyUtf8(bytes);
+    if (text !== null) return { text, encoding: 'utf-8' };
+  }
+  const encoding = claimed === 'utf-8' ? detectedEncoding(bytes) : claimed;
   return { text: iconv.decode(bytes, encoding), encoding };
 }

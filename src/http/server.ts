@@ -1,13 +1,15 @@
 /**
  * The HTTP face of `feedagg start`: every published document (from Redis, so every instance
- * serves the current feed whichever instance published it), /healthz and /readyz.
+ * serves the current feed whichever instance published it; from memory while Redis is away),
+ * /healthz and /readyz. Slow clients are cut off: headers within 10 s, a request within 30 s.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { StoreKeys } from '../store/keys.js';
-import { documentEtag, lastPublish, loadDocument } from '../store/output-store.js';
-import { makeDocument, sendDocument, type ServedDocument } from './serve-document.js';
+import { lastPublish } from '../store/output-store.js';
+import { DocumentCache, within } from './document-cache.js';
+import { sendDocument } from './serve-document.js';
 
 export interface HttpOptions {
   redis: Redis;
@@ -17,32 +19,14 @@ export interface HttpOptions {
   /** Cache-Control max-age for the documents, in seconds (the feeds' <ttl>). */
   maxAgeSeconds: number;
   log: Logger;
+  /** Node's server.headersTimeout and requestTimeout (ms): a slowloris client is cut off then. */
+  timeouts?: { headersMs: number; requestMs: number };
 }
 
-/** Documents are fetched from Redis again only when their ETag there changed. */
-class DocumentCache {
-  private readonly documents = new Map<string, ServedDocument>();
+export const SERVER_TIMEOUTS = { headersMs: 10_000, requestMs: 30_000 };
 
-  constructor(private readonly redis: Redis, private readonly keys: StoreKeys) {}
-
-  async get(path: string): Promise<ServedDocument | null> {
-    const cached = this.documents.get(path);
-    let etag: string | null;
-    try {
-      etag = await documentEtag(this.redis, this.keys, path);
-    } catch (error) {
-      if (cached) return cached; // Redis is away: the last known version is still right
-      throw error;
-    }
-    if (!etag) return null;
-    if (cached?.etag === etag) return cached;
-    const stored = await loadDocument(this.redis, this.keys, path);
-    if (!stored) return null;
-    const document = makeDocument(Buffer.from(stored.body, 'utf8'), stored.contentType, new Date(stored.modified), stored.etag);
-    this.documents.set(path, document);
-    return document;
-  }
-}
+/** /readyz answers within this time, whatever Redis does. */
+const READY_WITHIN_MS = 1_000;
 
 function json(response: ServerResponse, request: IncomingMessage, status: number, body: unknown): void {
   response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
@@ -50,12 +34,15 @@ function json(response: ServerResponse, request: IncomingMessage, status: number
 }
 
 async function ready(options: HttpOptions): Promise<{ status: number; body: unknown }> {
-  try {
-    await options.redis.ping();
-    return { status: 200, body: { status: 'ready', redis: 'ok', lastPublishAt: await lastPublish(options.redis, options.keys) } };
-  } catch (error) {
-    return { status: 503, body: { status: 'not ready', redis: error instanceof Error ? error.message : String(error) } };
-  }
+  const { redis } = options;
+  // Not connected: say so at once (a command now would wait in ioredis's offline queue).
+  if (redis.status !== 'ready') return { status: 503, body: { status: 'not ready', redis: redis.status } };
+  const check = (async () => {
+    await redis.ping();
+    return { status: 200, body: { status: 'ready', redis: 'ok', lastPublishAt: await lastPublish(redis, options.keys) } };
+  })();
+  const failed = (reason: string) => ({ status: 503, body: { status: 'not ready', redis: reason } });
+  return within(check.catch((error: unknown) => failed(error instanceof Error ? error.message : String(error))), READY_WITHIN_MS, failed(`no answer within ${READY_WITHIN_MS} ms`));
 }
 
 export function createHttpServer(options: HttpOptions): Server {
@@ -82,12 +69,22 @@ export function createHttpServer(options: HttpOptions): Server {
     }
     sendDocument(request, response, document, options.maxAgeSeconds);
   };
-  return createServer((request, response) => {
+  const timeouts = options.timeouts ?? SERVER_TIMEOUTS;
+  const server = createServer({
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    // How often Node checks those two timeouts (default 30 s, which would let a slow client
+    // stay that much longer).
+    connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+  }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log.error({ path: request.url, err: error instanceof Error ? error.message : String(error) }, 'serving failed');
       if (!response.headersSent) response.writeHead(503, { 'Retry-After': '5' }).end();
     });
   });
+  // An idle keep-alive connection is closed after 5 s (Node's default), so it cannot pile up.
+  server.keepAliveTimeout = 5_000;
+  return server;
 }
 
 export async function listen(server: Server, port: number, host = '0.0.0.0'): Promise<number> {

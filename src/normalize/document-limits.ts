@@ -68,13 +68,24 @@ export function cutText(text: string, max: number): string {
  * next closes the elements left open. Text with no tag in reach is cut at a space.
  */
 export function cutHtml(html: string, maxBytes: number): string {
-  const bytes = Buffer.byteLength(html);
-  if (bytes <= maxBytes) return html;
-  const budget = Math.floor((html.length * maxBytes) / bytes); // characters that fit, on average
+  if (html.length * 3 <= maxBytes || Buffer.byteLength(html) <= maxBytes) return html;
+  const budget = charactersWithin(html, maxBytes);
   const tag = html.lastIndexOf('<', budget);
   if (tag > 0) return html.slice(0, tag);
   const space = html.lastIndexOf(' ', budget);
   return html.slice(0, space > 0 ? space : budget).replace(/&[^;\s]*$/, '');
+}
+
+/** How many leading UTF-16 code units of `text` fit in `maxBytes` of UTF-8. */
+export function charactersWithin(text: string, maxBytes: number): number {
+  let bytes = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? 4 : code >= 0xdc00 && code <= 0xdfff ? 0 : 3;
+    if (bytes + size > maxBytes) return index;
+    bytes += size;
+  }
+  return text.length;
 }
 
 export function limitWarnings(report: LimitReport, limits: DocumentLimits, total: number): string[] {

@@ -5,7 +5,7 @@
 import type { Article, Enclosure } from '../model/article.js';
 import type { RawEnclosure, RawEntry, RawText } from '../parse/raw-feed.js';
 import { normalizeAuthors } from './authors.js';
-import { cutHtml, cutText, MAX_AUTHORS, MAX_ENCLOSURES, type DocumentLimits, type LimitReport } from './document-limits.js';
+import { charactersWithin, cutHtml, cutText, MAX_AUTHORS, MAX_ENCLOSURES, type DocumentLimits, type LimitReport } from './document-limits.js';
 import { collapseWhitespace, firstWords, htmlToText } from './html-to-text.js';
 import { parseDate } from './parse-date.js';
 import { sanitizeContent } from './sanitize-content.js';
@@ -99,10 +99,9 @@ function limitedText(text: string | null, maxChars: number, count: () => void): 
 /** A plain-text value cut to a UTF-8 byte budget. */
 function limitedBytes(text: string | null, maxBytes: number, count: () => void): string | null {
   if (text === null || text.length * 3 <= maxBytes) return text;
-  const bytes = Buffer.byteLength(text);
-  if (bytes <= maxBytes) return text;
+  if (Buffer.byteLength(text) <= maxBytes) return text;
   count();
-  return cutText(text, Math.floor((text.length * maxBytes) / bytes));
+  return cutText(text, charactersWithin(text, maxBytes - 2)); // the ellipsis takes 3 bytes for 1 character
 }
 
 export function normalizeEntry(raw: RawEntry, context: NormalizeContext): EntryFields {

@@ -18,6 +18,13 @@ interface Parts {
   offset: number;
 }
 
+/**
+ * A date before the Unix epoch with no time zone is a placeholder (`0000-01-01`, an empty
+ * database field), not a publication date: read as real, it would sort the entry out of
+ * every window. With an explicit zone it is taken as written.
+ */
+const MIN_ZONELESS_YEAR = 1970;
+
 function toMillis(parts: Parts): number | null {
   const { year, month, day, hour, minute, second, offset } = parts;
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return null;
@@ -56,6 +63,7 @@ function parseIso(text: string): number | null {
   if (!match) return null;
   const [, year, month, day, hour, minute, second, zone] = match;
   if ((hour !== undefined && minute === undefined) || (zone !== undefined && hour === undefined)) return null;
+  if (zone === undefined && Number(year) < MIN_ZONELESS_YEAR) return null;
   let offset = 0;
   if (zone && zone.toUpperCase() !== 'Z') {
     const zoneMatch = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
@@ -110,7 +118,9 @@ function parseTokens(text: string): number | null {
   let [hour, minute, second] = time ?? [0, 0, 0];
   if (meridiem === 'pm' && hour < 12) hour += 12;
   if (meridiem === 'am' && hour === 12) hour = 0;
-  return toMillis({ year: expandYear(yearText ?? ''), month, day: Number(dayText), hour, minute, second, offset: offset ?? 0 });
+  const year = expandYear(yearText ?? '');
+  if (offset === null && year < MIN_ZONELESS_YEAR) return null;
+  return toMillis({ year, month, day: Number(dayText), hour, minute, second, offset: offset ?? 0 });
 }
 
 /** Korean forms feedparser reads: "2004년 05월 28일 01:31:15", "2004-05-25 오후 11:23:17" (KST). */

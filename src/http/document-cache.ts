@@ -1,0 +1,41 @@
+/**
+ * Published documents in memory, fetched from Redis again only when their ETag there changed.
+ * The request path never waits on Redis for long: while Redis is away (or slow), the last
+ * known version is served, and a Redis call that takes longer than `waitMs` is not waited for.
+ */
+import type { Redis } from 'ioredis';
+import type { StoreKeys } from '../store/keys.js';
+import { documentEtag, loadDocument } from '../store/output-store.js';
+import { makeDocument, type ServedDocument } from './serve-document.js';
+
+/** Resolves with the promise's value, or with `fallback` after `ms` (the promise goes on alone). */
+export function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  return Promise.race([promise.catch(() => fallback), late]).finally(() => clearTimeout(timer));
+}
+
+const MISSING = Symbol('missing');
+
+export class DocumentCache {
+  private readonly documents = new Map<string, ServedDocument>();
+
+  constructor(private readonly redis: Redis, private readonly keys: StoreKeys, private readonly waitMs = 250) {}
+
+  async get(path: string): Promise<ServedDocument | null> {
+    const cached = this.documents.get(path) ?? null;
+    // A command sent while ioredis is not connected would wait in its offline queue.
+    if (this.redis.status !== 'ready') return cached;
+    const etag = await within<string | null | typeof MISSING>(documentEtag(this.redis, this.keys, path), this.waitMs, MISSING);
+    if (etag === MISSING) return cached;
+    if (!etag) return null;
+    if (cached?.etag === etag) return cached;
+    const stored = await within(loadDocument(this.redis, this.keys, path), this.waitMs * 4, null);
+    if (!stored) return cached;
+    const document = makeDocument(Buffer.from(stored.body, 'utf8'), stored.contentType, new Date(stored.modified), stored.etag);
+    this.documents.set(path, document);
+    return document;
+  }
+}
