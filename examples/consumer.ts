@@ -23,12 +23,46 @@ export function startConsumer(redisUrl: string, prefix: string, handle: ArticleH
   );
 }
 
+/**
+ * Report Redis errors once per 30 s, not once per reconnect attempt: while Redis restarts,
+ * BullMQ keeps reconnecting by itself and every attempt fails the same way.
+ */
+export function reportErrors(worker: Worker<ArticleEvent>, print: (line: string) => void = (line) => console.error(line), everyMs = 30_000): void {
+  let last = 0;
+  let suppressed = 0;
+  worker.on('error', (error) => {
+    const now = Date.now();
+    if (now - last < everyMs) {
+      suppressed += 1;
+      return;
+    }
+    print(`consumer: ${error.message}${suppressed > 0 ? ` (and ${suppressed} more since the last report)` : ''}; BullMQ keeps retrying`);
+    last = now;
+    suppressed = 0;
+  });
+}
+
+/** Stop within `deadlineMs` (waiting for running jobs), or at once on a second signal. */
+export function stopOnSignals(worker: Worker<ArticleEvent>, deadlineMs = 10_000): void {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    const deadline = setTimeout(() => process.exit(1), deadlineMs);
+    void worker.close().then(() => {
+      clearTimeout(deadline);
+      process.exit(0);
+    });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
+}
+
 // Run directly: print every event.
-if (process.argv[1]?.endsWith('consumer.ts')) {
+if (process.argv[1]?.endsWith('consumer.ts') || process.argv[1]?.endsWith('consumer.js')) {
   const worker = startConsumer(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', process.env.FEEDAGG_PREFIX ?? 'feedagg', async (event) => {
     const { article } = event;
     console.log(`${event.type} v${event.version}: ${article.title} <${article.url ?? 'no url'}> from ${article.sources.map((source) => source.sourceId).join(', ')}`);
   });
-  process.once('SIGINT', () => void worker.close());
-  process.once('SIGTERM', () => void worker.close());
+  reportErrors(worker);
+  stopOnSignals(worker);
 }

@@ -11,7 +11,8 @@ import { FeedaggError } from '../errors.js';
 
 export interface EmbeddedRedis {
   url: string;
-  stop(): Promise<void>;
+  /** SIGTERM (redis-server flushes its AOF and exits), SIGKILL after `timeoutMs`. */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 const MARKER_FILE = 'feedagg-redis.url';
@@ -65,7 +66,9 @@ export async function startEmbeddedRedis(dataDir = './data/redis', binary = 'red
   const child = spawn(binary, [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
     '--maxmemory-policy', 'noeviction', '--save', '', '--daemonize', 'no',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group: a Ctrl-C in the terminal reaches feedagg, which stops the server
+    // last, after the workers that still write to it.
+  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   // Keep the tail of stderr for the error message, and keep the pipe drained.
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -93,10 +96,10 @@ export async function startEmbeddedRedis(dataDir = './data/redis', binary = 'red
   await writeFile(marker, url);
   return {
     url,
-    async stop() {
+    async stop(timeoutMs = 10_000) {
       await rm(marker, { force: true });
       child.kill('SIGTERM'); // redis-server flushes the AOF and exits on SIGTERM
-      await waitForExit(child, 10_000);
+      await waitForExit(child, timeoutMs);
     },
   };
 }

@@ -8,7 +8,10 @@ export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
 
 export interface RedisTarget {
   url: string;
+  /** The private redis-server this process started (and stops on exit). */
   embedded: EmbeddedRedis | null;
+  /** True when the URL came from another feedagg process's marker file (its private server). */
+  shared: boolean;
 }
 
 /**
@@ -20,16 +23,16 @@ export async function resolveRedis(configuredUrl: string | null, log: Logger): P
     if (!(await redisAnswers(configuredUrl, 3_000))) {
       throw new FeedaggError('REDIS_UNAVAILABLE', `Redis at ${redactUrl(configuredUrl)} does not answer`);
     }
-    return { url: configuredUrl, embedded: null };
+    return { url: configuredUrl, embedded: null, shared: false };
   }
   const shared = await runningEmbeddedRedis();
   if (shared) {
     log.info({ url: shared }, 'using the private redis-server another feedagg process started');
-    return { url: shared, embedded: null };
+    return { url: shared, embedded: null, shared: true };
   }
   if (await redisAnswers(LOCAL_REDIS_URL)) {
     log.info({ url: LOCAL_REDIS_URL }, 'using the Redis that answers on 127.0.0.1:6379');
-    return { url: LOCAL_REDIS_URL, embedded: null };
+    return { url: LOCAL_REDIS_URL, embedded: null, shared: false };
   }
   log.info('no Redis configured or running: starting a private redis-server (data in ./data/redis)');
   const embedded = await startEmbeddedRedis().catch((error: unknown) => {
@@ -37,7 +40,7 @@ export async function resolveRedis(configuredUrl: string | null, log: Logger): P
     throw new FeedaggError('REDIS_UNAVAILABLE', `cannot start redis-server: ${INSTALL_HINT}`, { cause: error });
   });
   log.info({ url: embedded.url }, 'private redis-server is up');
-  return { url: embedded.url, embedded };
+  return { url: embedded.url, embedded, shared: false };
 }
 
 /** BullMQ workers need `maxRetriesPerRequest: null` (blocking commands must not time out). */

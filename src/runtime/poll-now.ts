@@ -27,6 +27,7 @@ export async function startPollNow(runtime: Runtime): Promise<PollNow> {
   const { redis, config, queues } = runtime.context;
   const events = new QueueEvents(QUEUE_NAMES.poll, { connection: redis, prefix: config.redis.prefix });
   runtime.queueEvents.push(events);
+  events.on('error', (error: Error) => runtime.health.report('queue events poll', error));
   const waiting = new Map<string, Settle[]>();
   const settle = (jobId: string, outcome: (sourceId: string) => PollOutcome, sourceId?: string) => {
     const waiters = waiting.get(jobId);

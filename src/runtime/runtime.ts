@@ -9,6 +9,9 @@ import { createPublishProcessor } from '../../jobs/publish-feeds.js';
 import { createTickProcessor } from '../../jobs/schedule-tick.js';
 import { QUEUE_NAMES, TICK_SCHEDULER_ID } from '../queue/names.js';
 import { createRedis, resolveRedis, warnOnEvictionPolicy, type RedisTarget } from '../queue/redis-connection.js';
+import { RedisHealth } from '../queue/redis-health.js';
+import { isRedisUnavailable } from '../store/redis-errors.js';
+import { watchSharedRedis } from './shared-redis-watch.js';
 import { storeKeys } from '../store/keys.js';
 import { syncSchedule } from '../store/schedule-store.js';
 import { updateSourceState } from '../store/source-state-store.js';
@@ -19,12 +22,21 @@ import { userAgent } from './version.js';
 export interface Runtime {
   context: AppContext;
   target: RedisTarget;
+  health: RedisHealth;
   workers: Worker[];
   queueEvents: QueueEvents[];
   /** Extra steps run first on close (e.g. the HTTP server). */
   beforeClose: CloseStep[];
+  /** Resolves with a reason when the process cannot go on (its private Redis is gone for good). */
+  fatal: Promise<string>;
+  /** Close in order; past the shutdown deadline, force the rest. Resolves with what failed. */
   close(): Promise<string[]>;
+  /** Drop every connection now and stop the private redis-server (a second signal). */
+  forceClose(): Promise<void>;
 }
+
+/** A graceful shutdown that takes longer (jobs stuck on an absent Redis) is forced. */
+export const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /** Poll jobs wait on the network, so many may run at once per process. */
 const POLL_CONCURRENCY = Number(process.env.FEEDAGG_POLL_CONCURRENCY ?? 8);
@@ -39,33 +51,59 @@ function createQueues(redis: Redis, prefix: string): Queues {
   };
 }
 
+function delay(ms: number): Promise<'late'> {
+  return new Promise((resolve) => setTimeout(() => resolve('late'), ms).unref());
+}
+
 export async function openRuntime(config: Config, log: Logger, now: () => Date = () => new Date()): Promise<Runtime> {
   const target = await resolveRedis(config.redis.url, log);
   const redis = createRedis(target.url, 'feedagg');
-  redis.on('error', (error: Error) => log.error({ err: error.message }, 'redis connection error'));
+  const health = new RedisHealth(log);
+  health.watch(redis);
   await warnOnEvictionPolicy(redis, log);
+  const queues = createQueues(redis, config.redis.prefix);
+  for (const queue of Object.values(queues) as Queue[]) queue.on('error', (error: Error) => health.report(`queue ${queue.name}`, error));
   const context: AppContext = {
     config,
     sources: new Map(config.sources.map((source) => [source.id, source])),
     redis,
     keys: storeKeys(config.redis.prefix),
-    queues: createQueues(redis, config.redis.prefix),
+    queues,
     log,
     userAgent: config.fetch.userAgent ?? userAgent(),
     http: createHttpClients(),
     now,
   };
+  let closing: Promise<string[]> | null = null;
+  const forceClose = async (): Promise<void> => {
+    health.stop();
+    for (const worker of runtime.workers) void worker.close(true).catch(() => undefined);
+    for (const events of runtime.queueEvents) void events.disconnect().catch(() => undefined);
+    for (const queue of Object.values(queues)) void queue.disconnect().catch(() => undefined);
+    redis.disconnect();
+    await target.embedded?.stop(2_000);
+  };
   const runtime: Runtime = {
-    context, target, workers: [], queueEvents: [], beforeClose: [],
-    close: () => runCloseSteps([
-      ...runtime.beforeClose,
-      ...runtime.workers.map((worker) => ({ name: `worker ${worker.name}`, run: () => worker.close() })),
-      ...runtime.queueEvents.map((events) => ({ name: `queue events ${events.name}`, run: () => events.close() })),
-      ...Object.values(context.queues).map((queue) => ({ name: `queue ${queue.name}`, run: () => queue.close() })),
-      { name: 'http clients', run: () => closeHttpClients(context.http) },
-      { name: 'redis', run: () => redis.quit() },
-      ...(target.embedded ? [{ name: 'embedded redis-server', run: () => target.embedded?.stop() ?? Promise.resolve() }] : []),
-    ], log),
+    context, target, health, workers: [], queueEvents: [], beforeClose: [],
+    fatal: target.shared ? watchSharedRedis(target, health, log) : new Promise(() => undefined),
+    close: () => (closing ??= (async () => {
+      health.stop();
+      const graceful = runCloseSteps([
+        ...runtime.beforeClose,
+        ...runtime.workers.map((worker) => ({ name: `worker ${worker.name}`, run: () => worker.close() })),
+        ...runtime.queueEvents.map((events) => ({ name: `queue events ${events.name}`, run: () => events.close() })),
+        ...Object.values(queues).map((queue) => ({ name: `queue ${queue.name}`, run: () => queue.close() })),
+        { name: 'http clients', run: () => closeHttpClients(context.http) },
+        { name: 'redis', run: () => redis.quit() },
+        ...(target.embedded ? [{ name: 'embedded redis-server', run: () => target.embedded?.stop() ?? Promise.resolve() }] : []),
+      ], log);
+      const result = await Promise.race([graceful, delay(SHUTDOWN_DEADLINE_MS)]);
+      if (result !== 'late') return result;
+      log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long; closing the remaining connections');
+      await forceClose();
+      return ['deadline'];
+    })()),
+    forceClose,
   };
   return runtime;
 }
@@ -85,8 +123,11 @@ export function startWorkers(runtime: Runtime): void {
   const { context } = runtime;
   const connection = context.redis;
   const prefix = context.config.redis.prefix;
-  const onFailed = (name: string) => (job: { id?: string } | undefined, error: Error) =>
-    context.log.error({ queue: name, job: job?.id, err: error.message }, 'job failed');
+  const onFailed = (name: string) => (job: { id?: string } | undefined, error: Error) => {
+    // A Redis outage fails jobs in bulk: the health report covers it, once.
+    if (isRedisUnavailable(error)) runtime.health.report(`worker ${name}`, error);
+    else context.log.error({ queue: name, job: job?.id, err: error.message }, 'job failed');
+  };
   const workers = [
     new Worker(QUEUE_NAMES.poll, createPollProcessor(context), { connection, prefix, concurrency: POLL_CONCURRENCY }),
     new Worker(QUEUE_NAMES.publish, createPublishProcessor(context), { connection, prefix, concurrency: 1 }),
@@ -94,7 +135,7 @@ export function startWorkers(runtime: Runtime): void {
   ];
   for (const worker of workers) {
     worker.on('failed', onFailed(worker.name));
-    worker.on('error', (error) => context.log.error({ queue: worker.name, err: error.message }, 'worker error'));
+    worker.on('error', (error) => runtime.health.report(`worker ${worker.name}`, error));
   }
   runtime.workers.push(...workers);
 }

@@ -44,7 +44,9 @@ export const runCommand: Command = {
     const runtime = await openRuntime(config, log);
     try {
       await syncSources(runtime);
-      const rows = await pollAll(runtime, await startPollNow(runtime));
+      // A shared private Redis that is gone for good ends the run (instead of waiting forever).
+      const gone = runtime.fatal.then((reason) => Promise.reject(new FeedaggError('REDIS_UNAVAILABLE', reason)));
+      const rows = await Promise.race([pollAll(runtime, await startPollNow(runtime)), gone]);
       const published = await publishNow(runtime.context);
       log.info({ items: published.items, written: published.written }, 'published');
       process.stdout.write(formatSummary(rows));

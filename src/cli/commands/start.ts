@@ -10,17 +10,36 @@ import { openRuntime, startScheduler, startWorkers, syncSources, type Runtime } 
 import { stringOption, type Command, type ParsedArgs } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
-/** Resolve on the first SIGTERM or SIGINT, then close everything in order. */
+const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+/**
+ * Run until a signal, then close everything in order (within the shutdown deadline). SIGHUP
+ * is a clean shutdown too: it must never leave the private redis-server behind. A second
+ * signal forces the exit at once, still stopping that server. When the process cannot go
+ * on (its shared private Redis is gone), it closes and exits 1.
+ */
 function untilSignal(runtime: Runtime): Promise<number> {
+  const { log } = runtime.context;
   return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      runtime.context.log.info({ signal }, 'shutting down');
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      runtime.close().then((failed) => resolve(failed.length === 0 ? EXIT.ok : EXIT.fatal), () => resolve(EXIT.fatal));
+    let stopping = false;
+    const stop = (code: number) => {
+      stopping = true;
+      runtime.close().then((failed) => resolve(failed.length === 0 ? code : EXIT.fatal), () => resolve(EXIT.fatal));
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!stopping) {
+        log.info({ signal }, 'shutting down (a second signal forces the exit)');
+        stop(EXIT.ok);
+        return;
+      }
+      log.warn({ signal }, 'second signal: exiting now');
+      for (const name of SIGNALS) process.off(name, onSignal);
+      void runtime.forceClose().finally(() => resolve(EXIT.fatal));
+    };
+    for (const name of SIGNALS) process.on(name, onSignal);
+    void runtime.fatal.then(() => {
+      if (!stopping) stop(EXIT.fatal);
+    });
   });
 }
 
@@ -61,7 +80,7 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
 export const startCommand: Command = {
   name: 'start',
   summary: 'run the scheduler, the workers and the HTTP server until SIGTERM/SIGINT',
-  usage: 'Usage: feedagg start [--config PATH]\n\nServes /feed.xml, /atom.xml, /feed.json and /healthz on http.port (env PORT).',
+  usage: 'Usage: feedagg start [--config PATH]\n\nServes /feed.xml, /atom.xml, /feed.json and /healthz on http.port (env PORT).\nStops cleanly on SIGTERM, SIGINT or SIGHUP (within 10 s); a second signal forces the exit.',
   options: {},
   run: (args) => runProcess(args, true),
 };
@@ -69,7 +88,7 @@ export const startCommand: Command = {
 export const workerCommand: Command = {
   name: 'worker',
   summary: 'run the workers only (scale out on more machines sharing one Redis)',
-  usage: 'Usage: feedagg worker [--config PATH]\n\nEvery process must read the same config (sources are looked up by id).',
+  usage: 'Usage: feedagg worker [--config PATH]\n\nEvery process must read the same config (sources are looked up by id).\nStops cleanly on SIGTERM, SIGINT or SIGHUP (within 10 s); a second signal forces the exit.',
   options: {},
   run: (args) => runProcess(args, false),
 };

@@ -1,0 +1,188 @@
+/**
+ * Redis going away under real processes: `feedagg start` keeps serving its feed from memory,
+ * says so on /readyz within a second, logs the outage once (not per reconnect attempt) and
+ * recovers by itself; processes that share a private redis-server give up with a clear
+ * message when it is gone for good; shutdown is bounded, and SIGHUP never orphans the server.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort, redisAnswers } from '../src/queue/embedded-redis.js';
+import { LOCAL_REDIS_URL } from '../src/queue/redis-connection.js';
+import { spawnCli } from './helpers/cli.js';
+import { FixtureServer } from './helpers/fixture-server.js';
+import { ProcessLog } from './helpers/process-log.js';
+import { RedisProcess } from './helpers/redis-process.js';
+import { createWorkspace, type Workspace } from './helpers/workspace.js';
+
+let server: FixtureServer;
+let workspace: Workspace;
+let stories = 2;
+const DAY_AGO = Date.now() - 86_400_000;
+
+function rss(count: number): string {
+  const items = Array.from({ length: count }, (_, index) => `<item><title>Story ${index}</title><guid>story-${index}</guid><link>http://news.test/${index}</link><pubDate>${new Date(DAY_AGO + index * 3_600_000).toUTCString()}</pubDate></item>`);
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>News</title><link>http://news.test/</link>${items.join('')}</channel></rss>`;
+}
+
+beforeAll(async () => {
+  server = await new FixtureServer().start();
+  server.routes.set('/news.xml', { handler: (_request, response) => response.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(rss(stories)) });
+});
+afterAll(() => server.stop());
+beforeEach(async () => {
+  workspace = await createWorkspace();
+  stories = 2;
+});
+afterEach(() => workspace.cleanup());
+
+async function get(url: string): Promise<{ status: number; body: string; ms: number }> {
+  const started = Date.now();
+  const response = await request(url, { headersTimeout: 10_000, bodyTimeout: 10_000 });
+  return { status: response.statusCode, body: await response.body.text(), ms: Date.now() - started };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => null);
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const STACK_LINE = /^\s+at /m;
+
+describe('a Redis outage under feedagg start', () => {
+  let redis: RedisProcess;
+  beforeEach(async () => {
+    redis = await RedisProcess.create();
+    await redis.start();
+  });
+  afterEach(() => redis.remove());
+
+  it('serves from memory, answers /readyz 503 within 1 s, logs the outage once and recovers by itself', async () => {
+    const port = await freePort();
+    await workspace.writeConfig({
+      redis: { url: redis.url, prefix: workspace.prefix },
+      http: { port },
+      output: { dir: workspace.outputDir },
+      schedule: { tick: '1s', minInterval: '1s' },
+      fetch: { allowPrivateNetworks: true, perHostInterval: '10ms' },
+      sources: [{ id: 'news', url: server.url('/news.xml'), interval: '1s' }],
+    });
+    const start = new ProcessLog(spawnCli(['start', '--config', workspace.configPath], { env: { LOG_LEVEL: 'info' } }));
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      const published = await until('the first publish', async () => {
+        const response = await get(`${base}/feed.json`);
+        return response.status === 200 && response.body.includes('Story 1') ? response.body : null;
+      });
+      await redis.stop('SIGKILL');
+      const linesBefore = start.lines.length;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const burst = await Promise.all(Array.from({ length: 200 }, () => get(`${base}/feed.json`)));
+      expect(burst.every((response) => response.status === 200 && response.body === published)).toBe(true);
+      expect(Math.max(...burst.map((response) => response.ms))).toBeLessThan(3_000);
+      const ready = await get(`${base}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(ready.ms).toBeLessThan(1_000);
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      const outageLines = start.lines.slice(linesBefore);
+      if (process.env.SHOW_OUTAGE_LOG) console.log(outageLines.join('\n'));
+      // One "lost" line; nothing per reconnect attempt (about 3 of them) or per failed job.
+      expect(outageLines.filter((line) => /"level":(40|50)/.test(line)).length, outageLines.join('\n')).toBeLessThanOrEqual(2);
+      expect(outageLines.join('\n')).toMatch(/redis connection lost/);
+      expect(start.text).not.toMatch(STACK_LINE);
+
+      stories = 3;
+      await redis.start();
+      await until('/readyz 200 again', async () => ((await get(`${base}/readyz`)).status === 200 ? true : null), 15_000);
+      await start.waitFor(/redis connection restored/);
+      await until('a poll after the outage to publish the new story', async () => ((await get(`${base}/feed.json`)).body.includes('Story 2') ? true : null), 20_000);
+    } finally {
+      start.child.kill('SIGTERM');
+    }
+    expect(await start.exitWithin(15_000)).toBe(0);
+  });
+
+  it('shuts down within the deadline while Redis is away; a second signal exits at once', async () => {
+    await workspace.writeConfig({
+      redis: { url: redis.url, prefix: workspace.prefix },
+      output: { dir: workspace.outputDir },
+      fetch: { allowPrivateNetworks: true },
+      sources: [{ id: 'news', url: server.url('/news.xml') }],
+    });
+    const first = new ProcessLog(spawnCli(['worker', '--config', workspace.configPath], { env: { LOG_LEVEL: 'info' } }));
+    await first.waitFor(/feedagg worker started/);
+    await redis.stop('SIGKILL');
+    await first.waitFor(/redis connection lost/);
+    first.child.kill('SIGINT');
+    expect(await first.exitWithin(15_000)).not.toBeNull();
+
+    await redis.start();
+    const second = new ProcessLog(spawnCli(['worker', '--config', workspace.configPath], { env: { LOG_LEVEL: 'info' } }));
+    await second.waitFor(/feedagg worker started/);
+    await redis.stop('SIGKILL');
+    await second.waitFor(/redis connection lost/);
+    second.child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const forced = Date.now();
+    second.child.kill('SIGINT');
+    expect(await second.exitWithin(5_000)).toBe(1);
+    expect(Date.now() - forced).toBeLessThan(3_000);
+    expect(second.text).toMatch(/second signal: exiting now/);
+  });
+});
+
+describe('processes sharing a private redis-server', () => {
+  // With a Redis on 127.0.0.1:6379, `start` would use it and start no private server.
+  let localRedis = false;
+  beforeAll(async () => {
+    localRedis = await redisAnswers(LOCAL_REDIS_URL);
+  });
+
+  async function writeConfig(): Promise<void> {
+    await workspace.writeConfig({
+      redis: { prefix: workspace.prefix },
+      http: { port: 0 },
+      output: { dir: workspace.outputDir },
+      fetch: { allowPrivateNetworks: true },
+      sources: [{ id: 'news', url: server.url('/news.xml') }],
+    });
+  }
+
+  it('a worker gives up with a clear message when the owner of the server exits, without flooding the log', async (context) => {
+    if (localRedis) context.skip('a Redis answers on 127.0.0.1:6379, so no private redis-server is started');
+    await writeConfig();
+    const start = new ProcessLog(spawnCli(['start', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } }));
+    await start.waitFor(/feedagg started/);
+    const worker = new ProcessLog(spawnCli(['worker', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } }));
+    await worker.waitFor(/feedagg worker started/);
+    expect(worker.text).toMatch(/using the private redis-server another feedagg process started/);
+    start.child.kill('SIGINT');
+    expect(await start.exitWithin(15_000)).toBe(0);
+    const linesBefore = worker.lines.length;
+    expect(await worker.exitWithin(30_000)).toBe(1);
+    const after = worker.lines.slice(linesBefore);
+    expect(after.join('\n')).toMatch(/the private redis-server at redis:\/\/127\.0\.0\.1:\d+ \(started by another feedagg process in this folder\) is gone/);
+    expect(after.length, after.join('\n')).toBeLessThanOrEqual(8);
+    expect(worker.text).not.toMatch(STACK_LINE);
+  });
+
+  it('SIGHUP shuts `start` down cleanly: no redis-server or marker file left behind', async (context) => {
+    if (localRedis) context.skip('a Redis answers on 127.0.0.1:6379, so no private redis-server is started');
+    await writeConfig();
+    const start = new ProcessLog(spawnCli(['start', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } }));
+    const up = await start.waitFor(/private redis-server is up/);
+    const url = (JSON.parse(up) as { url: string }).url;
+    await start.waitFor(/feedagg started/);
+    start.child.kill('SIGHUP');
+    expect(await start.exitWithin(15_000)).toBe(0);
+    expect(start.text).toMatch(/"signal":"SIGHUP"/);
+    expect(await redisAnswers(url)).toBe(false);
+    expect(await readdir(join(workspace.dir, 'data', 'redis'))).not.toContain('feedagg-redis.url');
+  });
+});
