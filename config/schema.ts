@@ -3,6 +3,7 @@
  * the `Config` type every stage receives a slice of. Unknown keys are errors everywhere.
  */
 import { z } from 'zod';
+import { parseSubnet } from '../src/fetch/address-guard.js';
 import { compileMatcher } from '../src/publish/output-filter.js';
 import { parseDuration, parseSize } from './units.js';
 
@@ -102,6 +103,8 @@ export const configSchema = z
         maxBodySize: size.prefault('10MB'),
         userAgent: z.string().nullable().default(null),
         allowPrivateNetworks: z.boolean().default(false),
+        /** Addresses or subnets the SSRF guard lets through anyway (e.g. an intranet feed server). */
+        allowAddresses: z.array(z.string().refine((value) => parseSubnet(value) !== null, { message: 'not an IP address or subnet (e.g. 10.1.2.3 or 10.0.0.0/8)' })).default([]),
         perHostConcurrency: z.number().int().positive().default(2),
         perHostInterval: duration.prefault('1s'),
         /** Entries read per document (the newest are kept); the excess is a warning, not a failure. */

@@ -44,7 +44,7 @@ function fetchOptions(context: AppContext, source: SourceConfig, state: SourceSt
     etag: state.etag,
     lastModified: state.lastModified,
     dispatcher: open ? context.http.open : context.http.guarded,
-    blockList: open ? null : context.http.blockList,
+    guard: open ? null : context.http.guard,
     beforeRequest: async (url: URL) => {
       const started = Date.now();
       try {
@@ -69,8 +69,10 @@ async function readAndStore(context: AppContext, source: SourceConfig, fetched: 
   attempt.feed = feed;
   outcome.warnings = feed.warnings;
   const { retention, window } = context.config.dedupe;
-  const results = await acceptEntries(context.redis, context.keys, source.id, feed.entries, { retentionMs: retention, windowMs: window }, now);
-  outcome.entries = feed.entries.length;
+  // An entry listed twice in one document is stored once (its listings would take turns).
+  const entries = feed.entries.filter((entry) => !entry.repeat);
+  const results = await acceptEntries(context.redis, context.keys, source.id, entries, { retentionMs: retention, windowMs: window }, now);
+  outcome.entries = entries.length;
   outcome.created = results.filter((result) => result.decision === 'created').length;
   outcome.merged = results.filter((result) => result.decision === 'merged').length;
   outcome.updated = results.filter((result) => result.decision === 'updated').length;

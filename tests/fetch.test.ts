@@ -3,12 +3,11 @@
  * bomb, charsets, redirects, status codes, timeouts, the address guard, HTML pages.
  */
 import { createServer, type Server } from 'node:http';
-import { BlockList } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedaggError } from '../src/errors.js';
-import { defaultBlockList } from '../src/fetch/address-guard.js';
+import { AddressPolicy, defaultBlockList } from '../src/fetch/address-guard.js';
 import { fetchFeed, type FetchOptions } from '../src/fetch/fetch-feed.js';
 import { closeHttpClients, createHttpClients, type HttpClients } from '../src/fetch/http-clients.js';
 import { readFeed } from '../src/pipeline/read-feed.js';
@@ -28,7 +27,7 @@ afterAll(async () => {
 });
 
 function options(overrides: Partial<FetchOptions> = {}): FetchOptions {
-  return { timeoutMs: 3_000, maxBodySize: 1024 * 1024, userAgent: 'feedagg/test', dispatcher: clients.open, blockList: null, ...overrides };
+  return { timeoutMs: 3_000, maxBodySize: 1024 * 1024, userAgent: 'feedagg/test', dispatcher: clients.open, guard: null, ...overrides };
 }
 
 async function fetchError(url: string, overrides: Partial<FetchOptions> = {}): Promise<FeedaggError> {
@@ -175,6 +174,7 @@ describe('redirects', () => {
 describe('status codes and faults', () => {
   it.each([
     [404, 'HTTP_STATUS', false],
+    [204, 'HTTP_STATUS', true],
     [410, 'HTTP_STATUS', false],
     [500, 'HTTP_STATUS', true],
     [503, 'HTTP_STATUS', true],
@@ -268,7 +268,7 @@ describe('address guard', () => {
   ])('refuses %s with BLOCKED_ADDRESS; no request reaches the server', async (_name, url) => {
     server.routes.set('/guarded.xml', { body: RSS });
     const before = server.hits('/guarded.xml');
-    const error = await fetchError(url(), { dispatcher: clients.guarded, blockList: clients.blockList });
+    const error = await fetchError(url(), { dispatcher: clients.guarded, guard: clients.guard });
     expect(error).toMatchObject({ code: 'BLOCKED_ADDRESS', retryable: false });
     expect(server.hits('/guarded.xml')).toBe(before);
   });
@@ -279,13 +279,12 @@ describe('address guard', () => {
     const innerServer = (inner as unknown as { server: Server }).server;
     innerServer.on('connection', () => (connections += 1));
     inner.routes.set('/secret.xml', { body: RSS });
-    // A guard that blocks only 127.0.0.2, so the first hop (127.0.0.1) is allowed.
-    const list = new BlockList();
-    list.addAddress('127.0.0.2');
-    const guarded = createHttpClients(list);
+    // The default guard with one exception, 127.0.0.1 (fetch.allowAddresses), so only the first hop is allowed.
+    const policy = new AddressPolicy(undefined, ['127.0.0.1/32']);
+    const guarded = createHttpClients(policy);
     server.routes.set('/to-inner', { status: 302, headers: { Location: `http://127.0.0.2:${inner.port}/secret.xml` } });
     try {
-      const error = await fetchError(server.url('/to-inner'), { dispatcher: guarded.guarded, blockList: list });
+      const error = await fetchError(server.url('/to-inner'), { dispatcher: guarded.guarded, guard: policy });
       expect(error.code).toBe('BLOCKED_ADDRESS');
       expect(connections).toBe(0);
       expect(inner.hits('/secret.xml')).toBe(0);

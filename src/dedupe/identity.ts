@@ -26,6 +26,8 @@ export interface IdentifiedEntry {
   storyKeys: string[];
   /** The id the entry gets when its story id is taken by another entry of the same source. */
   altId: string;
+  /** An earlier entry of the same document has the same key: it is listed twice, store it once. */
+  repeat: boolean;
 }
 
 export function hashText(text: string, length = 24): string {
@@ -46,10 +48,10 @@ function repeated(keys: string[]): Set<string> {
 }
 
 /**
- * Entry keys for one document, unique within it (see above); null marks an entry that repeats
- * an earlier one exactly and is dropped.
+ * Entry keys for one document, unique within it (see above) but for entries listed twice
+ * (alike in guid, URL and title), which share the key of their first listing.
  */
-export function entryKeys(entries: EntryFields[]): Array<string | null> {
+export function entryKeys(entries: EntryFields[]): string[] {
   let keys = entries.map(baseEntryKey);
   let clash = repeated(keys);
   keys = keys.map((key, index) => {
@@ -58,9 +60,7 @@ export function entryKeys(entries: EntryFields[]): Array<string | null> {
     return `${key}|${entry.url ?? hashText(`${entry.title}\n${entry.contentHtml ?? ''}`)}`;
   });
   clash = repeated(keys);
-  keys = keys.map((key, index) => (clash.has(key) ? `${key}|t:${hashText(entries[index]?.title ?? '', 16)}` : key));
-  const seen = new Set<string>();
-  return keys.map((key) => (seen.has(key) ? null : (seen.add(key), key)));
+  return keys.map((key, index) => (clash.has(key) ? `${key}|t:${hashText(entries[index]?.title ?? '', 16)}` : key));
 }
 
 /** The article id: a hash of the story key, so the same URL from any source gives the same id. */
@@ -83,24 +83,27 @@ export function storyKeys(entry: Pick<EntryFields, 'url' | 'guid'>): string[] {
   return keys;
 }
 
-/** Identify a document's entries; an entry that repeats an earlier one exactly is left out. */
+/** Identify a document's entries; a later listing of an entry is marked `repeat`. */
 export function identifyEntries(sourceId: string, entries: EntryFields[], now: Date): IdentifiedEntry[] {
   const keys = entryKeys(entries);
   const seenAt = now.toISOString();
-  return entries.flatMap((entry, index) => {
-    const entryKey = keys[index];
-    if (!entryKey) return [];
+  const seen = new Set<string>();
+  return entries.map((entry, index) => {
+    const entryKey = keys[index] ?? baseEntryKey(entry);
+    const repeat = seen.has(entryKey);
+    seen.add(entryKey);
     const stories = storyKeys(entry);
-    return [{
+    return {
       entryKey,
       storyKeys: stories,
       altId: articleId(sourceId, entryKey, null),
+      repeat,
       article: {
         id: articleId(sourceId, entryKey, stories[0] ?? null),
         sourceId,
         sources: [{ sourceId, url: entry.url, seenAt }],
         ...entry,
       },
-    }];
+    };
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultBlockList, isBlockedAddress, unmapIpv4 } from './address-guard.js';
+import { AddressPolicy, defaultBlockList, isBlockedAddress, parseSubnet, unmapIpv4 } from './address-guard.js';
 
 const list = defaultBlockList();
 
@@ -27,5 +27,26 @@ describe('address guard', () => {
     ['[::7f00:1]', '127.0.0.1'], ['64:ff9b::c0a8:101', '192.168.1.1'], ['2002:a00:1::', '10.0.0.1'], ['2606:4700::1111', '2606:4700::1111'],
   ])('unmaps %s to %s', (input, output) => {
     expect(unmapIpv4(input)).toBe(output);
+  });
+
+  it('lets the operator\'s own exceptions through (fetch.allowAddresses), and nothing else', () => {
+    const policy = new AddressPolicy(undefined, ['10.1.2.3', '192.168.0.0/24', 'fd00::/8']);
+    expect(policy.isBlocked('10.1.2.3')).toBe(false);
+    expect(policy.isBlocked('::ffff:10.1.2.3')).toBe(false);
+    expect(policy.isBlocked('10.1.2.4')).toBe(true);
+    expect(policy.isBlocked('192.168.0.77')).toBe(false);
+    expect(policy.isBlocked('192.168.1.1')).toBe(true);
+    expect(policy.isBlocked('fd12::1')).toBe(false);
+    expect(policy.isBlocked('127.0.0.1')).toBe(true);
+    expect(policy.isBlocked('8.8.8.8')).toBe(false);
+  });
+
+  it.each([
+    ['10.0.0.0/8', { network: '10.0.0.0', prefix: 8, family: 'ipv4' }],
+    ['10.1.2.3', { network: '10.1.2.3', prefix: 32, family: 'ipv4' }],
+    ['fd00::/8', { network: 'fd00::', prefix: 8, family: 'ipv6' }],
+    ['10.0.0.0/33', null], ['10.0.0.0/x', null], ['intranet.example', null], ['', null],
+  ])('parseSubnet(%j)', (text, subnet) => {
+    expect(parseSubnet(text)).toEqual(subnet);
   });
 });

@@ -71,18 +71,51 @@ export function isBlockedAddress(address: string, list: BlockList): boolean {
   return list.check(plain, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** `10.1.2.3`, `10.0.0.0/8`, `fd00::/8` → a subnet; null when it is none. */
+export function parseSubnet(text: string): { network: string; prefix: number; family: 'ipv4' | 'ipv6' } | null {
+  const [address = '', bits] = text.trim().split('/');
+  const version = isIP(address);
+  if (version === 0) return null;
+  const max = version === 4 ? 32 : 128;
+  const prefix = bits === undefined ? max : Number(bits);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (bits !== undefined && !/^\d+$/.test(bits))) return null;
+  return { network: address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
+}
+
+/**
+ * What the guard refuses: the default block list, less the operator's own exceptions
+ * (`fetch.allowAddresses`, e.g. an intranet feed server) — never more open than that.
+ */
+export class AddressPolicy {
+  private readonly allowed: BlockList | null;
+
+  constructor(private readonly blocked: BlockList = defaultBlockList(), allowSubnets: string[] = []) {
+    this.allowed = allowSubnets.length > 0 ? new BlockList() : null;
+    for (const text of allowSubnets) {
+      const subnet = parseSubnet(text);
+      if (!subnet) throw new TypeError(`not an address or subnet: ${text}`);
+      this.allowed?.addSubnet(subnet.network, subnet.prefix, subnet.family);
+    }
+  }
+
+  isBlocked(address: string): boolean {
+    if (!isBlockedAddress(address, this.blocked)) return false;
+    return !(this.allowed && isBlockedAddress(address, this.allowed));
+  }
+}
+
 export function blockedAddressError(host: string, address: string): NodeJS.ErrnoException {
-  const error: NodeJS.ErrnoException = new Error(`refusing to connect to ${host} (${address}): not a public address; set fetch.allowPrivateNetworks to allow it`);
+  const error: NodeJS.ErrnoException = new Error(`refusing to connect to ${host} (${address}): not a public address; set fetch.allowPrivateNetworks or fetch.allowAddresses to allow it`);
   error.code = BLOCKED_ADDRESS_CODE;
   return error;
 }
 
 /** A dns.lookup replacement for net.connect that drops blocked addresses. */
-export function guardedLookup(list: BlockList): LookupFunction {
+export function guardedLookup(policy: AddressPolicy): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
-      const allowed = addresses.filter((entry) => !isBlockedAddress(entry.address, list));
+      const allowed = addresses.filter((entry) => !policy.isBlocked(entry.address));
       if (allowed.length === 0) {
         return callback(blockedAddressError(hostname, addresses[0]?.address ?? 'no address'), '', 0);
       }
@@ -94,7 +127,7 @@ export function guardedLookup(list: BlockList): LookupFunction {
 }
 
 /** Hosts written as IP literals skip DNS (and so the lookup hook): check them up front. */
-export function checkLiteralHost(url: URL, list: BlockList): void {
+export function checkLiteralHost(url: URL, policy: AddressPolicy): void {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(unmapIpv4(host)) !== 0 && isBlockedAddress(host, list)) throw blockedAddressError(url.hostname, host);
+  if (isIP(unmapIpv4(host)) !== 0 && policy.isBlocked(host)) throw blockedAddressError(url.hostname, host);
 }

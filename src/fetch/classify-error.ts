@@ -55,6 +55,9 @@ export function classifyTransportError(error: unknown, url: string, timeoutMs: n
 
 /** Classify a final (non-redirect, non-304) response status; null when it is a success. */
 export function classifyStatus(status: number, url: string, headers: Record<string, string | undefined>): FeedaggError | null {
+  // 204 and 205 carry no content by definition (RFC 9110 15.3.5-6): a feed URL that answers
+  // so has nothing to read, which is a failure, not an empty feed.
+  if (status === 204 || status === 205) return new FeedaggError('HTTP_STATUS', `${url}: HTTP ${status} (no content)`, { status, retryable: true });
   if (status >= 200 && status < 300) return null;
   if (headers['cf-mitigated'] === 'challenge') {
     return new FeedaggError('BOT_CHALLENGE', `${url}: the host answered with a bot challenge (HTTP ${status})`, { status, retryable: true });

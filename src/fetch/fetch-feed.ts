@@ -4,10 +4,9 @@
  * redirects followed by hand so that every hop is checked by the address guard and the
  * per-host politeness hook, and reported to the caller.
  */
-import type { BlockList } from 'node:net';
 import { request, type Dispatcher } from 'undici';
 import { FeedaggError } from '../errors.js';
-import { checkLiteralHost } from './address-guard.js';
+import { checkLiteralHost, type AddressPolicy } from './address-guard.js';
 import { classifyStatus, classifyTransportError } from './classify-error.js';
 import { ACCEPT_ENCODING, readDecodedBody } from './decompress.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -21,7 +20,7 @@ export interface FetchOptions {
   userAgent: string;
   dispatcher: Dispatcher;
   /** Addresses to refuse (checked for IP-literal hosts here; the dispatcher checks resolved ones); null: no guard. */
-  blockList: BlockList | null;
+  guard: AddressPolicy | null;
   headers?: Record<string, string>;
   etag?: string | null;
   lastModified?: string | null;
@@ -135,7 +134,7 @@ export async function fetchFeed(url: string, options: FetchOptions): Promise<Fet
       const target = new URL(current);
       checkScheme(target, url);
       sameOrigin &&= target.origin === origin;
-      if (options.blockList) checkLiteralHost(target, options.blockList);
+      if (options.guard) checkLiteralHost(target, options.guard);
       const release = options.beforeRequest ? await options.beforeRequest(target) : null;
       const started = Date.now();
       try {

@@ -1,20 +1,20 @@
 /** The undici dispatchers feedagg fetches with: one guarded against private addresses, one not. */
 import { Agent } from 'undici';
-import { defaultBlockList, guardedLookup } from './address-guard.js';
-import type { BlockList } from 'node:net';
+import { AddressPolicy, guardedLookup } from './address-guard.js';
 
 export interface HttpClients {
   guarded: Agent;
   open: Agent;
-  blockList: BlockList;
+  /** What the guarded dispatcher refuses (IP-literal hosts are checked against it before connecting). */
+  guard: AddressPolicy;
 }
 
-export function createHttpClients(blockList: BlockList = defaultBlockList()): HttpClients {
+export function createHttpClients(guard: AddressPolicy = new AddressPolicy()): HttpClients {
   const common = { connections: 8, keepAliveTimeout: 4_000 };
   return {
-    guarded: new Agent({ ...common, connect: { lookup: guardedLookup(blockList) } }),
+    guarded: new Agent({ ...common, connect: { lookup: guardedLookup(guard) } }),
     open: new Agent(common),
-    blockList,
+    guard,
   };
 }
 

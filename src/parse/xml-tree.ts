@@ -32,6 +32,8 @@ interface Scope {
 
 /** Real feeds nest a dozen levels; thousands mean a broken or hostile document (and deep recursion). */
 const MAX_DEPTH = 256;
+/** Real elements have a handful of attributes; past this many the rest are dropped. */
+const MAX_ATTRIBUTES = 64;
 
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
@@ -66,7 +68,10 @@ function qualify(name: string, namespaces: Map<string, string | null>, isAttribu
 
 function scopeNamespaces(parent: Map<string, string | null>, attribs: Record<string, string>, decode: (text: string) => string): Map<string, string | null> {
   let scope = parent;
-  for (const [name, raw] of Object.entries(attribs)) {
+  let count = 0;
+  for (const name in attribs) {
+    if (++count > MAX_ATTRIBUTES) break;
+    const raw = attribs[name] ?? '';
     const lower = name.toLowerCase();
     if (lower !== 'xmlns' && !lower.startsWith('xmlns:')) continue;
     if (scope === parent) scope = new Map(parent);
@@ -99,7 +104,11 @@ export function parseXmlTree(text: string, documentUrl: string | null): XmlTree 
         const parent = current();
         const namespaces = scopeNamespaces(parent.namespaces, attribs, decode);
         const attrs: Record<string, string> = {};
-        for (const [attrName, value] of Object.entries(attribs)) attrs[qualify(attrName, namespaces, true)] = decode(value);
+        let count = 0;
+        for (const attrName in attribs) {
+          if (++count > MAX_ATTRIBUTES) break;
+          attrs[qualify(attrName, namespaces, true)] = decode(attribs[attrName] ?? '');
+        }
         const element: XmlElement = {
           key: qualify(name, namespaces, false),
           name,

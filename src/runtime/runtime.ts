@@ -3,6 +3,7 @@ import { Queue, QueueEvents, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
+import { AddressPolicy } from '../fetch/address-guard.js';
 import { closeHttpClients, createHttpClients } from '../fetch/http-clients.js';
 import { createPollProcessor } from '../../jobs/poll-source.js';
 import { createPublishProcessor } from '../../jobs/publish-feeds.js';
@@ -71,7 +72,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     queues,
     log,
     userAgent: config.fetch.userAgent ?? userAgent(),
-    http: createHttpClients(),
+    http: createHttpClients(new AddressPolicy(undefined, config.fetch.allowAddresses)),
     now,
   };
   let closing: Promise<string[]> | null = null;

@@ -33,7 +33,7 @@ async function load(target: string, base: string | undefined, contentType: strin
   // The operator names the URL here, so private addresses are allowed.
   const clients = createHttpClients();
   try {
-    const fetched = await fetchFeed(target, { timeoutMs: 20_000, maxBodySize: 10 * 1024 ** 2, userAgent: userAgent(), dispatcher: clients.open, blockList: null });
+    const fetched = await fetchFeed(target, { timeoutMs: 20_000, maxBodySize: 10 * 1024 ** 2, userAgent: userAgent(), dispatcher: clients.open, guard: null });
     return { body: fetched.body, contentType: contentType ?? fetched.contentType, documentUrl: base ?? fetched.url };
   } finally {
     await closeHttpClients(clients);
