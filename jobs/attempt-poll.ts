@@ -65,7 +65,7 @@ function fetchOptions(context: AppContext, source: SourceConfig, state: SourceSt
 
 async function readAndStore(context: AppContext, source: SourceConfig, fetched: FetchResult, attempt: PollAttempt, stages: PollStages, now: Date): Promise<void> {
   const { outcome } = attempt;
-  const feed = await stages.read({ sourceId: source.id, body: fetched.body, contentType: fetched.contentType, documentUrl: fetched.url, now, limits: context.config.fetch });
+  const feed = await context.parseBudget.run(fetched.body.length, () => stages.read({ sourceId: source.id, body: fetched.body, contentType: fetched.contentType, documentUrl: fetched.url, now, limits: context.config.fetch }));
   attempt.feed = feed;
   outcome.warnings = feed.warnings;
   const { retention, window } = context.config.dedupe;

@@ -18,6 +18,8 @@ export const ROWS = HASHES / BANDS;
 export const SIMILARITY_THRESHOLD = 0.5;
 /** Texts shorter than this many words are too short to tell a story from a topic. */
 export const MIN_WORDS = 50;
+/** Only a text's first words are shingled: they tell a story apart, and a huge text costs no more. */
+export const MAX_WORDS = 5000;
 
 export interface Fingerprint {
   /** 32 min-hashes, 8 hex digits each. */
@@ -52,7 +54,7 @@ function baseHash(shingle: string): number {
 
 /** Null when the text is too short to fingerprint reliably. */
 export function fingerprint(text: string): Fingerprint | null {
-  const tokens = words(text);
+  const tokens = words(text).slice(0, MAX_WORDS);
   if (tokens.length < MIN_WORDS) return null;
   const mins = new Array<number>(HASHES).fill(0xffffffff);
   for (const shingle of shingles(tokens)) {

@@ -5,6 +5,7 @@
  * the feed is still read, only the excess is dropped. Pure.
  */
 import type { RawEntry } from '../parse/raw-feed.js';
+import { keepBest, type EntrySelection } from '../parse/select-entries.js';
 import { parseDate } from './parse-date.js';
 
 export interface DocumentLimits {
@@ -39,19 +40,22 @@ export function emptyReport(): LimitReport {
   return { droppedEntries: 0, titles: 0, categories: 0, contents: 0, summaries: 0, authors: 0, enclosures: 0 };
 }
 
+/** How new an entry is, for keeping the newest: its date, or -Infinity (undated ones rank last). */
+export function entryRank(entry: RawEntry, now: Date): number {
+  const date = parseDate(entry.published, now) ?? parseDate(entry.updated, now);
+  return date === null ? Number.NEGATIVE_INFINITY : Date.parse(date);
+}
+
 /**
  * The newest `max` entries, in document order. Dated entries rank by date (newest first),
  * undated ones after them in document order (feeds list newest first).
  */
+export function newestSelection(max: number, now: Date): EntrySelection {
+  return { max, rank: (entry) => entryRank(entry, now) };
+}
+
 export function newestEntries(entries: RawEntry[], max: number, now: Date): RawEntry[] {
-  if (entries.length <= max) return entries;
-  const ranked = entries.map((entry, index) => {
-    const date = parseDate(entry.published, now) ?? parseDate(entry.updated, now);
-    return { index, time: date === null ? Number.NEGATIVE_INFINITY : Date.parse(date) };
-  });
-  ranked.sort((a, b) => b.time - a.time || a.index - b.index);
-  const kept = new Set(ranked.slice(0, max).map((entry) => entry.index));
-  return entries.filter((_, index) => kept.has(index));
+  return keepBest(entries, newestSelection(max, now));
 }
 
 /** Cut text at `max` characters (an ellipsis marks the cut), never inside a surrogate pair. */

@@ -24,15 +24,16 @@ export function normalizeFeed(raw: RawFeed, documentUrl: string | null, now: Dat
   const language = raw.language?.trim() || null;
   const report = emptyReport();
   const context = { documentUrl, feedLink: link, feedLanguage: language, now, limits, report };
-  // Choose before normalizing: a document with 100k entries costs the work of maxItems.
+  // Choose before normalizing: a document with 100k entries costs the work of maxItems (the
+  // parser may have pruned already; raw.entryCount is what the document held).
   const kept = newestEntries(raw.entries, limits.maxItems, now);
-  report.droppedEntries = raw.entries.length - kept.length;
+  report.droppedEntries = raw.entryCount - kept.length;
   const entries = kept.map((entry) => normalizeEntry(entry, context));
   return {
     format: raw.format,
     feed: { title: plainText(raw.title), link, language },
     hints: raw.hints,
     entries,
-    warnings: limitWarnings(report, limits, raw.entries.length),
+    warnings: limitWarnings(report, limits, raw.entryCount),
   };
 }

@@ -6,8 +6,16 @@ import { FeedaggError } from '../errors.js';
 import { findFeedLinks } from './find-feed-links.js';
 import { isJsonFeed, parseJsonFeed } from './parse-json-feed.js';
 import type { RawFeed } from './raw-feed.js';
-import { readTreeFeed } from './read-tree-feed.js';
+import { TreeFeedReader } from './read-tree-feed.js';
+import type { EntrySelection } from './select-entries.js';
 import { parseXmlTree } from './xml-tree.js';
+
+export interface ParseOptions {
+  /** Keep only the best `max` entries (by `rank`), pruning as the document is read. */
+  selection?: EntrySelection | null;
+  /** Characters of text read per XML element (a 10 MB title is not read whole). */
+  maxTextLength?: number;
+}
 
 export type DocumentKind = 'json' | 'xml' | 'html' | 'unknown';
 
@@ -19,7 +27,7 @@ export function detectDocumentKind(text: string): DocumentKind {
   return 'unknown';
 }
 
-function parseJson(text: string): RawFeed {
+function parseJson(text: string, options: ParseOptions): RawFeed {
   let document: unknown;
   try {
     document = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -29,25 +37,26 @@ function parseJson(text: string): RawFeed {
   if (!isJsonFeed(document)) {
     throw new FeedaggError('NOT_A_FEED', 'JSON document without a JSON Feed "version" (https://jsonfeed.org/version/1.1)');
   }
-  return parseJsonFeed(document);
+  return parseJsonFeed(document, options.selection ?? null);
 }
 
-function parseXml(text: string, documentUrl: string | null): RawFeed {
-  const { root, unclosedEntry } = parseXmlTree(text, documentUrl);
+function parseXml(text: string, documentUrl: string | null, options: ParseOptions): RawFeed {
+  const reader = new TreeFeedReader(options.selection ?? null);
+  const { root, unclosedEntry } = parseXmlTree(text, documentUrl, { onEntry: reader.onEntry, maxTextLength: options.maxTextLength });
   if (!root) throw new FeedaggError('PARSE', 'malformed XML: no element found');
   // A document cut off inside an entry (a truncated download) would publish half an entry:
   // refuse it, the next poll gets the whole document. Other errors are recovered from.
   if (unclosedEntry) throw new FeedaggError('PARSE', `malformed XML: the document ends inside <${unclosedEntry}> (truncated?)`);
-  return readTreeFeed(root);
+  return reader.finish(root);
 }
 
 /** Parse a feed document; `documentUrl` is only used to make advertised feed links absolute. */
-export async function parseFeed(text: string, documentUrl: string | null = null): Promise<RawFeed> {
+export async function parseFeed(text: string, documentUrl: string | null = null, options: ParseOptions = {}): Promise<RawFeed> {
   switch (detectDocumentKind(text)) {
     case 'json':
-      return parseJson(text);
+      return parseJson(text, options);
     case 'xml':
-      return parseXml(text, documentUrl);
+      return parseXml(text, documentUrl, options);
     case 'html': {
       const links = findFeedLinks(text, documentUrl);
       const hint = links.length > 0 ? `; it advertises: ${links.join(', ')}` : '; it advertises no feed';

@@ -1,4 +1,5 @@
 /** JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/) → RawFeed. */
+import { keepBest, type EntrySelection } from './select-entries.js';
 import { emptyEntry, noHints, type RawEnclosure, type RawText, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
 
 type Json = Record<string, unknown>;
@@ -72,8 +73,9 @@ export function isJsonFeed(value: unknown): value is Json {
   return (typeof value.version === 'string' && value.version.includes('jsonfeed.org/version/')) || Array.isArray(value.items);
 }
 
-export function parseJsonFeed(document: Json): RawFeed {
+export function parseJsonFeed(document: Json, selection: EntrySelection | null = null): RawFeed {
   const items = Array.isArray(document.items) ? document.items.filter(isObject) : [];
+  const entries = items.map(toEntry);
   return {
     format: 'json',
     version: str(document.version),
@@ -81,6 +83,7 @@ export function parseJsonFeed(document: Json): RawFeed {
     link: str(document.home_page_url),
     language: str(document.language),
     hints: noHints(),
-    entries: items.map(toEntry),
+    entries: selection ? keepBest(entries, selection) : entries,
+    entryCount: entries.length,
   };
 }

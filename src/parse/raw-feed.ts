@@ -63,6 +63,8 @@ export interface RawFeed {
   language: string | null;
   hints: FeedHints;
   entries: RawEntry[];
+  /** Entries in the document; more than `entries.length` when a selection kept only some. */
+  entryCount: number;
 }
 
 export function emptyEntry(): RawEntry {

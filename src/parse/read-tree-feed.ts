@@ -4,6 +4,7 @@
  * a channel are still items, and Atom and RSS names share one reader.
  */
 import { FeedaggError } from '../errors.js';
+import { keepBest, type EntrySelection } from './select-entries.js';
 import { emptyEntry, type FeedFormat, type FeedHints, type RawEnclosure, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
 import { child, childElements, children, textConstruct, trimmedText } from './tree-text.js';
 import type { XmlElement } from './xml-tree.js';
@@ -211,20 +212,51 @@ function findChannel(root: XmlElement): XmlElement {
 
 const FEED_ROOTS = new Set(['rss', 'rdf:rdf', 'feed', 'channel']);
 
-export function readTreeFeed(root: XmlElement): RawFeed {
-  const entries = findEntries(root);
-  if (!FEED_ROOTS.has(root.key) && entries.length === 0) {
-    throw new FeedaggError('NOT_A_FEED', `XML document with root <${root.name}> that is neither RSS, RDF nor Atom`);
-  }
-  const { format, version } = detectFormat(root);
-  const channel = findChannel(root);
-  return {
-    format,
-    version,
-    title: textConstruct(child(channel, 'title', 'dc:title')),
-    link: alternateLink(channel) ?? idLink(channel, format),
-    language: trimmedText(child(channel, 'language', 'dc:language')) ?? channel.attrs['xml:lang'] ?? root.attrs['xml:lang'] ?? null,
-    hints: feedHints(channel),
-    entries: entries.map((entry) => readEntry(entry, format)),
+/**
+ * Reads a feed while its tree is built: each entry is read as it closes (and leaves the tree),
+ * and with a selection, the entries kept are pruned to the best `max` as they pile up, so a
+ * document's size in entries never costs more than twice the limit in memory.
+ */
+export class TreeFeedReader {
+  private entries: RawEntry[] = [];
+  private count = 0;
+  private format: FeedFormat | null = null;
+
+  constructor(private readonly selection: EntrySelection | null = null) {}
+
+  readonly onEntry = (element: XmlElement, root: XmlElement): void => {
+    this.format ??= detectFormat(root).format;
+    this.add(readEntry(element, this.format));
   };
+
+  private add(entry: RawEntry): void {
+    this.entries.push(entry);
+    this.count += 1;
+    if (this.selection && this.entries.length >= this.selection.max * 2) this.entries = keepBest(this.entries, this.selection);
+  }
+
+  finish(root: XmlElement): RawFeed {
+    const { format, version } = detectFormat(root);
+    // Entries the tree still holds were not reported as they closed (none, when onEntry is used).
+    for (const entry of findEntries(root)) this.add(readEntry(entry, this.format ?? format));
+    if (!FEED_ROOTS.has(root.key) && this.count === 0) {
+      throw new FeedaggError('NOT_A_FEED', `XML document with root <${root.name}> that is neither RSS, RDF nor Atom`);
+    }
+    const channel = findChannel(root);
+    return {
+      format,
+      version,
+      title: textConstruct(child(channel, 'title', 'dc:title')),
+      link: alternateLink(channel) ?? idLink(channel, format),
+      language: trimmedText(child(channel, 'language', 'dc:language')) ?? channel.attrs['xml:lang'] ?? root.attrs['xml:lang'] ?? null,
+      hints: feedHints(channel),
+      entries: this.selection ? keepBest(this.entries, this.selection) : this.entries,
+      entryCount: this.count,
+    };
+  }
+}
+
+/** A whole tree → RawFeed (every entry). */
+export function readTreeFeed(root: XmlElement): RawFeed {
+  return new TreeFeedReader().finish(root);
 }

@@ -5,7 +5,7 @@
  * and those declared in the DOCTYPE), and xml:base / xml:lang inherited down the tree.
  */
 import { decodeHTMLStrict } from 'entities';
-import { Parser } from 'htmlparser2';
+import { Parser, type QuoteType } from 'htmlparser2';
 import { FeedaggError } from '../errors.js';
 import { declaredEntities, EntityExpander } from './dtd-entities.js';
 import { prefixForNamespace } from './namespaces.js';
@@ -28,6 +28,10 @@ export type XmlNode = XmlElement | string;
 interface Scope {
   namespaces: Map<string, string | null>;
   element: XmlElement;
+  /** An item or entry encloses this element (or is it). */
+  inEntry: boolean;
+  /** Characters of text kept in this element so far. */
+  textLength: number;
 }
 
 /** Real feeds nest a dozen levels; thousands mean a broken or hostile document (and deep recursion). */
@@ -90,25 +94,55 @@ export interface XmlTree {
   unclosedEntry: string | null;
 }
 
+export interface XmlTreeOptions {
+  /**
+   * Called as each entry (an item or entry not inside another) closes; the entry then leaves
+   * the tree, so a document with 100k entries never holds 100k element trees at once.
+   */
+  onEntry?: (entry: XmlElement, root: XmlElement) => void;
+  /** Characters of text kept per element; the rest is dropped (a 10 MB title is not read whole). */
+  maxTextLength?: number;
+}
+
+const ENTRY_KEYS = new Set(['item', 'entry']);
+
+/**
+ * htmlparser2 collects every attribute of a tag into one object before it reports the tag: a
+ * tag with a million attributes would build a million-key object. Past MAX_ATTRIBUTES they
+ * are not collected.
+ */
+class BoundedParser extends Parser {
+  private attributes = 0;
+
+  override onopentagname(start: number, endIndex: number): void {
+    this.attributes = 0;
+    super.onopentagname(start, endIndex);
+  }
+
+  override onattribend(quote: QuoteType, endIndex: number): void {
+    this.attributes += 1;
+    if (this.attributes <= MAX_ATTRIBUTES) super.onattribend(quote, endIndex);
+    else (this as unknown as { attribvalue: string }).attribvalue = '';
+  }
+}
+
 /** Parse a document into a tree, recovering from what an XML parser would reject. */
-export function parseXmlTree(text: string, documentUrl: string | null): XmlTree {
+export function parseXmlTree(text: string, documentUrl: string | null, options: XmlTreeOptions = {}): XmlTree {
   const decode = makeDecoder(new EntityExpander(declaredEntities(text), text.length));
-  const rootScope: Scope = { namespaces: new Map(), element: { key: '#document', name: '#document', attrs: {}, children: [], base: documentUrl, lang: null } };
-  const stack: Scope[] = [rootScope];
+  const maxText = options.maxTextLength ?? Number.POSITIVE_INFINITY;
+  const documentElement: XmlElement = { key: '#document', name: '#document', attrs: {}, children: [], base: documentUrl, lang: null };
+  const stack: Scope[] = [{ namespaces: new Map(), element: documentElement, inEntry: false, textLength: 0 }];
   let inCdata = false;
   const current = () => stack[stack.length - 1] as Scope;
-  const parser = new Parser(
+  const rootElement = () => documentElement.children.find((node): node is XmlElement => typeof node !== 'string') ?? null;
+  const parser = new BoundedParser(
     {
       onopentag(name, attribs) {
         if (stack.length > MAX_DEPTH) throw new FeedaggError('PARSE', `malformed XML: elements nested deeper than ${MAX_DEPTH}`);
         const parent = current();
         const namespaces = scopeNamespaces(parent.namespaces, attribs, decode);
         const attrs: Record<string, string> = {};
-        let count = 0;
-        for (const attrName in attribs) {
-          if (++count > MAX_ATTRIBUTES) break;
-          attrs[qualify(attrName, namespaces, true)] = decode(attribs[attrName] ?? '');
-        }
+        for (const attrName in attribs) attrs[qualify(attrName, namespaces, true)] = decode(attribs[attrName] ?? '');
         const element: XmlElement = {
           key: qualify(name, namespaces, false),
           name,
@@ -118,10 +152,16 @@ export function parseXmlTree(text: string, documentUrl: string | null): XmlTree 
           lang: attrs['xml:lang'] ?? parent.element.lang,
         };
         parent.element.children.push(element);
-        stack.push({ namespaces, element });
+        stack.push({ namespaces, element, inEntry: parent.inEntry || ENTRY_KEYS.has(element.key), textLength: 0 });
       },
       onclosetag() {
-        if (stack.length > 1) stack.pop();
+        if (stack.length <= 1) return;
+        const closed = stack.pop() as Scope;
+        const parent = current();
+        // The document element itself stays, even when it is an <item>.
+        if (!options.onEntry || parent.inEntry || parent.element === documentElement || !ENTRY_KEYS.has(closed.element.key)) return;
+        if (parent.element.children[parent.element.children.length - 1] === closed.element) parent.element.children.pop();
+        options.onEntry(closed.element, rootElement() ?? closed.element);
       },
       oncdatastart() {
         inCdata = true;
@@ -130,9 +170,16 @@ export function parseXmlTree(text: string, documentUrl: string | null): XmlTree 
         inCdata = false;
       },
       ontext(data) {
-        const children = current().element.children;
+        const scope = current();
+        if (scope.textLength >= maxText) return;
+        const children = scope.element.children;
+        // Decoding only shortens text (entities), so raw text past the budget is never needed.
+        const room = maxText - scope.textLength;
+        const raw = data.length > room ? data.slice(0, room) : data;
         // XML 1.0 section 2.2: C0 controls other than tab, LF and CR are not characters; drop them.
-        const value = (inCdata ? data : decode(data)).replace(CONTROL_CHARACTERS, '');
+        let value = (inCdata ? raw : decode(raw)).replace(CONTROL_CHARACTERS, '');
+        if (scope.textLength + value.length > maxText) value = value.slice(0, maxText - scope.textLength);
+        scope.textLength += value.length;
         const last = children[children.length - 1];
         if (typeof last === 'string') children[children.length - 1] = last + value;
         else children.push(value);
@@ -141,8 +188,7 @@ export function parseXmlTree(text: string, documentUrl: string | null): XmlTree 
     { xmlMode: true, decodeEntities: false, recognizeCDATA: true, recognizeSelfClosing: true },
   );
   parser.write(text);
-  const unclosedEntry = stack.find((scope) => scope.element.key === 'item' || scope.element.key === 'entry')?.element.name ?? null;
+  const unclosedEntry = stack.find((scope) => ENTRY_KEYS.has(scope.element.key))?.element.name ?? null;
   parser.end();
-  const root = rootScope.element.children.find((node): node is XmlElement => typeof node !== 'string') ?? null;
-  return { root, unclosedEntry };
+  return { root: rootElement(), unclosedEntry };
 }

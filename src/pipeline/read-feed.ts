@@ -2,7 +2,7 @@
 import type { IdentifiedEntry } from '../dedupe/identity.js';
 import { identifyEntries } from '../dedupe/identity.js';
 import { decodeBody } from '../fetch/decode-body.js';
-import { DEFAULT_LIMITS, type DocumentLimits } from '../normalize/document-limits.js';
+import { DEFAULT_LIMITS, newestSelection, type DocumentLimits } from '../normalize/document-limits.js';
 import { normalizeFeed, type FeedInfo } from '../normalize/normalize-feed.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import type { FeedHints } from '../parse/raw-feed.js';
@@ -28,9 +28,14 @@ export interface ReadFeedResult {
 }
 
 export async function readFeed(input: ReadFeedInput): Promise<ReadFeedResult> {
+  const limits = input.limits ?? DEFAULT_LIMITS;
   const { text, encoding } = decodeBody(input.body, input.contentType);
-  const raw = await parseFeed(text, input.documentUrl);
-  const normalized = normalizeFeed(raw, input.documentUrl, input.now, input.limits ?? DEFAULT_LIMITS);
+  const raw = await parseFeed(text, input.documentUrl, {
+    selection: newestSelection(limits.maxItems, input.now),
+    // Raw text past this cannot survive the limits (titles, content, summaries) anyway.
+    maxTextLength: Math.max(limits.maxTitleLength * 16, limits.maxContentSize * 2),
+  });
+  const normalized = normalizeFeed(raw, input.documentUrl, input.now, limits);
   return {
     format: normalized.format,
     encoding,

@@ -20,8 +20,19 @@ export function eventType(version: number): ArticleEventType {
   return version <= 1 ? 'article.created' : 'article.updated';
 }
 
+/** Events per queue call: one call's articles and jobs are in memory at once. */
+const CHUNK = 100;
+
 /** Add the events named by outbox members; returns how many were handed over. */
 export async function deliverEvents(redis: Redis, keys: StoreKeys, queue: Queue<ArticleEvent, unknown, ArticleEventType>, members: string[], settings: EventSettings, now: Date): Promise<number> {
+  let delivered = 0;
+  for (let start = 0; start < members.length; start += CHUNK) {
+    delivered += await deliverChunk(redis, keys, queue, members.slice(start, start + CHUNK), settings, now);
+  }
+  return delivered;
+}
+
+async function deliverChunk(redis: Redis, keys: StoreKeys, queue: Queue<ArticleEvent, unknown, ArticleEventType>, members: string[], settings: EventSettings, now: Date): Promise<number> {
   const pending = members.map(parseOutboxMember).filter((event): event is PendingEvent => event !== null);
   if (!settings.enabled || pending.length === 0) {
     await clearEvents(redis, keys, members);

@@ -7,6 +7,7 @@ import type { HttpClients } from '../fetch/http-clients.js';
 import type { ArticleEvent, ArticleEventType } from '../model/article-event.js';
 import type { PollJobData, PublishJobData, TickJobData } from '../queue/names.js';
 import type { StoreKeys } from '../store/keys.js';
+import type { ByteBudget } from './byte-budget.js';
 
 export interface Queues {
   scheduler: Queue<TickJobData, unknown, string>;
@@ -24,6 +25,8 @@ export interface AppContext {
   log: Logger;
   userAgent: string;
   http: HttpClients;
+  /** Bytes of documents parsed at once in this process (see ByteBudget). */
+  parseBudget: ByteBudget;
   /** The clock, injectable for tests. */
   now: () => Date;
 }

@@ -16,6 +16,7 @@ import { watchSharedRedis } from './shared-redis-watch.js';
 import { storeKeys } from '../store/keys.js';
 import { syncSchedule } from '../store/schedule-store.js';
 import { updateSourceState } from '../store/source-state-store.js';
+import { ByteBudget } from './byte-budget.js';
 import { runCloseSteps, type CloseStep } from './close-steps.js';
 import type { AppContext, Queues } from './context.js';
 import { userAgent } from './version.js';
@@ -72,6 +73,8 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     queues,
     log,
     userAgent: config.fetch.userAgent ?? userAgent(),
+    // One document of the largest size at a time, or many small ones.
+    parseBudget: new ByteBudget(Math.max(config.fetch.maxBodySize, 8 * 1024 * 1024)),
     http: createHttpClients(new AddressPolicy(undefined, config.fetch.allowAddresses)),
     now,
   };

@@ -1,9 +1,9 @@
-/** A redis-server of a test's own, on a fixed port and data folder, so it can be killed and restarted. */
+/** A redis-server of its own, on a fixed port and data folder, so it can be killed and restarted (tests, fault suite). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, redisAnswers } from '../../src/queue/embedded-redis.js';
+import { freePort, redisAnswers } from '../queue/embedded-redis.js';
 
 export class RedisProcess {
   private child: ChildProcess | null = null;
@@ -18,8 +18,11 @@ export class RedisProcess {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  /** `fsyncAlways`: every write reaches the disk before the reply, so a SIGKILL loses nothing. */
+  async start(options: { fsyncAlways?: boolean } = {}): Promise<void> {
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'];
+    if (options.fsyncAlways) args.push('--appendfsync', 'always');
+    this.child = spawn('redis-server', args, { stdio: 'ignore' });
     const deadline = Date.now() + 10_000;
     while (!(await redisAnswers(this.url, 300))) {
       if (Date.now() > deadline) throw new Error(`redis-server did not start on ${this.port}`);
