@@ -14,6 +14,7 @@ import { spawnCli } from './helpers/cli.js';
 import { FixtureServer } from './helpers/fixture-server.js';
 import { ProcessLog } from './helpers/process-log.js';
 import { RedisProcess } from '../src/faults/redis-process.js';
+import { waitFor } from './helpers/wait.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
 let server: FixtureServer;
@@ -43,15 +44,6 @@ async function get(url: string): Promise<{ status: number; body: string; ms: num
   return { status: response.statusCode, body: await response.body.text(), ms: Date.now() - started };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => null);
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const STACK_LINE = /^\s+at /m;
 
@@ -76,7 +68,7 @@ describe('a Redis outage under feedagg start', () => {
     const start = new ProcessLog(spawnCli(['start', '--config', workspace.configPath], { env: { LOG_LEVEL: 'info' } }));
     const base = `http://127.0.0.1:${port}`;
     try {
-      const published = await until('the first publish', async () => {
+      const published = await waitFor('the first publish', async () => {
         const response = await get(`${base}/feed.json`);
         return response.status === 200 && response.body.includes('Story 1') ? response.body : null;
       });
@@ -99,9 +91,9 @@ describe('a Redis outage under feedagg start', () => {
 
       stories = 3;
       await redis.start();
-      await until('/readyz 200 again', async () => ((await get(`${base}/readyz`)).status === 200 ? true : null), 15_000);
+      await waitFor('/readyz 200 again', async () => ((await get(`${base}/readyz`)).status === 200 ? true : null), 15_000);
       await start.waitFor(/redis connection restored/);
-      await until('a poll after the outage to publish the new story', async () => ((await get(`${base}/feed.json`)).body.includes('Story 2') ? true : null), 20_000);
+      await waitFor('a poll after the outage to publish the new story', async () => ((await get(`${base}/feed.json`)).body.includes('Story 2') ? true : null), 20_000);
     } finally {
       start.child.kill('SIGTERM');
     }

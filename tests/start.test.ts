@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import { freePort } from '../src/queue/embedded-redis.js';
 import { spawnCli } from './helpers/cli.js';
 import { FixtureServer } from './helpers/fixture-server.js';
+import { waitFor } from './helpers/wait.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
 const redisUrl = inject('redisUrl');
@@ -25,15 +26,6 @@ beforeEach(async () => {
 });
 afterEach(() => workspace.cleanup(redisUrl));
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => null);
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function fetchText(url: string): Promise<{ status: number; body: string }> {
   const response = await request(url);
