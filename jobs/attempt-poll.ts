@@ -11,6 +11,7 @@ import { fetchFeed, type FetchOptions, type FetchResult } from '../src/fetch/fet
 import type { PollOutcome, SourceState } from '../src/model/source-state.js';
 import { readFeed, type ReadFeedResult } from '../src/pipeline/read-feed.js';
 import { deliverEvents } from '../src/queue/article-events.js';
+import { collectGarbage } from '../src/runtime/collect-garbage.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { emptyOutcome } from '../src/schedule/poll-decision.js';
 import { acceptEntries } from '../src/store/article-store.js';
@@ -31,6 +32,9 @@ export interface PollStages {
 }
 
 export const POLL_STAGES: PollStages = { read: readFeed };
+
+/** Documents from this size on are followed by a garbage collection (see collectGarbage). */
+const LARGE_DOCUMENT_BYTES = 1024 * 1024;
 
 function fetchOptions(context: AppContext, source: SourceConfig, state: SourceState, outcome: PollOutcome): FetchOptions {
   const { fetch, schedule } = context.config;
@@ -65,7 +69,14 @@ function fetchOptions(context: AppContext, source: SourceConfig, state: SourceSt
 
 async function readAndStore(context: AppContext, source: SourceConfig, fetched: FetchResult, attempt: PollAttempt, stages: PollStages, now: Date): Promise<void> {
   const { outcome } = attempt;
-  const feed = await context.parseBudget.run(fetched.body.length, () => stages.read({ sourceId: source.id, body: fetched.body, contentType: fetched.contentType, documentUrl: fetched.url, now, limits: context.config.fetch }));
+  const feed = await context.parseBudget.run(fetched.body.length, async () => {
+    try {
+      return await stages.read({ sourceId: source.id, body: fetched.body, contentType: fetched.contentType, documentUrl: fetched.url, now, limits: context.config.fetch });
+    } finally {
+      // Parsing a large document leaves many times its size in garbage: collect it now.
+      if (fetched.body.length >= LARGE_DOCUMENT_BYTES) collectGarbage();
+    }
+  });
   attempt.feed = feed;
   outcome.warnings = feed.warnings;
   const { retention, window } = context.config.dedupe;

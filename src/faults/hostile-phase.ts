@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { FeedaggProcess, runToEnd } from './processes.js';
 import type { RedisProcess } from './redis-process.js';
-import { GOOD_SOURCES, goodFeed, HOSTILE_CLASSES, type ClassView, type PublishedItem } from './hostile-classes.js';
+import { Redis } from 'ioredis';
+import type { Article } from '../model/article.js';
+import { readArticles } from '../store/article-store.js';
+import { storeKeys } from '../store/keys.js';
+import { GOOD_SOURCES, goodFeed, HOSTILE_CLASSES, type ClassView } from './hostile-classes.js';
 
 export interface ClassResult {
   name: string;
@@ -67,7 +71,7 @@ export async function runHostilePhase(redis: RedisProcess, dir: string, progress
   const configPath = join(dir, 'hostile.yaml');
   await writeFile(configPath, stringify({
     redis: { url: redis.url, prefix },
-    output: { dir: outputDir, maxItems: 5000, maxAge: '3650d' },
+    output: { dir: outputDir, maxAge: '3650d' },
     // The guard is on: only the feed servers' own addresses are let through, so every
     // redirect to another private address must be refused.
     fetch: { timeout: '4s', maxBodySize: '16MB', allowPrivateNetworks: false, allowAddresses: hosts.map((host) => `${host}/32`), perHostInterval: '1ms', perHostConcurrency: 8 },
@@ -97,7 +101,13 @@ export async function runHostilePhase(redis: RedisProcess, dir: string, progress
   }
 
   const rows = new Map((JSON.parse((await runToEnd(['sources', '--json', '--config', configPath], {}, log, () => undefined)).stdout) as SourceRow[]).map((row) => [row.id, row]));
-  const feed = JSON.parse(await readFile(join(outputDir, 'feed.json'), 'utf8')) as { items: PublishedItem[] };
+  // What each source stored, from the store itself (the published window holds the newest 100).
+  const client = new Redis(redis.url);
+  const keys = storeKeys(prefix);
+  const stored = await readArticles(client, keys, await client.zrange(keys.articlesByTime, 0, -1));
+  client.disconnect();
+  const bySource = new Map<string, Article[]>();
+  for (const { article } of stored) bySource.set(article.sourceId, [...(bySource.get(article.sourceId) ?? []), article]);
   const documents = (await Promise.all(['feed.xml', 'atom.xml', 'feed.json'].map((name) => readFile(join(outputDir, name), 'utf8')))).join('\n');
   const view = (id: string): ClassView => {
     const row = rows.get(id);
@@ -106,7 +116,7 @@ export async function runHostilePhase(redis: RedisProcess, dir: string, progress
       state: row?.state ?? 'unknown',
       itemsSeen: row?.itemsSeen ?? 0,
       nextPollAt: row?.nextPollAt ?? null,
-      items: feed.items.filter((entry) => entry._feedagg.sources.some((source) => source.id === id)),
+      items: bySource.get(id) ?? [],
       documents,
     };
   };

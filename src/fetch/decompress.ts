@@ -26,11 +26,12 @@ function decoderFor(encoding: string, firstByte: number | undefined): Transform 
 }
 
 /** Read and decode a body: `compressed` is the raw stream, `encoding` the Content-Encoding header. */
-export async function readDecodedBody(raw: Readable, encodingHeader: string | undefined, maxBytes: number, url: string): Promise<Buffer> {
+export async function readDecodedBody(raw: Readable, encodingHeader: string | undefined, maxBytes: number, url: string, contentLength: string | undefined = undefined): Promise<Buffer> {
   const encodings = (encodingHeader ?? '').toLowerCase().split(',').map((value) => value.trim()).filter((value) => value && value !== 'identity');
-  if (encodings.length === 0) return readBodyCapped(raw, maxBytes, url);
+  const length = contentLength !== undefined && /^\d+$/.test(contentLength.trim()) ? Number(contentLength) : null;
+  if (encodings.length === 0) return readBodyCapped(raw, maxBytes, url, length);
   // The compressed stream is capped too, at the same size: it can only be smaller when it is honest.
-  let body = await readBodyCapped(raw, maxBytes, url);
+  let body = await readBodyCapped(raw, maxBytes, url, length);
   for (const encoding of encodings.reverse()) {
     const decoder = decoderFor(encoding, body[0]);
     if (!decoder) throw new FeedaggError('PARSE', `${url}: unsupported Content-Encoding "${encoding}"`);

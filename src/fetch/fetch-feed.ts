@@ -113,7 +113,7 @@ async function readResponse(response: Dispatcher.ResponseData, current: string, 
     await response.body.dump().catch(() => undefined);
     throw statusError;
   }
-  const body = await readDecodedBody(response.body, headers['content-encoding'], options.maxBodySize, current);
+  const body = await readDecodedBody(response.body, headers['content-encoding'], options.maxBodySize, current, headers['content-length']);
   return { result: { ...base, status: response.statusCode, notModified: false, body, etag: headers.etag ?? null, lastModified: headers['last-modified'] ?? null } };
 }
 

@@ -37,6 +37,13 @@ export interface Runtime {
   forceClose(): Promise<void>;
 }
 
+/**
+ * Bytes of documents parsed at once per process. Parsing holds about ten times the document
+ * in memory (text, tree, entries), so 8 MB keeps that near 100 MB: many small feeds go in
+ * parallel, and a document of 8 MB or more is parsed alone.
+ */
+export const PARSE_BUDGET_BYTES = 8 * 1024 * 1024;
+
 /** A graceful shutdown that takes longer (jobs stuck on an absent Redis) is forced. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -73,8 +80,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     queues,
     log,
     userAgent: config.fetch.userAgent ?? userAgent(),
-    // One document of the largest size at a time, or many small ones.
-    parseBudget: new ByteBudget(Math.max(config.fetch.maxBodySize, 8 * 1024 * 1024)),
+    parseBudget: new ByteBudget(PARSE_BUDGET_BYTES),
     http: createHttpClients(new AddressPolicy(undefined, config.fetch.allowAddresses)),
     now,
   };
