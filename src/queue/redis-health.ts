@@ -72,7 +72,8 @@ export class RedisHealth extends EventEmitter<RedisHealthEvents> {
     this.emit('down', this.downSince);
   }
 
-  private restored(): void {
+  /** The main connection is ready again. */
+  restored(): void {
     if (this.downSince === null || this.stopped) return;
     const downForMs = this.downForMs;
     this.downSince = null;
