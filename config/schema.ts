@@ -83,7 +83,11 @@ const outputFeedSchema = z.strictObject({
 export const configSchema = z
   .strictObject({
     redis: z
-      .strictObject({ url: z.string().nullable().default(null), prefix: z.string().regex(/^[A-Za-z0-9._-]+$/).default('feedagg') })
+      .strictObject({
+        url: z.string().nullable().default(null),
+        /** `{name}`: every key in one Redis Cluster hash slot (BullMQ needs its queues in one slot). */
+        prefix: z.string().regex(/^(\{[A-Za-z0-9._-]+\}|[A-Za-z0-9._-]+)$/, 'must be letters, digits, ".", "_" or "-", optionally in one pair of braces ({feedagg})').default('{feedagg}'),
+      })
       .prefault({}),
     http: z.strictObject({ port: z.number().int().min(0).max(65535).default(8080) }).prefault({}),
     output: z

@@ -1,0 +1,31 @@
+/** The functions that cost the most CPU in a V8 .cpuprofile (node --cpu-prof), by self time. */
+import { readFile } from 'node:fs/promises';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export async function topSelfTime(path: string, count: number): Promise<string[]> {
+  const profile = JSON.parse(await readFile(path, 'utf8')) as Profile;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const totals = new Map<string, number>();
+  let all = 0;
+  profile.samples.forEach((id, index) => {
+    const node = byId.get(id);
+    const delta = profile.timeDeltas[index] ?? 0;
+    all += delta;
+    if (!node) return;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url.replace(/^.*\/node_modules\//, '').replace(/^.*\/dist\//, '').replace(/^file:\/\//, '');
+    const key = `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
+    totals.set(key, (totals.get(key) ?? 0) + delta);
+  });
+  return [...totals].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key, micros]) => `${(micros / 1000).toFixed(0).padStart(6)} ms ${((micros / all) * 100).toFixed(1).padStart(5)}%  ${key}`);
+}
