@@ -6,7 +6,7 @@ import { DEFAULT_LIMITS } from '../src/normalize/document-limits.js';
 describe('config schema', () => {
   it('fills every default of DESIGN.md from a minimal file', () => {
     const config = parseConfigText('sources: [{ id: a, url: "https://a.example/feed" }]', 'test.yaml', {});
-    expect(config.redis).toEqual({ url: null, prefix: 'feedagg' });
+    expect(config.redis).toEqual({ url: null, prefix: '{feedagg}' });
     expect(config.http.port).toBe(8080);
     expect(config.output).toMatchObject({ dir: './public', title: 'Combined feed', link: 'http://localhost:8080/', maxItems: 100, maxAge: 7 * 86_400_000, websubHub: null });
     expect(config.fetch).toMatchObject({

@@ -72,8 +72,8 @@ describe('a Redis outage under feedagg start', () => {
         const response = await get(`${base}/feed.json`);
         return response.status === 200 && response.body.includes('Story 1') ? response.body : null;
       });
-      await redis.stop('SIGKILL');
       const linesBefore = start.lines.length;
+      await redis.stop('SIGKILL');
       await new Promise((resolve) => setTimeout(resolve, 500));
       const burst = await Promise.all(Array.from({ length: 200 }, () => get(`${base}/feed.json`)));
       expect(burst.every((response) => response.status === 200 && response.body === published)).toBe(true);
