@@ -8,9 +8,9 @@ describe('config schema', () => {
     const config = parseConfigText('sources: [{ id: a, url: "https://a.example/feed" }]', 'test.yaml', {});
     expect(config.redis).toEqual({ url: null, prefix: '{feedagg}' });
     expect(config.http.port).toBe(8080);
-    expect(config.output).toMatchObject({ dir: './public', title: 'Combined feed', link: 'http://localhost:8080/', maxItems: 100, maxAge: 7 * 86_400_000, websubHub: null });
+    expect(config.output).toMatchObject({ dir: './public', title: 'Combined feed', link: 'http://localhost:8080/', maxItems: 100, maxAge: null, websubHub: null });
     expect(config.fetch).toMatchObject({
-      timeout: 20_000, maxBodySize: 10 * 1024 ** 2, perHostConcurrency: 2, perHostInterval: 1000, allowPrivateNetworks: false,
+      timeout: 20_000, maxBodySize: 10 * 1024 ** 2, concurrency: 32, perHostConcurrency: 2, perHostInterval: 1000, allowPrivateNetworks: false,
       maxItems: 1000, maxTitleLength: 1000, maxCategories: 100, maxContentSize: 512 * 1024,
     });
     expect(config.schedule).toEqual({ tick: 15_000, defaultInterval: 1_800_000, minInterval: 300_000, maxInterval: 86_400_000, maxFailures: 10, maxRetryAfter: 86_400_000 });

@@ -96,7 +96,8 @@ export const configSchema = z
         title: z.string().default('Combined feed'),
         link: httpUrl.default('http://localhost:8080/'),
         maxItems: z.number().int().positive().default(100),
-        maxAge: duration.prefault('7d'),
+        /** Articles published longer ago are left out; null: maxItems alone bounds the window. */
+        maxAge: duration.nullable().default(null),
         websubHub: httpUrl.nullable().default(null),
       })
       .prefault({}),
@@ -109,6 +110,8 @@ export const configSchema = z
         allowPrivateNetworks: z.boolean().default(false),
         /** Addresses or subnets the SSRF guard lets through anyway (e.g. an intranet feed server). */
         allowAddresses: z.array(z.string().refine((value) => parseSubnet(value) !== null, { message: 'not an IP address or subnet (e.g. 10.1.2.3 or 10.0.0.0/8)' })).default([]),
+        /** Polls one process runs at once: they mostly wait on the network. */
+        concurrency: z.number().int().positive().max(1000).default(32),
         perHostConcurrency: z.number().int().positive().default(2),
         perHostInterval: duration.prefault('1s'),
         /** Entries read per document (the newest are kept); the excess is a warning, not a failure. */

@@ -1,32 +1,47 @@
-/** The poll job: load state, decide, poll, persist, request a publish. */
-import { UnrecoverableError, type Job } from 'bullmq';
+/** The poll job: begin (state, decision, host slot), poll, record, request a publish. */
+import { randomUUID } from 'node:crypto';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { PollOutcome } from '../src/model/source-state.js';
 import { PUBLISH_DEDUP_ID, type PollJobData } from '../src/queue/names.js';
 import type { AppContext } from '../src/runtime/context.js';
-import { decidePoll, skippedOutcome } from '../src/schedule/poll-decision.js';
-import { pollUrl } from '../src/schedule/source-transition.js';
-import { hostHold } from '../src/store/host-store.js';
+import { skippedOutcome, skipReason } from '../src/schedule/poll-decision.js';
+import { beginPoll } from '../src/store/poll-store.js';
+import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
 import { setNextPoll } from '../src/store/schedule-store.js';
-import { readSourceState } from '../src/store/source-state-store.js';
-import { attemptPoll, POLL_STAGES, type PollStages } from './attempt-poll.js';
+import { attemptPoll, POLL_STAGES, slotLimits, type PollStages } from './attempt-poll.js';
 import { recordPoll } from './record-poll.js';
 
+type PollJob = Pick<Job<PollJobData>, 'data'> & Partial<Pick<Job<PollJobData>, 'moveToDelayed'>>;
+
 export function createPollProcessor(context: AppContext, stages: PollStages = POLL_STAGES) {
-  return async function pollSource(job: Pick<Job<PollJobData>, 'data'>): Promise<PollOutcome> {
+  return async function pollSource(job: PollJob, token?: string): Promise<PollOutcome> {
     const { redis, keys, log } = context;
     const source = context.sources.get(job.data.sourceId);
     if (!source) throw new UnrecoverableError(`source "${job.data.sourceId}" is not in this worker's config`);
-    const now = context.now();
-    const state = await readSourceState(redis, keys, source.id);
-    const url = pollUrl(source.url, state);
-    const decision = decidePoll({ sourceId: source.id, enabled: source.enabled, state, url, hostHoldUntil: await hostHold(redis, keys, new URL(url).hostname, now.getTime()), now: now.getTime() });
-    if (!decision.poll) {
-      if (decision.until !== null) await setNextPoll(redis, keys, source.id, decision.until);
-      log.info({ source: source.id, skipped: decision.reason }, 'poll skipped');
-      return skippedOutcome(source.id, decision.reason);
+    const slotToken = randomUUID();
+    const begin = () => beginPoll(redis, keys, source, slotLimits(context), slotToken).catch((error: unknown) => {
+      throw isRedisUnavailable(error) ? redisUnavailable(error, `beginning the poll of ${source.id}`) : error;
+    });
+    let start = await begin();
+    while (start.status === 'wait') {
+      // The host is busy: give the worker slot back and come back when the host may be free,
+      // rather than hold a slot waiting (one busy host would starve the others).
+      if (job.moveToDelayed && token) {
+        await job.moveToDelayed(Date.now() + start.waitMs, token);
+        throw new DelayedError();
+      }
+      await new Promise((resolve) => setTimeout(resolve, start.status === 'wait' ? start.waitMs : 0));
+      start = await begin();
     }
-    const attempt = await attemptPoll(context, source, state, decision.url, now, stages);
-    await recordPoll(context, source, state, decision.url, attempt);
+    if (start.status !== 'go') {
+      const reason = skipReason(source.id, start.status, start.state, start.status === 'hold' ? start.until : null);
+      if (start.status === 'hold') await setNextPoll(redis, keys, source.id, start.until);
+      log.info({ source: source.id, skipped: reason }, 'poll skipped');
+      return skippedOutcome(source.id, reason);
+    }
+    const now = context.now();
+    const attempt = await attemptPoll(context, source, start.state, start.url, start.host, slotToken, now, stages);
+    await recordPoll(context, source, start.state, start.url, attempt);
     const { outcome } = attempt;
     if (outcome.created + outcome.merged + outcome.updated > 0) {
       await context.queues.publish.add('publish', { reason: `poll ${source.id}` }, { deduplication: { id: PUBLISH_DEDUP_ID, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100 });

@@ -1,15 +1,30 @@
-/** The publish job: rebuild the combined feed; files change only when their content does. */
+/**
+ * The publish job: coalesced merges get their event, every output is rebuilt (files change only
+ * when their content does), then the store is kept to its working set: expired articles leave,
+ * near-duplicate data past the window goes.
+ */
 import type { Job } from 'bullmq';
+import { BANDS } from '../src/dedupe/minhash.js';
 import { publishOutputs, type PublishResult } from '../src/publish/publish-outputs.js';
+import { deliverEvents } from '../src/queue/article-events.js';
 import type { PublishJobData } from '../src/queue/names.js';
 import type { AppContext } from '../src/runtime/context.js';
+import { coalesceMerges } from '../src/store/outbox-store.js';
+import { sweepExpired, sweepWindow } from '../src/store/working-set.js';
 
 /** Publish every output now, from this process (the publish job, and run --once). */
-export function publishNow(context: AppContext): Promise<PublishResult> {
-  return publishOutputs(context.redis, context.keys, context.config, context.now(), {
+export async function publishNow(context: AppContext): Promise<PublishResult> {
+  const { redis, keys, config } = context;
+  const now = context.now();
+  const coalesced = await coalesceMerges(redis, keys);
+  if (coalesced.length > 0) await deliverEvents(redis, keys, context.queues.articles, coalesced, config.articles, now);
+  const result = await publishOutputs(redis, keys, config, now, {
     dispatcher: context.http.open,
-    onPingError: (error) => context.log.warn({ hub: context.config.output.websubHub, err: error instanceof Error ? error.message : String(error) }, 'WebSub ping failed'),
+    onPingError: (error) => context.log.warn({ hub: config.output.websubHub, err: error instanceof Error ? error.message : String(error) }, 'WebSub ping failed'),
   });
+  await sweepExpired(redis, keys, now.getTime() - config.dedupe.retention);
+  await sweepWindow(redis, keys, BANDS, now.getTime() - config.dedupe.window);
+  return result;
 }
 
 export function createPublishProcessor(context: AppContext) {

@@ -1,20 +1,19 @@
-/** Persist what a poll learned: the source's state, a host's Retry-After, the next poll time. */
+/** Persist what a poll learned: the source's state and next poll time (one script), a host's Retry-After. */
 import type { SourceConfig } from '../config/schema.js';
+import type { SourceState } from '../src/model/source-state.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { observedCadence } from '../src/schedule/cadence.js';
 import { freshnessFromHeaders, syndicationPeriod, ttlPeriod } from '../src/schedule/freshness.js';
 import { nextPollAt } from '../src/schedule/next-poll.js';
 import { nextSourceState } from '../src/schedule/source-transition.js';
-import type { SourceState } from '../src/model/source-state.js';
 import { holdHost } from '../src/store/host-store.js';
-import { parkSource, setNextPoll } from '../src/store/schedule-store.js';
-import { writeSourceState } from '../src/store/source-state-store.js';
+import { finishPoll } from '../src/store/poll-store.js';
 import type { PollAttempt } from './attempt-poll.js';
 
 export async function recordPoll(context: AppContext, source: SourceConfig, previous: SourceState, pollUrl: string, attempt: PollAttempt): Promise<SourceState> {
   const { config, redis, keys } = context;
   const now = context.now();
-  const { outcome, fetched, feed } = attempt;
+  const { outcome, fetched, document } = attempt;
   const state = nextSourceState(previous, {
     now,
     pollUrl,
@@ -35,24 +34,21 @@ export async function recordPoll(context: AppContext, source: SourceConfig, prev
   });
   const retryAfter = attempt.error?.retryAfter ?? null;
   if (retryAfter !== null) await holdHost(redis, keys, new URL(pollUrl).hostname, retryAfter, now.getTime());
-  await writeSourceState(redis, keys, state);
-  if (state.state === 'gone') {
-    await parkSource(redis, keys, source.id);
-    return state;
-  }
-  await setNextPoll(redis, keys, source.id, nextPollAt({
+  const hints = document?.hints;
+  const next = state.state === 'gone' ? '+inf' : nextPollAt({
     now: now.getTime(),
     settings: config.schedule,
     interval: source.interval,
     ok: outcome.ok,
     failures: state.consecutiveFailures,
     failing: state.state === 'failing',
-    cadence: feed ? observedCadence(feed.entries.map((entry) => entry.article.publishedAt)) : null,
-    freshFor: [fetched ? freshnessFromHeaders(fetched.headers, now.getTime()) : null, feed ? ttlPeriod(feed.hints) : null, feed ? syndicationPeriod(feed.hints) : null],
+    cadence: document ? observedCadence(attempt.dates) : null,
+    freshFor: [fetched ? freshnessFromHeaders(fetched.headers, now.getTime()) : null, hints ? ttlPeriod(hints) : null, hints ? syndicationPeriod(hints) : null],
     retryAfter,
-    skipHours: feed?.hints.skipHours,
-    skipDays: feed?.hints.skipDays,
+    skipHours: hints?.skipHours,
+    skipDays: hints?.skipDays,
     random: Math.random(),
-  }));
+  });
+  await finishPoll(redis, keys, state, next);
   return state;
 }

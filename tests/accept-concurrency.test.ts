@@ -1,9 +1,9 @@
 /** The accept script is atomic: concurrent workers never both create one story. */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hashText, identifyEntries } from '../src/dedupe/identity.js';
+import { acceptDocument, prepare } from './helpers/accept.js';
 import type { EntryFields } from '../src/normalize/normalize-entry.js';
-import { acceptEntries, readArticles } from '../src/store/article-store.js';
+import { readArticles } from '../src/store/article-store.js';
 import { storeKeys } from '../src/store/keys.js';
 import { deletePrefix } from './helpers/workspace.js';
 
@@ -31,8 +31,8 @@ function story(index: number, guid: string): EntryFields {
 
 describe('acceptEntries', () => {
   it('creates each story once when four workers accept the same 50 entries at the same moment', async () => {
-    const entries = identifyEntries('wire', Array.from({ length: 50 }, (_, index) => story(index, `g${index}`)), now);
-    const results = await Promise.all(clients.map((client) => acceptEntries(client, keys, 'wire', entries, { retentionMs: DAY, windowMs: DAY }, now)));
+    const entries = prepare('wire', Array.from({ length: 50 }, (_, index) => story(index, `g${index}`)), now);
+    const results = await Promise.all(clients.map((client) => acceptDocument(client, keys, 'wire', entries, now, { windowMs: DAY })));
     const created = results.flat().filter((result) => result.decision === 'created');
     expect(created).toHaveLength(50);
     expect(results.flat().filter((result) => result.decision === 'known')).toHaveLength(150);
@@ -42,8 +42,8 @@ describe('acceptEntries', () => {
   it('merges the same story URL from other sources concurrently: one article, every source in provenance', async () => {
     const sources = ['a', 'b', 'c', 'd'];
     const results = await Promise.all(sources.map((sourceId, index) => {
-      const entries = identifyEntries(sourceId, [story(999, `${sourceId}-guid`)], now);
-      return acceptEntries(clients[index] as Redis, keys, sourceId, entries, { retentionMs: DAY, windowMs: DAY }, now);
+      const entries = prepare(sourceId, [story(999, `${sourceId}-guid`)], now);
+      return acceptDocument(clients[index] as Redis, keys, sourceId, entries, now, { windowMs: DAY });
     }));
     const decisions = results.flat().map((result) => result.decision).sort();
     expect(decisions).toEqual(['created', 'merged', 'merged', 'merged']);
@@ -51,13 +51,5 @@ describe('acceptEntries', () => {
     expect(ids.size).toBe(1);
     const [stored] = await readArticles(clients[0] as Redis, keys, [...ids]);
     expect(stored?.article.sources.map((source) => source.sourceId).sort()).toEqual(sources);
-  });
-
-  it('expires seen keys after the retention period', async () => {
-    const entries = identifyEntries('short', [story(5000, 'short-1')], now);
-    await acceptEntries(clients[0] as Redis, keys, 'short', entries, { retentionMs: 1000, windowMs: 1000 }, now);
-    const ttl = await clients[0]?.ttl(`${keys.root}:seen:short:${hashText(entries[0]?.entryKey ?? '')}`);
-    expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(1);
   });
 });

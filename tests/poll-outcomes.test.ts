@@ -52,7 +52,7 @@ describe('unforeseen errors', () => {
   it('are recorded as INTERNAL with their message, and the source backs off like any failure', async () => {
     server.routes.set('/poison.xml', { body: RSS });
     const { context } = await open(redisUrl, [{ id: 'poison', url: server.url('/poison.xml') }]);
-    const poll = createPollProcessor(context, { read: () => Promise.reject(new RangeError('Invalid string length')) });
+    const poll = createPollProcessor(context, { ...POLL_STAGES, open: () => Promise.reject(new RangeError('Invalid string length')) });
     const before = Date.now();
     const outcome = await poll({ data: { sourceId: 'poison' } });
     expect(outcome).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: 'RangeError: Invalid string length' } });
@@ -69,7 +69,7 @@ describe('unforeseen errors', () => {
   it('a poll that works again clears the error', async () => {
     server.routes.set('/flaky.xml', { body: RSS });
     const { context } = await open(redisUrl, [{ id: 'flaky', url: server.url('/flaky.xml') }]);
-    await createPollProcessor(context, { read: () => Promise.reject(new TypeError('boom')) })({ data: { sourceId: 'flaky' } });
+    await createPollProcessor(context, { ...POLL_STAGES, open: () => Promise.reject(new TypeError('boom')) })({ data: { sourceId: 'flaky' } });
     const outcome = await createPollProcessor(context, POLL_STAGES)({ data: { sourceId: 'flaky' } });
     expect(outcome).toMatchObject({ ok: true, created: 3 });
     expect(await readSourceState(context.redis, context.keys, 'flaky')).toMatchObject({ consecutiveFailures: 0, lastError: null });
@@ -125,7 +125,7 @@ describe('a Redis failure during a poll', () => {
     expect(await poll({ data: { sourceId: 'oom' } })).toMatchObject({ ok: true, created: 3 });
   });
 
-  it('while taking a per-host slot is REDIS_UNAVAILABLE, not a CONNECTION failure of the feed', async () => {
+  it('while beginning the poll (state and per-host slot) is REDIS_UNAVAILABLE, not a CONNECTION failure of the feed', async () => {
     server.routes.set('/slot.xml', { body: RSS });
     const { context } = await open(redis.url, [{ id: 'slot', url: server.url('/slot.xml') }]);
     // Redis refuses every write while it has fewer replicas than min-replicas-to-write (NOREPLICAS).
@@ -133,7 +133,7 @@ describe('a Redis failure during a poll', () => {
     const error = await createPollProcessor(context)({ data: { sourceId: 'slot' } }).then(() => null, (caught: unknown) => caught);
     await admin.config('SET', 'min-replicas-to-write', '0');
     expect(error).toMatchObject({ code: 'REDIS_UNAVAILABLE' });
-    expect((error as Error).message).toMatch(/taking a slot for 127\.0\.0\.1/);
+    expect((error as Error).message).toMatch(/Redis failed while beginning the poll of slot: NOREPLICAS/);
     expect(server.hits('/slot.xml')).toBe(0);
     expect(await readSourceState(context.redis, context.keys, 'slot')).toMatchObject({ consecutiveFailures: 0, lastError: null });
   });

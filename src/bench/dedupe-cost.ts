@@ -7,16 +7,24 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { identifyEntries, type IdentifiedEntry } from '../dedupe/identity.js';
+import { identify, identityOf } from '../dedupe/identity.js';
+import { htmlToText } from '../normalize/html-to-text.js';
 import type { EntryFields } from '../normalize/normalize-entry.js';
+import { prepareFields, type PreparedEntry } from '../pipeline/prepare-entry.js';
 import { startEmbeddedRedis } from '../queue/embedded-redis.js';
-import { acceptEntries } from '../store/article-store.js';
+import { acceptEntries, entryKeyHash } from '../store/article-store.js';
 import { seededRandom } from './seeded-random.js';
 import { storeKeys } from '../store/keys.js';
 
 const VOCABULARY = Array.from({ length: 5000 }, (_, index) => `w${index.toString(36)}`);
 const HOUR = 3_600_000;
-const SETTINGS = { retentionMs: 30 * 24 * HOUR, windowMs: 72 * HOUR };
+const SETTINGS = { windowMs: 72 * HOUR };
+
+/** Entries as a poll prepares them (identity, fields, fingerprints). */
+function identifyEntries(sourceId: string, fields: EntryFields[], now: Date): PreparedEntry[] {
+  const identities = identify(sourceId, fields.map(identityOf));
+  return fields.map((entry, index) => prepareFields(identities[index] as PreparedEntry, entry, htmlToText(entry.contentHtml ?? ''), sourceId, now));
+}
 
 function entry(index: number, next: () => number, words = 120): EntryFields {
   const text = Array.from({ length: words }, () => VOCABULARY[Math.floor(next() * VOCABULARY.length)]).join(' ');
@@ -36,16 +44,20 @@ async function usedMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
 }
 
-async function timeAccept(redis: Redis, prefix: string, sourceId: string, entries: IdentifiedEntry[], now: Date): Promise<{ microsPerArticle: number; callsPerArticle: number; decisions: Record<string, number> }> {
+async function timeAccept(redis: Redis, prefix: string, sourceId: string, entries: PreparedEntry[], now: Date): Promise<{ microsPerArticle: number; callsPerArticle: number; decisions: Record<string, number> }> {
   const keys = storeKeys(prefix);
   const before = await commandCalls(redis);
   const started = process.hrtime.bigint();
-  const results = await acceptEntries(redis, keys, sourceId, entries, SETTINGS, now);
+  const results = await acceptEntries(redis, keys, sourceId, listingOf(entries), entries, SETTINGS, now);
   const micros = Number(process.hrtime.bigint() - started) / 1000;
   const calls = (await commandCalls(redis)) - before;
   const decisions: Record<string, number> = {};
   for (const result of results) decisions[result.decision] = (decisions[result.decision] ?? 0) + 1;
   return { microsPerArticle: micros / entries.length, callsPerArticle: calls / entries.length, decisions };
+}
+
+function listingOf(entries: PreparedEntry[]) {
+  return entries.map((entry) => ({ ekh: entryKeyHash(entry.entryKey), rawFp: entry.rawFp }));
 }
 
 /** Average MEMORY USAGE of a sample of keys per family, times the keys each article owns. */
@@ -84,7 +96,7 @@ export async function benchDedupe(total = 100_000): Promise<string[]> {
       const begun = process.hrtime.bigint();
       const entries = identifyEntries(sourceId, fields, now);
       fingerprintMicros += Number(process.hrtime.bigint() - begun) / 1000;
-      await acceptEntries(redis, keys, sourceId, entries, SETTINGS, now);
+      await acceptEntries(redis, keys, sourceId, listingOf(entries), entries, SETTINGS, now);
       if (process.stderr.isTTY) process.stderr.write(`\rstoring articles: ${start + 1000}/${total}`);
     }
     if (process.stderr.isTTY) process.stderr.write('\n');

@@ -3,7 +3,6 @@ import { FeedaggError } from '../errors.js';
 
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
   allowPositionals?: boolean;

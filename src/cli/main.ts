@@ -3,14 +3,24 @@
 import { FeedaggError } from '../errors.js';
 import { version } from '../runtime/version.js';
 import { parseCommandArgs, type Command } from './command.js';
-import { parseCommand } from './commands/parse.js';
-import { runCommand } from './commands/run-once.js';
-import { refreshCommand, sourcesCommand } from './commands/sources.js';
-import { startCommand, workerCommand } from './commands/start.js';
-import { validateCommand } from './commands/validate.js';
 import { EXIT } from './exit-codes.js';
 
-const COMMANDS: Command[] = [startCommand, workerCommand, runCommand, sourcesCommand, refreshCommand, validateCommand, parseCommand];
+interface CommandEntry {
+  name: string;
+  summary: string;
+  /** Loaded only when run: a command pays for the modules it uses, not for every command's. */
+  load(): Promise<Command>;
+}
+
+const COMMANDS: CommandEntry[] = [
+  { name: 'start', summary: 'run the scheduler, the workers and the HTTP server until SIGTERM/SIGINT', load: async () => (await import('./commands/start.js')).startCommand },
+  { name: 'worker', summary: 'run the workers only (scale out on more machines sharing one Redis)', load: async () => (await import('./commands/start.js')).workerCommand },
+  { name: 'run', summary: 'poll every enabled source once, publish, print a per-source summary, exit', load: async () => (await import('./commands/run-once.js')).runCommand },
+  { name: 'sources', summary: 'show every source: state, last poll, errors, next poll (--json for machines)', load: async () => (await import('./commands/sources.js')).sourcesCommand },
+  { name: 'refresh', summary: 'poll one source now; re-enables a gone or failing source', load: async () => (await import('./commands/sources.js')).refreshCommand },
+  { name: 'validate', summary: 'check the config file; every error names the source id and the field', load: async () => (await import('./commands/validate.js')).validateCommand },
+  { name: 'parse', summary: 'parse and normalize a feed file or URL (or a JSONL manifest of files) without Redis; print JSON', load: async () => (await import('./commands/parse.js')).parseCommand },
+];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -40,11 +50,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((candidate) => candidate.name === name);
+  if (!entry) {
     process.stderr.write(`feedagg: unknown command "${name}"\n\n${mainHelp()}`);
     return EXIT.usage;
   }
+  const command = await entry.load();
   const args = parseCommandArgs(command, rest);
   if (args.values.help) {
     process.stdout.write(`${command.usage}\n`);

@@ -7,45 +7,47 @@
  * "updated 5 minutes ago" and clock times or timestamps. Any other change to the wording, a
  * fixed typo or a changed number included, is an edit a reader should see.
  */
-import type { EntryFields } from '../normalize/normalize-entry.js';
-import { hashText } from './identity.js';
-import { bodyText, words } from './text-features.js';
+import { createHash } from 'node:crypto';
+import { words } from './text-features.js';
 
-const COUNTED = '(comments?|views?|likes?|shares?|replies|reactions?|responses?)';
+const COUNTED = '(?:comments?|views?|likes?|shares?|replies|reactions?|responses?)';
 
-const NOISE: RegExp[] = [
+/**
+ * Every noise pattern in one pass. Each of them holds a digit, so a text without digits has
+ * no noise at all. Counts lose their number but keep their word (group 1 or 2).
+ */
+const NOISE = new RegExp([
   // ISO timestamps and clock times first (their digits must not read as counts): 2026-11-26T10:31:00Z, 10:31, 10:31 am
-  /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(z|[+-]\d{2}:?\d{2})?\b/giu,
-  /\b\d{1,2}:\d{2}(:\d{2})?\s*(am|pm)?\b/giu,
+  String.raw`\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:z|[+-]\d{2}:?\d{2})?\b`,
+  String.raw`\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?\b`,
   // "5 minutes ago", "updated 2 hours ago"
-  /\b(updated\s+)?\d+\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b/giu,
-  // The counts in "12 comments", "1,204 views", "Comments (5)", "Likes: 3" (the words stay)
-  new RegExp(`\\b\\d[\\d,.]*(?=\\s*${COUNTED}\\b)`, 'giu'),
-  new RegExp(`(?<=\\b${COUNTED}\\s*[:(]?\\s*)\\d[\\d,.]*`, 'giu'),
-];
+  String.raw`\b(?:updated\s+)?\d+\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b`,
+  // "12 comments", "1,204 views": the word stays
+  String.raw`\b\d[\d,.]*\s*(${COUNTED})\b`,
+  // "Comments (5)", "Likes: 3": the word stays
+  String.raw`\b(${COUNTED})\s*[:(]?\s*\d[\d,.]*(?![\d:])`,
+].join('|'), 'giu');
+
+/** The text without its noise (see above). */
+export function withoutNoise(text: string): string {
+  return /\d/.test(text) ? text.replace(NOISE, (_match, counted?: string, word?: string) => ` ${counted ?? word ?? ''} `) : text;
+}
 
 /** The words of a text that matter for change detection. */
 export function meaningfulWords(text: string): string[] {
-  let cleaned = text;
-  for (const pattern of NOISE) cleaned = cleaned.replace(pattern, ' ');
-  return words(cleaned);
+  return words(withoutNoise(text));
 }
 
-export type ChangeInput = Pick<EntryFields, 'title' | 'contentHtml' | 'summary'>;
-
-/** A hash that changes exactly when the rule says the entry changed substantially. */
-export function changeFingerprint(entry: ChangeInput): string {
-  return hashText(`${meaningfulWords(entry.title).join(' ')}\n${meaningfulWords(bodyText(entry)).join(' ')}`, 16);
-}
-
-export function isSubstantialChange(before: ChangeInput, after: ChangeInput): boolean {
-  return changeFingerprint(before) !== changeFingerprint(after);
+/**
+ * A hash that changes exactly when the rule says the entry changed substantially. `bodyWords`
+ * are the words of the entry's plain text, when the caller has them already (no digits in
+ * the text: then they are its meaningful words too).
+ */
+export function changeFingerprint(title: string, bodyText: string, bodyWords?: string[]): string {
+  const body = bodyWords && !/\d/.test(bodyText) ? bodyWords : meaningfulWords(bodyText);
+  return createHash('sha256').update(`${meaningfulWords(title).join(' ')}\n${body.join(' ')}`).digest('hex').slice(0, 16);
 }
 
 /** A later copy replaces the canonical text only when it is this much longer (a digest's summary never does). */
 export const LONGER_FACTOR = 1.5;
 export const LONGER_MARGIN = 300;
-
-export function isSubstantiallyLonger(candidateLength: number, canonicalLength: number): boolean {
-  return candidateLength >= canonicalLength * LONGER_FACTOR && candidateLength >= canonicalLength + LONGER_MARGIN;
-}

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { EntryFields } from '../normalize/normalize-entry.js';
-import { entryKeys, identifyEntries } from './identity.js';
+import { entryKeys, identify, identityOf } from './identity.js';
 
-function entry(fields: Partial<EntryFields>): EntryFields {
-  return {
+function entry(fields: Partial<EntryFields>) {
+  return identityOf({
     guid: null, url: null, title: 't', summary: null, contentHtml: null, authors: [], categories: [],
     publishedAt: null, updatedAt: null, enclosures: [], imageUrl: null, language: null, ...fields,
-  };
+  });
 }
+
+const identifyEntries = (sourceId: string, entries: ReturnType<typeof entry>[], _now?: Date) => identify(sourceId, entries);
 
 describe('entry identity', () => {
   it.each([
@@ -38,20 +40,20 @@ describe('entry identity', () => {
 
   it('marks the later listings of an entry listed twice (same guid, link and title), which share its key', () => {
     const twice = entry({ guid: 'same', url: 'http://x/1', title: 'Again' });
-    const keys = entryKeys([twice, { ...twice, contentHtml: '<p>other text</p>' }, entry({ guid: 'other' })]);
+    const keys = entryKeys([twice, { ...twice, content: '<p>other text</p>' }, entry({ guid: 'other' })]);
     expect(keys[0]).toMatch(/^g:same/);
     expect(keys[1]).toBe(keys[0]);
     expect(keys[2]).toBe('g:other');
-    expect(identifyEntries('s', [twice, twice], new Date()).map((identified) => identified.repeat)).toEqual([false, true]);
+    expect(identifyEntries('s', [twice, twice]).map((identified) => identified.repeat)).toEqual([false, true]);
   });
 
   it('gives the same story URL the same article id from any source', () => {
     const now = new Date('2026-11-26T00:00:00Z');
     const [a] = identifyEntries('one', [entry({ guid: 'g-a', url: 'http://x/story' })], now);
     const [b] = identifyEntries('two', [entry({ guid: 'g-b', url: 'http://x/story' })], now);
-    expect(a?.article.id).toBe(b?.article.id);
+    expect(a?.id).toBe(b?.id);
     const [c] = identifyEntries('one', [entry({ guid: 'no-url' })], now);
     const [d] = identifyEntries('two', [entry({ guid: 'no-url' })], now);
-    expect(c?.article.id).not.toBe(d?.article.id);
+    expect(c?.id).not.toBe(d?.id);
   });
 });

@@ -12,18 +12,29 @@
  * Across sources a story is its canonical URL (tracking parameters and fragment removed,
  * scheme and host lower-cased, default port dropped) or its URL-shaped guid; near-duplicate
  * texts are matched by MinHash in the store (see minhash.ts).
+ *
+ * Identity is worked out on the raw entry, before any normalizing: a poll only normalizes
+ * the entries whose key is new or whose raw content changed.
  */
 import { createHash } from 'node:crypto';
-import type { Article } from '../model/article.js';
 import type { EntryFields } from '../normalize/normalize-entry.js';
 import { canonicalUrl } from '../normalize/urls.js';
 
-export interface IdentifiedEntry {
-  article: Article;
+/** What identity is made of: the entry's guid, URL, plain-text title, and its content as found. */
+export interface IdentityFields {
+  guid: string | null;
+  url: string | null;
+  title: string;
+  content: string;
+}
+
+export interface EntryIdentity {
   /** Identity of the entry within its source. */
   entryKey: string;
   /** Identities of the story across sources: the canonical URL, and a URL-shaped guid. */
   storyKeys: string[];
+  /** The article id: the hash of the first story key, else of the source and entry key. */
+  id: string;
   /** The id the entry gets when its story id is taken by another entry of the same source. */
   altId: string;
   /** An earlier entry of the same document has the same key: it is listed twice, store it once. */
@@ -34,13 +45,13 @@ export function hashText(text: string, length = 24): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 
-function baseEntryKey(entry: EntryFields): string {
+function baseEntryKey(entry: IdentityFields): string {
   if (entry.guid) return `g:${entry.guid}`;
   if (entry.url) return `u:${entry.url}`;
-  return `h:${hashText(`${entry.title}\n${entry.contentHtml ?? entry.summary ?? ''}`)}`;
+  return `h:${hashText(`${entry.title}\n${entry.content}`)}`;
 }
 
-/** The group members of `keys` that share a key with another member. */
+/** The keys of `keys` that more than one entry has. */
 function repeated(keys: string[]): Set<string> {
   const counts = new Map<string, number>();
   for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -51,13 +62,13 @@ function repeated(keys: string[]): Set<string> {
  * Entry keys for one document, unique within it (see above) but for entries listed twice
  * (alike in guid, URL and title), which share the key of their first listing.
  */
-export function entryKeys(entries: EntryFields[]): string[] {
+export function entryKeys(entries: IdentityFields[]): string[] {
   let keys = entries.map(baseEntryKey);
   let clash = repeated(keys);
   keys = keys.map((key, index) => {
     const entry = entries[index];
     if (!clash.has(key) || !entry || !key.startsWith('g:')) return key;
-    return `${key}|${entry.url ?? hashText(`${entry.title}\n${entry.contentHtml ?? ''}`)}`;
+    return `${key}|${entry.url ?? hashText(`${entry.title}\n${entry.content}`)}`;
   });
   clash = repeated(keys);
   return keys.map((key, index) => (clash.has(key) ? `${key}|t:${hashText(entries[index]?.title ?? '', 16)}` : key));
@@ -69,7 +80,7 @@ export function articleId(sourceId: string, entryKey: string, storyKey: string |
 }
 
 /** Canonical URL, then a guid that is itself an http(s) URL (many feeds put the permalink there). */
-export function storyKeys(entry: Pick<EntryFields, 'url' | 'guid'>): string[] {
+export function storyKeys(entry: Pick<IdentityFields, 'url' | 'guid'>): string[] {
   const keys: string[] = [];
   for (const value of [entry.url, entry.guid]) {
     if (!value || !/^https?:\/\//i.test(value)) continue;
@@ -84,26 +95,19 @@ export function storyKeys(entry: Pick<EntryFields, 'url' | 'guid'>): string[] {
 }
 
 /** Identify a document's entries; a later listing of an entry is marked `repeat`. */
-export function identifyEntries(sourceId: string, entries: EntryFields[], now: Date): IdentifiedEntry[] {
+export function identify(sourceId: string, entries: IdentityFields[]): EntryIdentity[] {
   const keys = entryKeys(entries);
-  const seenAt = now.toISOString();
   const seen = new Set<string>();
   return entries.map((entry, index) => {
     const entryKey = keys[index] ?? baseEntryKey(entry);
     const repeat = seen.has(entryKey);
     seen.add(entryKey);
     const stories = storyKeys(entry);
-    return {
-      entryKey,
-      storyKeys: stories,
-      altId: articleId(sourceId, entryKey, null),
-      repeat,
-      article: {
-        id: articleId(sourceId, entryKey, stories[0] ?? null),
-        sourceId,
-        sources: [{ sourceId, url: entry.url, seenAt }],
-        ...entry,
-      },
-    };
+    return { entryKey, storyKeys: stories, id: articleId(sourceId, entryKey, stories[0] ?? null), altId: articleId(sourceId, entryKey, null), repeat };
   });
+}
+
+/** The identity fields of a normalized entry (tests and benchmarks that start from fields). */
+export function identityOf(entry: EntryFields): IdentityFields {
+  return { guid: entry.guid, url: entry.url, title: entry.title, content: entry.contentHtml ?? entry.summary ?? '' };
 }

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BANDS, fingerprint, SIMILARITY_THRESHOLD, similarity } from './minhash.js';
+import { BANDS, fingerprint as fingerprintWords, HASHES, SIMILARITY_THRESHOLD } from './minhash.js';
+import { words } from './text-features.js';
+
+const fingerprint = (text: string) => fingerprintWords(words(text));
+/** The estimate the accept script makes (scripts/accept.lua): the share of equal min-hashes. */
+function similarity(a: string, b: string): number {
+  let equal = 0;
+  for (let index = 0; index < HASHES; index += 1) if (a.slice(index * 8, index * 8 + 8) === b.slice(index * 8, index * 8 + 8)) equal += 1;
+  return equal / HASHES;
+}
 
 const STORIES = join(import.meta.dirname, '../../tests/fixtures/stories');
 const story = readFileSync(join(STORIES, 'harbor-strike.txt'), 'utf8');

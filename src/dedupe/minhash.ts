@@ -6,11 +6,17 @@
  * 4 rows make two texts a candidate pair with probability 1-(1-J^4)^8: 99 % at J = 0.85 (a
  * republished story: new headline, an added intro line, a dropped author bio), 40 % at
  * J = 0.5, 0.01 % at J = 0.1 (a commentary quoting one paragraph). Candidates are then
- * checked against the estimated similarity, so a rare band collision merges nothing.
+ * checked against the estimated similarity, in the accept script, so a rare band collision
+ * merges nothing.
+ *
+ * One permutation hashing (Li, Owen & Zhang, NIPS 2012): each shingle is hashed once, its top
+ * 5 bits pick one of the 32 bins and the rest competes for that bin's minimum; an empty bin
+ * borrows the next non-empty one's value (rotation densification, Shrivastava & Li, ICML
+ * 2014). The share of equal bins estimates the Jaccard similarity as 32 independent min-hashes
+ * do, at one hash per shingle instead of 32. Everything is 32-bit integer arithmetic: a word
+ * is hashed once, a shingle's hash combines its three words' hashes, and a shingle seen twice
+ * changes no minimum, so no set of shingles is kept.
  */
-import { createHash } from 'node:crypto';
-import { shingles, words } from './text-features.js';
-
 export const HASHES = 32;
 export const BANDS = 8;
 export const ROWS = HASHES / BANDS;
@@ -28,9 +34,6 @@ export interface Fingerprint {
   bands: string[];
 }
 
-/** One fixed random seed per min-hash: hash i of a shingle is fmix32(base ^ seed i). */
-const SEEDS = Array.from({ length: HASHES }, (_, index) => createHash('md5').update(`feedagg-minhash-${index}`).digest().readUInt32BE(0));
-
 /** MurmurHash3's 32-bit finalizer: a bijection that mixes every input bit into every output bit. */
 function fmix32(value: number): number {
   let h = value;
@@ -42,40 +45,55 @@ function fmix32(value: number): number {
   return h >>> 0;
 }
 
-/** FNV-1a over UTF-16 code units, then mixed: fast, and uniform enough for min-hashing. */
-function baseHash(shingle: string): number {
+/** FNV-1a over UTF-16 code units, mixed. */
+function wordHash(word: string): number {
   let h = 0x811c9dc5;
-  for (let index = 0; index < shingle.length; index += 1) {
-    h ^= shingle.charCodeAt(index);
+  for (let index = 0; index < word.length; index += 1) {
+    h ^= word.charCodeAt(index);
     h = Math.imul(h, 0x01000193);
   }
   return fmix32(h >>> 0);
 }
 
-/** Null when the text is too short to fingerprint reliably. */
-export function fingerprint(text: string): Fingerprint | null {
-  const tokens = words(text).slice(0, MAX_WORDS);
-  if (tokens.length < MIN_WORDS) return null;
-  const mins = new Array<number>(HASHES).fill(0xffffffff);
-  for (const shingle of shingles(tokens)) {
-    const base = baseHash(shingle);
-    // Seeded permutations rather than a + i·b double hashing: the min-hashes must be independent,
-    // or the similarity of unrelated texts is overestimated.
-    for (let index = 0; index < HASHES; index += 1) {
-      const value = fmix32((base ^ (SEEDS[index] ?? 0)) >>> 0);
-      if (value < (mins[index] ?? 0xffffffff)) mins[index] = value;
-    }
-  }
-  const hex = mins.map((value) => value.toString(16).padStart(8, '0'));
-  const bands = Array.from({ length: BANDS }, (_, band) => createHash('md5').update(`${band}:${hex.slice(band * ROWS, band * ROWS + ROWS).join('')}`).digest('hex').slice(0, 8));
-  return { signature: hex.join(''), bands };
+function hex(value: number): string {
+  return value.toString(16).padStart(8, '0');
 }
 
-/** Estimated Jaccard similarity of two signatures: the share of equal min-hashes. */
-export function similarity(a: string, b: string): number {
-  let equal = 0;
-  for (let index = 0; index < HASHES; index += 1) {
-    if (a.slice(index * 8, index * 8 + 8) === b.slice(index * 8, index * 8 + 8)) equal += 1;
+/** Null when the text (as words) is too short to fingerprint reliably. */
+export function fingerprint(tokens: string[]): Fingerprint | null {
+  const count = Math.min(tokens.length, MAX_WORDS);
+  if (count < MIN_WORDS) return null;
+  const hashes = new Uint32Array(count);
+  for (let index = 0; index < count; index += 1) hashes[index] = wordHash(tokens[index] ?? '');
+  const EMPTY = 0xffffffff;
+  const mins = new Uint32Array(HASHES).fill(EMPTY);
+  for (let index = 0; index + 2 < count; index += 1) {
+    // Order matters in a shingle: rotate each word's hash by its position before combining.
+    const a = hashes[index] ?? 0;
+    const b = hashes[index + 1] ?? 0;
+    const c = hashes[index + 2] ?? 0;
+    const shingle = fmix32((a ^ ((b << 11) | (b >>> 21)) ^ ((c << 22) | (c >>> 10))) >>> 0);
+    const bin = shingle >>> 27;
+    const value = shingle & 0x07ffffff;
+    if (value < (mins[bin] ?? EMPTY)) mins[bin] = value;
   }
-  return equal / HASHES;
+  // Densify: an empty bin takes the value of the next non-empty bin to its right (circularly),
+  // shifted by the distance, so two texts agree on it exactly when they agree on that bin.
+  for (let bin = 0; bin < HASHES; bin += 1) {
+    if (mins[bin] !== EMPTY) continue;
+    for (let step = 1; step < HASHES; step += 1) {
+      const other = mins[(bin + step) % HASHES] ?? EMPTY;
+      if (other !== EMPTY && other < 0x08000000) {
+        mins[bin] = (0x08000000 + step * 0x01000000 + (other & 0x00ffffff)) >>> 0;
+        break;
+      }
+    }
+  }
+  const parts = Array.from(mins, hex);
+  const bands = Array.from({ length: BANDS }, (_, band) => {
+    let h = band + 1;
+    for (let row = 0; row < ROWS; row += 1) h = fmix32((h ^ (mins[band * ROWS + row] ?? 0)) + Math.imul(row + 1, 0x9e3779b9));
+    return hex(h);
+  });
+  return { signature: parts.join(''), bands };
 }

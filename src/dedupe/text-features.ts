@@ -1,26 +1,14 @@
-/** Words and word shingles of an article's plain text: the input of fingerprints. Pure. */
-import { htmlToText } from '../normalize/html-to-text.js';
-import type { EntryFields } from '../normalize/normalize-entry.js';
+/** Words of an article's plain text: the input of fingerprints. Pure. */
 
-/** Lower-case words, Unicode-aware; apostrophes and quote styles do not split or differ. */
+const ASCII = /^[\x00-\x7f]*$/;
+const QUOTES = /['’‘`]/g;
+
+/**
+ * Lower-case words, Unicode-aware; apostrophes and quote styles do not split or differ.
+ * ASCII text (most of it) takes a fast path with the same result: NFKC changes nothing
+ * there, and letters and digits are [a-z0-9].
+ */
 export function words(text: string): string[] {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/['’‘`]/g, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
-}
-
-/** Word k-shingles (k consecutive words), the unit of near-duplicate comparison. */
-export function shingles(tokens: string[], k = 3): Set<string> {
-  const out = new Set<string>();
-  for (let index = 0; index + k <= tokens.length; index += 1) out.add(tokens.slice(index, index + k).join(' '));
-  return out;
-}
-
-/** The body text of an entry: its content, else its summary, as plain text. */
-export function bodyText(entry: Pick<EntryFields, 'contentHtml' | 'summary'>): string {
-  if (entry.contentHtml) return htmlToText(entry.contentHtml);
-  return entry.summary ?? '';
+  if (ASCII.test(text)) return text.toLowerCase().replace(QUOTES, '').split(/[^a-z0-9]+/).filter(Boolean);
+  return text.normalize('NFKC').toLowerCase().replace(QUOTES, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }

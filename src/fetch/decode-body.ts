@@ -8,8 +8,19 @@
  * detected from the bytes (chardet), as feedparser does, falling back to windows-1252,
  * which maps every byte.
  */
-import { detect } from 'chardet';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+
+// Needed only for documents that are not UTF-8: loaded then, not at start-up.
+const require = createRequire(import.meta.url);
+let iconvModule: typeof import('iconv-lite') | null = null;
+let chardetModule: typeof import('chardet') | null = null;
+function iconv(): typeof import('iconv-lite') {
+  return (iconvModule ??= require('iconv-lite') as typeof import('iconv-lite'));
+}
+function detect(bytes: Buffer): string | null {
+  chardetModule ??= require('chardet') as typeof import('chardet');
+  return chardetModule.detect(bytes);
+}
 
 const BOMS: Array<[number[], string]> = [
   [[0x00, 0x00, 0xfe, 0xff], 'utf-32be'],
@@ -51,7 +62,8 @@ function sniffWideEncoding(bytes: Buffer): string | null {
 function usable(charset: string | null): string | null {
   if (!charset) return null;
   const name = charset === 'utf8' ? 'utf-8' : charset;
-  return iconv.encodingExists(name) ? name : null;
+  if (name === 'utf-8') return name;
+  return iconv().encodingExists(name) ? name : null;
 }
 
 export interface DecodedBody {
@@ -88,9 +100,9 @@ function detectedEncoding(bytes: Buffer): string {
 
 export function decodeBody(bytes: Buffer, contentType?: string | null): DecodedBody {
   const bom = bomEncoding(bytes);
-  if (bom) return { text: iconv.decode(bytes.subarray(bom.length), bom.encoding), encoding: bom.encoding };
+  if (bom) return { text: iconv().decode(bytes.subarray(bom.length), bom.encoding), encoding: bom.encoding };
   const wide = sniffWideEncoding(bytes);
-  if (wide) return { text: iconv.decode(bytes, wide), encoding: wide };
+  if (wide) return { text: iconv().decode(bytes, wide), encoding: wide };
   const fromHeader = usable(charsetFromContentType(contentType));
   const head = bytes.subarray(0, 2048).toString('latin1');
   const declared = fromHeader ?? usable(declaredCharset(head));
@@ -101,5 +113,5 @@ export function decodeBody(bytes: Buffer, contentType?: string | null): DecodedB
     if (text !== null) return { text, encoding: 'utf-8' };
   }
   const encoding = claimed === 'utf-8' ? detectedEncoding(bytes) : claimed;
-  return { text: iconv.decode(bytes, encoding), encoding };
+  return { text: iconv().decode(bytes, encoding), encoding };
 }

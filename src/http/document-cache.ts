@@ -3,7 +3,7 @@
  * The request path never waits on Redis for long: while Redis is away (or slow), the last
  * known version is served, and a Redis call that takes longer than `waitMs` is not waited for.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../store/redis-client.js';
 import type { StoreKeys } from '../store/keys.js';
 import { documentEtag, loadDocument } from '../store/output-store.js';
 import { makeDocument, type ServedDocument } from './serve-document.js';

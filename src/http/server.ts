@@ -4,7 +4,7 @@
  * /healthz and /readyz. Slow clients are cut off: headers within 10 s, a request within 30 s.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../store/redis-client.js';
 import type { Logger } from 'pino';
 import type { StoreKeys } from '../store/keys.js';
 import { lastPublish } from '../store/output-store.js';

@@ -32,7 +32,7 @@ export function htmlToText(html: string): string {
 }
 
 export function collapseWhitespace(text: string): string {
-  return text.replace(/[\s\u00a0\u200b]+/g, ' ').trim();
+  return text.replace(/[\s\u200b]+/g, " ").trim();
 }
 
 /** The first `maxWords` words of a text, with an ellipsis when cut. */

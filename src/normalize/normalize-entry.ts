@@ -8,7 +8,7 @@ import { normalizeAuthors } from './authors.js';
 import { charactersWithin, cutHtml, cutText, MAX_AUTHORS, MAX_ENCLOSURES, type DocumentLimits, type LimitReport } from './document-limits.js';
 import { collapseWhitespace, firstWords, htmlToText } from './html-to-text.js';
 import { parseDate } from './parse-date.js';
-import { sanitizeContent } from './sanitize-content.js';
+import { sanitizeWithText, type SafeHtml } from './sanitize-content.js';
 import { removeTrackingParams, resolveUrl } from './urls.js';
 
 export type EntryFields = Omit<Article, 'id' | 'sourceId' | 'sources'>;
@@ -69,8 +69,11 @@ export function plainText(text: RawText | null): string | null {
   return plain || null;
 }
 
-/** Sanitized HTML of a raw value; plain text is escaped first, its blank lines become paragraphs. */
-function safeHtml(text: RawText | null, fallbackBase: string | null, maxBytes: number, report: LimitReport): string | null {
+/**
+ * Sanitized HTML of a raw value and its plain text, in one pass; plain text is escaped first,
+ * its blank lines become paragraphs.
+ */
+function safeHtml(text: RawText | null, fallbackBase: string | null, maxBytes: number, report: LimitReport): SafeHtml | null {
   if (!text) return null;
   let html = text.html ? text.value : `<p>${escapeText(text.value)}</p>`;
   // Cut before sanitizing, so a huge body costs no more than the budget; sanitizing can
@@ -79,12 +82,12 @@ function safeHtml(text: RawText | null, fallbackBase: string | null, maxBytes: n
   for (let round = 0; round < 4; round += 1) {
     const shorter = cutHtml(html, round === 0 ? maxBytes : Math.floor(maxBytes * (1 - 0.1 * round)));
     cut ||= shorter !== html;
-    const safe = sanitizeContent(shorter, text.base ?? fallbackBase);
-    if (Buffer.byteLength(safe) <= maxBytes) {
+    const safe = sanitizeWithText(shorter, text.base ?? fallbackBase);
+    if (safe.html.length <= maxBytes / 3 || Buffer.byteLength(safe.html) <= maxBytes) {
       if (cut) report.contents += 1;
-      return safe || null;
+      return safe.html ? safe : null;
     }
-    html = safe;
+    html = safe.html;
   }
   report.contents += 1;
   return null;
@@ -104,25 +107,34 @@ function limitedBytes(text: string | null, maxBytes: number, count: () => void):
   return cutText(text, charactersWithin(text, maxBytes - 2)); // the ellipsis takes 3 bytes for 1 character
 }
 
-export function normalizeEntry(raw: RawEntry, context: NormalizeContext): EntryFields {
+/** An entry's fields, and the plain text of its body (the input of its fingerprints). */
+export interface NormalizedEntry {
+  fields: EntryFields;
+  text: string;
+}
+
+export function normalizeEntry(raw: RawEntry, context: NormalizeContext): NormalizedEntry {
   const { limits, report } = context;
   const bases = [context.documentUrl, context.feedLink];
   const link = resolveUrl(raw.link, ...bases);
   const contentBase = link ?? context.documentUrl ?? context.feedLink;
-  const summary = limitedBytes(plainText(raw.summary) ?? (raw.content && !raw.content.html ? plainText(raw.content) : null), limits.maxContentSize, () => (report.summaries += 1));
-  const contentHtml = safeHtml(raw.content ?? raw.summary, contentBase, limits.maxContentSize, report);
-  const bodyText = summary ?? (contentHtml ? htmlToText(contentHtml) : null);
-  const title = limitedText(plainText(raw.title) ?? (bodyText ? firstWords(bodyText, TITLE_FALLBACK_WORDS) : ''), limits.maxTitleLength, () => (report.titles += 1)) ?? '';
+  const source = raw.content ?? raw.summary;
+  const content = safeHtml(source, contentBase, limits.maxContentSize, report);
+  // Without a content element, the HTML summary is the content: its text comes from the same pass.
+  const summaryText = source === raw.summary && raw.summary?.html && content ? content.text || null : plainText(raw.summary) ?? (raw.content && !raw.content.html ? plainText(raw.content) : null);
+  const summary = limitedBytes(summaryText, limits.maxContentSize, () => (report.summaries += 1));
+  const text = content?.text || summary || '';
+  const title = limitedText(plainText(raw.title) ?? (text ? firstWords(text, TITLE_FALLBACK_WORDS) : ''), limits.maxTitleLength, () => (report.titles += 1)) ?? '';
   const published = parseDate(raw.published, context.now);
   const updated = parseDate(raw.updated, context.now);
   const authors = normalizeAuthors(raw.authors.slice(0, MAX_AUTHORS * 2), raw.authorTexts.slice(0, MAX_AUTHORS * 2), contentBase);
   if (authors.length > MAX_AUTHORS) report.authors += 1;
-  return {
+  const fields: EntryFields = {
     guid: raw.guid?.trim() || null,
     url: link ? removeTrackingParams(link) : null,
     title,
     summary,
-    contentHtml,
+    contentHtml: content?.html ?? null,
     authors: authors.slice(0, MAX_AUTHORS),
     categories: uniqueCategories(raw.categories, limits.maxCategories, report),
     publishedAt: published ?? updated,
@@ -131,6 +143,13 @@ export function normalizeEntry(raw: RawEntry, context: NormalizeContext): EntryF
     imageUrl: resolveUrl(raw.imageUrl, ...bases),
     language: raw.language?.trim() || context.feedLanguage?.trim() || null,
   };
+  return { fields, text };
+}
+
+/** The URL an entry is known by: its link, resolved, without tracking parameters (as normalizeEntry makes it). */
+export function entryUrl(raw: RawEntry, context: Pick<NormalizeContext, 'documentUrl' | 'feedLink'>): string | null {
+  const link = resolveUrl(raw.link, context.documentUrl, context.feedLink);
+  return link ? removeTrackingParams(link) : null;
 }
 
 /** Plain text into HTML: escaped, blank lines as paragraph breaks. */

@@ -1,11 +1,14 @@
-/** Fetched bytes → identified articles: decode, parse, normalize, identify. Pure. */
-import type { IdentifiedEntry } from '../dedupe/identity.js';
-import { identifyEntries } from '../dedupe/identity.js';
+/**
+ * Fetched bytes → entries: decode, parse, open, identify (every entry, cheaply); then prepare
+ * (normalize, fingerprint) the entries that need it. Pure.
+ */
+import { identify } from '../dedupe/identity.js';
 import { decodeBody } from '../fetch/decode-body.js';
 import { DEFAULT_LIMITS, newestSelection, type DocumentLimits } from '../normalize/document-limits.js';
-import { normalizeFeed, type FeedInfo } from '../normalize/normalize-feed.js';
+import { feedWarnings, openFeed, type FeedInfo, type OpenFeed } from '../normalize/normalize-feed.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import type { FeedHints } from '../parse/raw-feed.js';
+import { prepareEntry, rawFingerprint, rawIdentityFields, type FeedEntry, type PreparedEntry } from './prepare-entry.js';
 
 export interface ReadFeedInput {
   sourceId: string;
@@ -18,16 +21,16 @@ export interface ReadFeedInput {
   limits?: DocumentLimits;
 }
 
-export interface ReadFeedResult {
+export interface OpenedDocument {
   format: string;
   encoding: string;
   feed: FeedInfo;
   hints: FeedHints;
-  entries: IdentifiedEntry[];
-  warnings: string[];
+  entries: FeedEntry[];
+  open: OpenFeed;
 }
 
-export async function readFeed(input: ReadFeedInput): Promise<ReadFeedResult> {
+export async function openDocument(input: ReadFeedInput): Promise<OpenedDocument> {
   const limits = input.limits ?? DEFAULT_LIMITS;
   const { text, encoding } = decodeBody(input.body, input.contentType);
   const raw = await parseFeed(text, input.documentUrl, {
@@ -35,13 +38,32 @@ export async function readFeed(input: ReadFeedInput): Promise<ReadFeedResult> {
     // Raw text past this cannot survive the limits (titles, content, summaries) anyway.
     maxTextLength: Math.max(limits.maxTitleLength * 16, limits.maxContentSize * 2),
   });
-  const normalized = normalizeFeed(raw, input.documentUrl, input.now, limits);
-  return {
-    format: normalized.format,
-    encoding,
-    feed: normalized.feed,
-    hints: normalized.hints,
-    entries: identifyEntries(input.sourceId, normalized.entries, input.now),
-    warnings: normalized.warnings,
-  };
+  const open = openFeed(raw, input.documentUrl, input.now, limits);
+  const identities = identify(input.sourceId, open.entries.map((entry) => rawIdentityFields(entry, open.context)));
+  const entries = open.entries.map((entry, index): FeedEntry => ({
+    identity: identities[index] ?? identify(input.sourceId, [rawIdentityFields(entry, open.context)])[0]!,
+    raw: entry,
+    rawFp: rawFingerprint(entry, input.documentUrl),
+  }));
+  return { format: open.format, encoding, feed: open.feed, hints: open.hints, entries, open };
+}
+
+export function prepareEntries(document: OpenedDocument, sourceId: string, entries: FeedEntry[] = document.entries): PreparedEntry[] {
+  return entries.map((entry) => prepareEntry(entry, sourceId, document.open.context));
+}
+
+export interface ReadFeedResult {
+  format: string;
+  encoding: string;
+  feed: FeedInfo;
+  hints: FeedHints;
+  entries: PreparedEntry[];
+  warnings: string[];
+}
+
+/** Every entry prepared (`feedagg parse`, tests, benchmarks). */
+export async function readFeed(input: ReadFeedInput): Promise<ReadFeedResult> {
+  const document = await openDocument(input);
+  const entries = prepareEntries(document, input.sourceId);
+  return { format: document.format, encoding: document.encoding, feed: document.feed, hints: document.hints, entries, warnings: feedWarnings(document.open) };
 }

@@ -1,16 +1,19 @@
 /**
- * Publish every output: load the current window of articles, filter it per output, build the
- * three documents, write changed files atomically, keep the documents in Redis for every
- * server instance, and ping the WebSub hub about the changed ones.
+ * Publish every output: select each one's window of articles, build the three documents,
+ * write changed files atomically, keep the documents in Redis for every server instance,
+ * tell the store which articles the windows hold (they keep their bodies, compressed), and
+ * ping the WebSub hub about the changed documents.
  */
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../../config/schema.js';
-import { newestArticleIds, readArticles, trimArticleIndex, type StoredArticle } from '../store/article-store.js';
+import { articlePage, readArticles } from '../store/article-store.js';
 import type { StoreKeys } from '../store/keys.js';
 import { recordPublish, saveDocument } from '../store/output-store.js';
-import { buildFeeds, type SourceInfo } from './build-feeds.js';
+import { acceptSequence, keepWindowBodies } from '../store/working-set.js';
+import type { RedisClient as Redis } from '../store/redis-client.js';
+import { selectWindows } from './select-window.js';
+import type { SourceInfo } from './build-feeds.js';
 import { documentsOf } from './document-set.js';
 import { compileMatcher, matchesFilter, type OutputFilter } from './output-filter.js';
 import { pingHub } from './websub.js';
@@ -50,26 +53,22 @@ export function sourceInfos(config: Config): Map<string, SourceInfo> {
   return new Map(config.sources.map((source) => [source.id, { id: source.id, title: source.title ?? source.id, url: source.url }]));
 }
 
-/** Filtered outputs need a deeper window to fill maxItems after filtering. */
-function candidateCount(config: Config): number {
-  return config.outputs.length === 0 ? config.output.maxItems : Math.min(5000, config.output.maxItems * 20);
-}
-
-function select(articles: StoredArticle[], plan: OutputPlan, config: Config, tags: ReadonlyMap<string, string[]>): StoredArticle[] {
-  const matching = plan.filter ? articles.filter((entry) => matchesFilter(entry.article, plan.filter as OutputFilter, (id) => tags.get(id) ?? [])) : articles;
-  return matching.slice(0, config.output.maxItems);
-}
-
 export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Config, now: Date, deps: PublishDeps): Promise<PublishResult> {
-  await trimArticleIndex(redis, keys, now.getTime() - config.dedupe.retention);
-  const ids = await newestArticleIds(redis, keys, candidateCount(config), now.getTime() - config.output.maxAge);
-  const articles = await readArticles(redis, keys, ids);
+  const plans = outputPlans(config);
+  const sequence = await acceptSequence(redis, keys);
+  const minTime = config.output.maxAge === null ? Number.NEGATIVE_INFINITY : now.getTime() - config.output.maxAge;
+  const tags = new Map(config.sources.map((source) => [source.id, source.tags]));
+  const windows = await selectWindows(plans, async (offset, count) => {
+    const ids = await articlePage(redis, keys, offset, count, minTime);
+    return { read: ids.length, articles: await readArticles(redis, keys, ids) };
+  }, { maxItems: config.output.maxItems, maxScanned: config.output.maxItems * 50 }, (id) => tags.get(id) ?? []);
   const result: PublishResult = { items: 0, written: [], unchanged: [], pinged: [] };
   const changedUrls: string[] = [];
   const sources = sourceInfos(config);
-  const tags = new Map(config.sources.map((source) => [source.id, source.tags]));
-  for (const plan of outputPlans(config)) {
-    const items = select(articles, plan, config, tags);
+  // The feed writers (feed, xml-js) load on the first publish, not at every start-up.
+  const { buildFeeds } = await import('./build-feeds.js');
+  for (const plan of plans) {
+    const items = windows.get(plan.folder) ?? [];
     if (plan.folder === '') result.items = items.length;
     const base = new URL(plan.folder ? `${plan.folder}/` : '', config.output.link);
     const feeds = buildFeeds(items, {
@@ -86,6 +85,7 @@ export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Conf
       if (fileChanged || stored) changedUrls.push(new URL(document.path.slice(1), config.output.link).toString());
     }
   }
+  await keepWindowBodies(redis, keys, [...new Set([...windows.values()].flat().map((entry) => entry.article.id))], sequence);
   await recordPublish(redis, keys, now);
   if (config.output.websubHub && changedUrls.length > 0) {
     try {

@@ -1,13 +1,18 @@
 /**
- * Hand pending article events to the downstream `articles` queue. Job id
- * `<articleId>-v<version>` makes a repeated add a no-op, so a retried poll never delivers twice.
+ * Article events for the downstream `articles` queue. Job id `<articleId>-v<version>` makes a
+ * repeated add a no-op, so a retried poll never delivers twice. A poll builds the events of
+ * what it accepted from the entries it holds (no read-back); events left in the outbox by a
+ * crash, and coalesced merges, are read back from the store.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Article } from '../model/article.js';
 import type { ArticleEvent, ArticleEventType } from '../model/article-event.js';
-import { readArticles } from '../store/article-store.js';
+import type { PreparedEntry } from '../pipeline/prepare-entry.js';
+import { readArticles, type AcceptResult } from '../store/article-store.js';
 import type { StoreKeys } from '../store/keys.js';
-import { clearEvents, parseOutboxMember, type PendingEvent } from '../store/outbox-store.js';
+import { releaseEvents } from '../store/outbox-store.js';
+import { parseOutboxMember, type PendingEvent } from '../store/outbox-store.js';
+import type { RedisClient } from '../store/redis-client.js';
 
 export interface EventSettings {
   enabled: boolean;
@@ -16,45 +21,62 @@ export interface EventSettings {
   keepAge: number;
 }
 
+export interface OutgoingEvent {
+  /** The outbox member, and the job id. */
+  member: string;
+  data: ArticleEvent;
+}
+
 export function eventType(version: number): ArticleEventType {
   return version <= 1 ? 'article.created' : 'article.updated';
 }
 
-/** Events per queue call: one call's articles and jobs are in memory at once. */
-const CHUNK = 100;
-
-/** Add the events named by outbox members; returns how many were handed over. */
-export async function deliverEvents(redis: Redis, keys: StoreKeys, queue: Queue<ArticleEvent, unknown, ArticleEventType>, members: string[], settings: EventSettings, now: Date): Promise<number> {
-  let delivered = 0;
-  for (let start = 0; start < members.length; start += CHUNK) {
-    delivered += await deliverChunk(redis, keys, queue, members.slice(start, start + CHUNK), settings, now);
-  }
-  return delivered;
+function event(article: Article, version: number, now: Date): OutgoingEvent {
+  return { member: `${article.id}-v${version}`, data: { v: 1, type: eventType(version), version, article, at: now.toISOString() } };
 }
 
-async function deliverChunk(redis: Redis, keys: StoreKeys, queue: Queue<ArticleEvent, unknown, ArticleEventType>, members: string[], settings: EventSettings, now: Date): Promise<number> {
-  const pending = members.map(parseOutboxMember).filter((event): event is PendingEvent => event !== null);
-  if (!settings.enabled || pending.length === 0) {
-    await clearEvents(redis, keys, members);
-    return 0;
-  }
-  const stored = new Map((await readArticles(redis, keys, [...new Set(pending.map((event) => event.articleId))])).map((entry) => [entry.article.id, entry]));
-  const jobs = pending.flatMap((event) => {
-    const entry = stored.get(event.articleId);
-    if (!entry) return [];
-    const type = eventType(event.version);
-    const data: ArticleEvent = { v: 1, type, version: event.version, article: entry.article, at: now.toISOString() };
-    return [{
-      name: type,
-      data,
-      opts: {
-        jobId: event.member,
-        removeOnComplete: { count: settings.keepCompleted, age: Math.ceil(settings.keepAge / 1000) },
-        removeOnFail: { count: settings.keepCompleted, age: Math.ceil(settings.keepAge / 1000) },
-      },
-    }];
+/** The events one accept call queued, built from the entries it was given. */
+export function acceptedEvents(entries: PreparedEntry[], results: AcceptResult[], now: Date): OutgoingEvent[] {
+  const out: OutgoingEvent[] = [];
+  results.forEach((result, index) => {
+    const entry = entries[index];
+    if (!entry || result.version === 0) return;
+    const { id: _id, sourceId: _source, sources: _sources, ...fields } = entry.article;
+    const text = result.decision === 'merged' && result.storedFields ? result.storedFields : fields;
+    out.push(event({ id: result.articleId, sourceId: result.firstSource, sources: result.sources, ...text }, result.version, now));
   });
-  if (jobs.length > 0) await queue.addBulk(jobs);
-  await clearEvents(redis, keys, members);
-  return jobs.length;
+  return out;
+}
+
+/** Hand events to the queue, then let the outbox forget them (and the store their bodies). */
+export async function addEvents(redis: RedisClient, keys: StoreKeys, queue: Queue<ArticleEvent, unknown, ArticleEventType>, events: OutgoingEvent[], settings: EventSettings): Promise<number> {
+  const keep = { count: settings.keepCompleted, age: Math.ceil(settings.keepAge / 1000) };
+  for (let start = 0; start < events.length && settings.enabled; start += CHUNK) {
+    const chunk = events.slice(start, start + CHUNK);
+    await queue.addBulk(chunk.map(({ member, data }) => ({ name: data.type, data, opts: { jobId: member, removeOnComplete: keep, removeOnFail: keep } })));
+  }
+  await releaseEvents(redis, keys, events.map((outgoing) => outgoing.member));
+  return settings.enabled ? events.length : 0;
+}
+
+/** Events per queue call: one call's jobs are in memory at once. */
+const CHUNK = 100;
+
+/** Hand over the events named by outbox members, reading their articles from the store. */
+export async function deliverEvents(redis: RedisClient, keys: StoreKeys, queue: Queue<ArticleEvent, unknown, ArticleEventType>, members: string[], settings: EventSettings, now: Date): Promise<number> {
+  let delivered = 0;
+  for (let start = 0; start < members.length; start += CHUNK) {
+    const chunk = members.slice(start, start + CHUNK);
+    const pending = chunk.map(parseOutboxMember).filter((pendingEvent): pendingEvent is PendingEvent => pendingEvent !== null);
+    const stored = new Map((await readArticles(redis, keys, [...new Set(pending.map((pendingEvent) => pendingEvent.articleId))])).map((entry) => [entry.article.id, entry]));
+    const events = pending.flatMap((pendingEvent) => {
+      const entry = stored.get(pendingEvent.articleId);
+      return entry ? [event(entry.article, pendingEvent.version, now)] : [];
+    });
+    delivered += await addEvents(redis, keys, queue, events, settings);
+    // Members whose article is gone can never be delivered: let them go too.
+    const undeliverable = chunk.filter((member) => !events.some((outgoing) => outgoing.member === member));
+    if (undeliverable.length > 0) await releaseEvents(redis, keys, undeliverable);
+  }
+  return delivered;
 }

@@ -2,16 +2,29 @@ import type { Job, Queue } from 'bullmq';
 import type { PollJobData } from './names.js';
 
 /**
- * Add a poll job for a source. BullMQ deduplication on the source id (simple mode: while a
- * job with that id is waiting or active) means one source is never polled twice at once;
- * the returned job is the one already queued when there is one.
+ * Poll job options. BullMQ deduplication on the source id (simple mode: while a job with that
+ * id is waiting, delayed or active) means one source is never polled twice at once; adding it
+ * again returns the job already queued.
  */
-export async function enqueuePoll(queue: Queue<PollJobData, unknown, 'poll'>, sourceId: string): Promise<Job<PollJobData, unknown, 'poll'>> {
-  return queue.add('poll', { sourceId }, {
+function pollOptions(sourceId: string) {
+  return {
     deduplication: { id: sourceId },
     removeOnComplete: { count: 1000 },
     removeOnFail: { count: 1000 },
     attempts: 3,
     backoff: { type: 'exponential', delay: 5_000 },
-  });
+  };
+}
+
+export async function enqueuePoll(queue: Queue<PollJobData, unknown, 'poll'>, sourceId: string): Promise<Job<PollJobData, unknown, 'poll'>> {
+  return queue.add('poll', { sourceId }, pollOptions(sourceId));
+}
+
+/** Many polls in one call per 500 (the scheduler's tick, `run --once`). */
+export async function enqueuePolls(queue: Queue<PollJobData, unknown, 'poll'>, sourceIds: string[]): Promise<Array<Job<PollJobData, unknown, 'poll'>>> {
+  const jobs: Array<Job<PollJobData, unknown, 'poll'>> = [];
+  for (let start = 0; start < sourceIds.length; start += 500) {
+    jobs.push(...(await queue.addBulk(sourceIds.slice(start, start + 500).map((sourceId) => ({ name: 'poll' as const, data: { sourceId }, opts: pollOptions(sourceId) })))));
+  }
+  return jobs;
 }

@@ -43,9 +43,14 @@ export async function resolveRedis(configuredUrl: string | null, log: Logger): P
   return { url: embedded.url, embedded, shared: false };
 }
 
-/** BullMQ workers need `maxRetriesPerRequest: null` (blocking commands must not time out). */
-export function createRedis(url: string, name: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, connectionName: name });
+/**
+ * BullMQ workers need `maxRetriesPerRequest: null` (blocking commands must not time out).
+ * feedagg's own store connection pipelines automatically: the commands of many concurrent
+ * polls issued in one event-loop turn leave in one write (ioredis "auto pipelining"). BullMQ's
+ * connection does not, as BullMQ does not support it.
+ */
+export function createRedis(url: string, name: string, autoPipelining = false): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, connectionName: name, enableAutoPipelining: autoPipelining });
 }
 
 export function redactUrl(url: string): string {

@@ -6,7 +6,7 @@
  * "Redis is away" are logged as they come.
  */
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../store/redis-client.js';
 import type { Logger } from 'pino';
 import { isRedisUnavailable } from '../store/redis-errors.js';
 

@@ -1,6 +1,6 @@
 /** What every job processor receives: config slices, connections and queues, no globals. */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../store/redis-client.js';
 import type { Logger } from 'pino';
 import type { Config, SourceConfig } from '../../config/schema.js';
 import type { HttpClients } from '../fetch/http-clients.js';
@@ -19,7 +19,10 @@ export interface Queues {
 export interface AppContext {
   config: Config;
   sources: ReadonlyMap<string, SourceConfig>;
+  /** feedagg's own store (auto pipelining). */
   redis: Redis;
+  /** BullMQ's queues and workers. */
+  bullConnection: Redis;
   keys: StoreKeys;
   queues: Queues;
   log: Logger;

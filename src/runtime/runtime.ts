@@ -1,6 +1,6 @@
 /** Connections, queues and workers of one process, and their orderly shutdown. */
 import { Queue, QueueEvents, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../store/redis-client.js';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import { AddressPolicy } from '../fetch/address-guard.js';
@@ -47,9 +47,6 @@ export const PARSE_BUDGET_BYTES = 8 * 1024 * 1024;
 /** A graceful shutdown that takes longer (jobs stuck on an absent Redis) is forced. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
 
-/** Poll jobs wait on the network, so many may run at once per process. */
-const POLL_CONCURRENCY = Number(process.env.FEEDAGG_POLL_CONCURRENCY ?? 8);
-
 function createQueues(redis: Redis, prefix: string): Queues {
   const options = { connection: redis, prefix };
   return {
@@ -66,16 +63,19 @@ function delay(ms: number): Promise<'late'> {
 
 export async function openRuntime(config: Config, log: Logger, now: () => Date = () => new Date()): Promise<Runtime> {
   const target = await resolveRedis(config.redis.url, log);
-  const redis = createRedis(target.url, 'feedagg');
+  const redis = createRedis(target.url, 'feedagg', true);
+  const bullConnection = createRedis(target.url, 'feedagg-queues');
   const health = new RedisHealth(log);
   health.watch(redis);
   await warnOnEvictionPolicy(redis, log);
-  const queues = createQueues(redis, config.redis.prefix);
+  bullConnection.on('error', (error: Error) => health.report('queues', error));
+  const queues = createQueues(bullConnection, config.redis.prefix);
   for (const queue of Object.values(queues) as Queue[]) queue.on('error', (error: Error) => health.report(`queue ${queue.name}`, error));
   const context: AppContext = {
     config,
     sources: new Map(config.sources.map((source) => [source.id, source])),
     redis,
+    bullConnection,
     keys: storeKeys(config.redis.prefix),
     queues,
     log,
@@ -91,6 +91,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     for (const events of runtime.queueEvents) void events.disconnect().catch(() => undefined);
     for (const queue of Object.values(queues)) void queue.disconnect().catch(() => undefined);
     redis.disconnect();
+    bullConnection.disconnect();
     await target.embedded?.stop(2_000);
   };
   const runtime: Runtime = {
@@ -105,6 +106,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
         ...Object.values(queues).map((queue) => ({ name: `queue ${queue.name}`, run: () => queue.close() })),
         { name: 'http clients', run: () => closeHttpClients(context.http) },
         { name: 'redis', run: () => redis.quit() },
+        { name: 'redis (queues)', run: () => bullConnection.quit() },
         ...(target.embedded ? [{ name: 'embedded redis-server', run: () => target.embedded?.stop() ?? Promise.resolve() }] : []),
       ], log);
       const result = await Promise.race([graceful, delay(SHUTDOWN_DEADLINE_MS)]);
@@ -129,9 +131,10 @@ export async function syncSources(runtime: Runtime): Promise<void> {
   if (added.length > 0 || removed.length > 0) log.info({ added, removed }, 'sources synced with the config');
 }
 
-export function startWorkers(runtime: Runtime): void {
+/** Start workers for these queues (all by default; run --once and refresh need polls only). */
+export function startWorkers(runtime: Runtime, only: Array<'poll' | 'publish' | 'scheduler'> = ['poll', 'publish', 'scheduler']): void {
   const { context } = runtime;
-  const connection = context.redis;
+  const connection = context.bullConnection;
   const prefix = context.config.redis.prefix;
   const onFailed = (name: string) => (job: { id?: string } | undefined, error: Error) => {
     // A Redis outage fails jobs in bulk: the health report covers it, once.
@@ -139,9 +142,9 @@ export function startWorkers(runtime: Runtime): void {
     else context.log.error({ queue: name, job: job?.id, err: error.message }, 'job failed');
   };
   const workers = [
-    new Worker(QUEUE_NAMES.poll, createPollProcessor(context), { connection, prefix, concurrency: POLL_CONCURRENCY }),
-    new Worker(QUEUE_NAMES.publish, createPublishProcessor(context), { connection, prefix, concurrency: 1 }),
-    new Worker(QUEUE_NAMES.scheduler, createTickProcessor(context), { connection, prefix, concurrency: 1 }),
+    ...(only.includes('poll') ? [new Worker(QUEUE_NAMES.poll, createPollProcessor(context), { connection, prefix, concurrency: context.config.fetch.concurrency })] : []),
+    ...(only.includes('publish') ? [new Worker(QUEUE_NAMES.publish, createPublishProcessor(context), { connection, prefix, concurrency: 1 })] : []),
+    ...(only.includes('scheduler') ? [new Worker(QUEUE_NAMES.scheduler, createTickProcessor(context), { connection, prefix, concurrency: 1 })] : []),
   ];
   for (const worker of workers) {
     worker.on('failed', onFailed(worker.name));

@@ -1,32 +1,16 @@
-/** Whether a due source is polled now, or skipped and why: the one place that decides. Pure. */
+/**
+ * Outcomes of a poll that did not fetch, and the words for why. Whether a source is polled is
+ * decided in one place, scripts/poll-begin.lua (disabled, gone, or its host under a
+ * Retry-After), together with its host slot; this says it to the operator. Pure.
+ */
 import type { PollOutcome, SourceState } from '../model/source-state.js';
 
-export type PollDecision =
-  | { poll: true; url: string }
-  /** `until`: the poll time to keep the source at (a host hold); null: leave the schedule as is. */
-  | { poll: false; reason: string; until: number | null };
+export type SkipStatus = 'disabled' | 'gone' | 'hold';
 
-export interface DecisionInput {
-  sourceId: string;
-  enabled: boolean;
-  state: SourceState;
-  /** The URL a poll would use. */
-  url: string;
-  /** Epoch ms until which the URL's host asked not to be contacted (Retry-After), or null. */
-  hostHoldUntil: number | null;
-  now: number;
-}
-
-export function decidePoll(input: DecisionInput): PollDecision {
-  const { state } = input;
-  if (!input.enabled) return { poll: false, reason: 'disabled in the config', until: null };
-  if (state.state === 'gone') {
-    return { poll: false, reason: `gone (HTTP 410 since ${state.lastPollAt ?? 'unknown'}); "feedagg refresh ${input.sourceId}" re-enables it`, until: null };
-  }
-  if (input.hostHoldUntil !== null && input.hostHoldUntil > input.now) {
-    return { poll: false, reason: `host asked to wait (Retry-After until ${new Date(input.hostHoldUntil).toISOString()})`, until: input.hostHoldUntil };
-  }
-  return { poll: true, url: input.url };
+export function skipReason(sourceId: string, status: SkipStatus, state: SourceState, until: number | null): string {
+  if (status === 'disabled') return 'disabled in the config';
+  if (status === 'gone') return `gone (HTTP 410 since ${state.lastPollAt ?? 'unknown'}); "feedagg refresh ${sourceId}" re-enables it`;
+  return `host asked to wait (Retry-After until ${new Date(until ?? 0).toISOString()})`;
 }
 
 export function emptyOutcome(sourceId: string): PollOutcome {

@@ -1,23 +1,34 @@
-/** Stored articles: one hash per article, a time index, provenance, LSH bands and the event outbox. */
-import type { Redis } from 'ioredis';
-import { changeFingerprint, LONGER_FACTOR, LONGER_MARGIN } from '../dedupe/change-rule.js';
-import { hashText, type IdentifiedEntry } from '../dedupe/identity.js';
-import { fingerprint, SIMILARITY_THRESHOLD } from '../dedupe/minhash.js';
-import { bodyText } from '../dedupe/text-features.js';
+/**
+ * Stored articles (key families in keys.ts, the decisions in scripts/accept.lua): one accept
+ * call per polled document, reading articles back for events and publishing, and their bodies
+ * (the working set only).
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { LONGER_FACTOR, LONGER_MARGIN } from '../dedupe/change-rule.js';
+import { hashText } from '../dedupe/identity.js';
+import { BANDS, SIMILARITY_THRESHOLD, HASHES } from '../dedupe/minhash.js';
 import type { Article, ArticleSource } from '../model/article.js';
-import { ACCEPT_ENTRIES_LUA } from './accept-entries-script.js';
+import type { EntryFields } from '../normalize/normalize-entry.js';
+import type { PreparedEntry } from '../pipeline/prepare-entry.js';
 import type { StoreKeys } from './keys.js';
 import { LuaScript } from './lua-script.js';
+import type { RedisClient } from './redis-client.js';
 
-const acceptScript = new LuaScript(ACCEPT_ENTRIES_LUA);
+const acceptScript = LuaScript.load('accept');
 
 export type AcceptDecision = 'created' | 'merged' | 'updated' | 'known';
 
 export interface AcceptResult {
   decision: AcceptDecision;
   articleId: string;
-  /** `<id>-v<version>` queued in the outbox, or '' when nothing changed. */
-  event: string;
+  /** The version an event is due for; 0 when none is (known, or a coalesced merge). */
+  version: number;
+  /** The source that delivered the story first. */
+  firstSource: string;
+  /** With an event: the story's provenance. */
+  sources: ArticleSource[];
+  /** For a merge with an event: the story's stored text (its canonical copy). */
+  storedFields: EntryFields | null;
 }
 
 export interface StoredArticle {
@@ -25,90 +36,192 @@ export interface StoredArticle {
   version: number;
   /** The source whose copy supplies the title, text and URL. */
   canonicalSourceId: string;
+  /** Sources that delivered the story, also past the first 50 `article.sources` lists. */
+  sourceCount: number;
 }
 
 export interface AcceptSettings {
-  retentionMs: number;
+  /** How far back near-duplicates are looked for (dedupe.window). */
   windowMs: number;
 }
 
-/** Entries per script call: bounds the time one call holds Redis. */
-const BATCH_SIZE = 200;
+/** An entry of the document just polled: its key hash and raw fingerprint (the source's listing). */
+export interface ListedEntry {
+  ekh: string;
+  rawFp: string;
+}
+
+/** Sources kept per article; the rest are only counted. */
+export const MAX_PROVENANCE = 50;
+/** Merges that make a version each; later ones are coalesced into one update. */
+export const EVENT_MERGES = 3;
+
+export function entryKeyHash(entryKey: string): string {
+  return hashText(entryKey, 16);
+}
+
+function storyHash(storyKey: string): string {
+  return hashText(storyKey, 16);
+}
+
+/** `j` + JSON while the body waits for its event; `z` + deflated JSON once it is kept for a window. */
+export function encodeBody(fields: EntryFields): Buffer {
+  return Buffer.concat([Buffer.from('j'), Buffer.from(JSON.stringify(fields))]);
+}
+
+export function compressBody(stored: Buffer): Buffer {
+  return stored[0] === 0x7a ? stored : Buffer.concat([Buffer.from('z'), deflateRawSync(stored.subarray(1))]);
+}
+
+export function decodeBody(stored: Buffer): EntryFields {
+  const json = stored[0] === 0x7a ? inflateRawSync(stored.subarray(1)) : stored.subarray(1);
+  return JSON.parse(json.toString('utf8')) as EntryFields;
+}
+
+type ProvenanceRecord = [sourceId: string, url: string, seenAt: string, ekh: string];
+
+/** The article meta accept.lua keeps (a JSON array; see the script for the positions). */
+export interface ArticleMeta {
+  version: number;
+  firstSource: string;
+  canonical: string;
+  score: number;
+  pending: number;
+  sourceCount: number;
+  sources: ArticleSource[];
+}
+
+function provenance(records: unknown): ArticleSource[] {
+  const list = Array.isArray(records) ? (records as ProvenanceRecord[]) : [];
+  return list
+    .map(([sourceId, url, seenAt]) => ({ sourceId: String(sourceId), url: typeof url === 'string' && url !== '' ? url : null, seenAt: String(seenAt) }))
+    .sort((a, b) => a.seenAt.localeCompare(b.seenAt) || a.sourceId.localeCompare(b.sourceId));
+}
+
+export function parseMeta(json: string): ArticleMeta {
+  const value = JSON.parse(json) as unknown[];
+  return {
+    version: Number(value[0]),
+    firstSource: String(value[1]),
+    canonical: String(value[2]),
+    score: Number(value[3]),
+    pending: Number(value[8]),
+    sourceCount: Number(value[9]),
+    sources: provenance(value[10]),
+  };
+}
+
+function signatureBytes(hex: string): Buffer {
+  return Buffer.from(hex, 'hex');
+}
+
+/** KEYS and ARGV of one accept call; LSH bucket keys are shared by index. */
+function acceptCall(keys: StoreKeys, sourceId: string, listing: ListedEntry[], entries: PreparedEntry[], settings: AcceptSettings, now: Date) {
+  const fixed = [keys.art, keys.body, keys.seen(sourceId), keys.listing(sourceId), keys.stories, keys.sig, keys.articlesByTime, keys.unlisted, keys.outbox, keys.coalesce, keys.acceptSequence];
+  const bucketIndex = new Map<string, number>();
+  const args: Array<string | number | Buffer> = [
+    sourceId, now.getTime(), now.toISOString(), settings.windowMs, Math.ceil(SIMILARITY_THRESHOLD * HASHES), LONGER_FACTOR, LONGER_MARGIN, MAX_PROVENANCE, EVENT_MERGES,
+    listing.length, ...listing.flatMap((entry) => [entry.ekh, entry.rawFp]),
+  ];
+  for (const entry of entries) {
+    const { id: _id, sourceId: _source, sources: _sources, ...fields } = entry.article;
+    const bands = entry.fingerprint?.bands ?? [];
+    const indexes = bands.map((band, index) => {
+      const key = keys.lshBucket(index, band.slice(0, LSH_PREFIX));
+      if (!bucketIndex.has(key)) bucketIndex.set(key, fixed.length + bucketIndex.size + 1);
+      return bucketIndex.get(key) as number;
+    });
+    args.push(
+      entryKeyHash(entry.entryKey),
+      entry.storyKeys[0] ? storyHash(entry.storyKeys[0]) : '', entry.storyKeys[1] ? storyHash(entry.storyKeys[1]) : '',
+      entry.id, entry.altId, encodeBody(fields), sortKey(entry.article, now), entry.article.url ?? '',
+      entry.changeFp, entry.textLength, entry.fingerprint ? signatureBytes(entry.fingerprint.signature) : '',
+      indexes.join(','), bands.map((band) => band.slice(LSH_PREFIX)).join(','),
+    );
+  }
+  return { keys: [...fixed, ...bucketIndex.keys()], args };
+}
 
 function sortKey(article: Article, now: Date): number {
   const published = article.publishedAt ? Date.parse(article.publishedAt) : Number.NaN;
   return Number.isFinite(published) ? published : now.getTime();
 }
 
-function entryArgs(entry: IdentifiedEntry, now: Date): Array<string | number> {
-  const { id: _id, sourceId: _sourceId, sources: _sources, ...body } = entry.article;
-  const text = bodyText(body);
-  const print = fingerprint(text);
-  return [
-    hashText(entry.entryKey),
-    entry.storyKeys[0] ? hashText(entry.storyKeys[0]) : '',
-    entry.storyKeys[1] ? hashText(entry.storyKeys[1]) : '',
-    entry.article.id,
-    entry.altId,
-    JSON.stringify(body),
-    sortKey(entry.article, now),
-    entry.article.url ?? '',
-    changeFingerprint(body),
-    text.length,
-    print?.signature ?? '',
-    print?.bands.join(',') ?? '',
-  ];
+function parseExtra(extra: Buffer): Pick<AcceptResult, 'sources' | 'storedFields'> {
+  if (extra.length === 0) return { sources: [], storedFields: null };
+  const newline = extra.indexOf(0x0a);
+  const body = extra.subarray(newline + 1);
+  return { sources: provenance(JSON.parse(extra.subarray(0, newline).toString('utf8'))), storedFields: body.length > 0 ? decodeBody(body) : null };
 }
 
-/** Record a poll's entries; one script call per batch of 200 entries. */
-export async function acceptEntries(redis: Redis, keys: StoreKeys, sourceId: string, entries: IdentifiedEntry[], settings: AcceptSettings, now: Date): Promise<AcceptResult[]> {
+/**
+ * Record a document's new and changed entries, and its listing (every entry's key hash and raw
+ * fingerprint), in one script call.
+ */
+export async function acceptEntries(redis: RedisClient, keys: StoreKeys, sourceId: string, listing: ListedEntry[], entries: PreparedEntry[], settings: AcceptSettings, now: Date): Promise<AcceptResult[]> {
+  const call = acceptCall(keys, sourceId, listing, entries, settings, now);
+  const reply = (await acceptScript.runBuffer(redis, call.keys, call.args)) as Array<Buffer | number>;
   const results: AcceptResult[] = [];
-  const ttl = Math.max(1, Math.ceil(settings.retentionMs / 1000));
-  for (let start = 0; start < entries.length; start += BATCH_SIZE) {
-    const args: Array<string | number> = [keys.root, sourceId, ttl, now.toISOString(), now.getTime(), settings.windowMs, SIMILARITY_THRESHOLD, LONGER_FACTOR, LONGER_MARGIN];
-    for (const entry of entries.slice(start, start + BATCH_SIZE)) args.push(...entryArgs(entry, now));
-    const reply = (await acceptScript.run(redis, [], args)) as string[];
-    for (let index = 0; index < reply.length; index += 3) {
-      results.push({ decision: reply[index] as AcceptDecision, articleId: reply[index + 1] ?? '', event: reply[index + 2] ?? '' });
-    }
+  for (let index = 0; index < reply.length; index += 5) {
+    results.push({
+      decision: String(reply[index]) as AcceptDecision,
+      articleId: String(reply[index + 1] ?? ''),
+      version: Number(reply[index + 2] ?? 0),
+      firstSource: String(reply[index + 3] ?? ''),
+      ...parseExtra(reply[index + 4] as Buffer),
+    });
   }
   return results;
 }
 
-function decodeProvenance(hash: Record<string, string>): ArticleSource[] {
-  const sources = Object.entries(hash).map(([sourceId, json]) => {
-    const parsed = JSON.parse(json) as { url?: unknown; seenAt?: unknown };
-    return { sourceId, url: typeof parsed.url === 'string' && parsed.url !== '' ? parsed.url : null, seenAt: String(parsed.seenAt ?? '') };
-  });
-  return sources.sort((a, b) => a.seenAt.localeCompare(b.seenAt) || a.sourceId.localeCompare(b.sourceId));
+/** The raw fingerprint the source's last document had for each entry key hash. */
+export async function readListing(redis: RedisClient, keys: StoreKeys, sourceId: string): Promise<Map<string, string>> {
+  return new Map(Object.entries(await redis.hgetall(keys.listing(sourceId))));
 }
 
-/** Load articles by id (missing ones, e.g. expired, are left out), with their provenance. */
-export async function readArticles(redis: Redis, keys: StoreKeys, ids: string[]): Promise<StoredArticle[]> {
+/** Load articles by id; those without a body (out of the working set) or gone are left out. */
+export async function readArticles(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<StoredArticle[]> {
   if (ids.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const id of ids) {
-    pipeline.hmget(keys.article(id), 'body', 'version', 'sourceId', 'canonical');
-    pipeline.hgetall(keys.provenance(id));
-  }
-  const replies = (await pipeline.exec()) ?? [];
+  const [metas, bodies] = await Promise.all([redis.hmget(keys.art, ...ids), redis.hmgetBuffer(keys.body, ...ids)]);
   const out: StoredArticle[] = [];
   ids.forEach((id, index) => {
-    const [json, version, sourceId, canonical] = (replies[index * 2]?.[1] as Array<string | null> | undefined) ?? [];
-    if (!json || !sourceId) return;
-    const body = JSON.parse(json) as Omit<Article, 'id' | 'sourceId' | 'sources'>;
-    const sources = decodeProvenance((replies[index * 2 + 1]?.[1] as Record<string, string> | undefined) ?? {});
-    out.push({ article: { id, sourceId, sources, ...body }, version: Number(version ?? 1), canonicalSourceId: canonical ?? sourceId });
+    const json = metas[index];
+    const body = bodies[index];
+    if (!json || !body) return;
+    const meta = parseMeta(json);
+    out.push({
+      article: { id, sourceId: meta.firstSource, sources: meta.sources, ...decodeBody(body) },
+      version: meta.version,
+      canonicalSourceId: meta.canonical,
+      sourceCount: meta.sourceCount,
+    });
   });
   return out;
 }
 
-/** Ids of the newest articles by publish (else first-seen) time, no older than `minTime`. */
-export async function newestArticleIds(redis: Redis, keys: StoreKeys, limit: number, minTime: number): Promise<string[]> {
-  return redis.zrevrangebyscore(keys.articlesByTime, '+inf', minTime, 'LIMIT', 0, limit);
+/** The meta of articles by id (with or without a body); gone ones are left out. */
+export async function readMetas(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<Map<string, ArticleMeta>> {
+  if (ids.length === 0) return new Map();
+  const metas = await redis.hmget(keys.art, ...ids);
+  return new Map(ids.flatMap((id, index) => {
+    const json = metas[index];
+    return json ? [[id, parseMeta(json)] as const] : [];
+  }));
 }
 
-/** Drop index entries older than the retention period (their hashes expire by TTL). */
-export async function trimArticleIndex(redis: Redis, keys: StoreKeys, olderThan: number): Promise<number> {
-  return redis.zremrangebyscore(keys.articlesByTime, '-inf', `(${olderThan}`);
+/** Raw bodies by id (null where there is none), for the publish window. */
+export async function readBodies(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<Array<Buffer | null>> {
+  return ids.length === 0 ? [] : redis.hmgetBuffer(keys.body, ...ids);
 }
+
+/** A page of article ids, newest first by publish (else first-seen) time, no older than `minTime`. */
+export async function articlePage(redis: RedisClient, keys: StoreKeys, offset: number, count: number, minTime: number): Promise<string[]> {
+  return redis.zrevrangebyscore(keys.articlesByTime, '+inf', minTime, 'LIMIT', offset, count);
+}
+
+export const LSH_BANDS = BANDS;
+/**
+ * Hex digits of a band hash that pick its bucket (4,096 buckets a band): a bucket holds few
+ * records, so reading and appending to it costs Redis little.
+ */
+export const LSH_PREFIX = 3;

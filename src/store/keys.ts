@@ -1,13 +1,39 @@
-/** Every Redis key family feedagg owns, under `<prefix>:store:` (BullMQ owns `<prefix>:<queue>:`). */
+/**
+ * Every Redis key family feedagg owns, under `<prefix>:store:` (BullMQ owns `<prefix>:<queue>:`).
+ * With a `{tag}` prefix every key hashes to one Redis Cluster slot, so any script may touch any
+ * of them. Most families are one hash for all articles (a field costs less than a key).
+ */
 export interface StoreKeys {
   root: string;
   schedule: string;
   source(id: string): string;
+  /** Entry key hash → id|change fingerprint, for every entry a source delivered (within retention). */
+  seen(sourceId: string): string;
+  /** Entry key hash → raw fingerprint, for the entries of a source's current document. */
+  listing(sourceId: string): string;
+  /** Article id → meta (JSON array, see accept.lua). */
+  art: string;
+  /** Article id → body (`j` + JSON, or `z` + deflated JSON), for the working set only. */
+  body: string;
+  /** Article id → minute created + MinHash signature, within the dedupe window. */
+  sig: string;
+  /** Story key hash → article id. */
+  stories: string;
+  /** One LSH bucket: records of band hashes that start with `prefix`. */
+  lshBucket(band: number, prefix: string): string;
+  /** Articles by publish (else first-seen) time. */
   articlesByTime: string;
-  article(id: string): string;
-  provenance(id: string): string;
+  /** Articles no source lists any more, by the time the last one stopped. */
+  unlisted: string;
   outbox: string;
+  /** A counter each accept call bumps: what a publish has seen (see trim-bodies.lua). */
+  acceptSequence: string;
+  /** Articles with merges since their last event, to be coalesced into one. */
+  coalesce: string;
+  /** Articles some output shows (they keep their bodies). */
+  published: string;
   outputs: string;
+  host(host: string, part: 'inflight' | 'last' | 'retry-after'): string;
 }
 
 export function storeKeys(prefix: string): StoreKeys {
@@ -16,10 +42,20 @@ export function storeKeys(prefix: string): StoreKeys {
     root,
     schedule: `${root}:schedule`,
     source: (id) => `${root}:source:${id}`,
+    seen: (id) => `${root}:seen:${id}`,
+    listing: (id) => `${root}:listing:${id}`,
+    art: `${root}:art`,
+    body: `${root}:body`,
+    sig: `${root}:sig`,
+    stories: `${root}:stories`,
+    lshBucket: (band, bucket) => `${root}:lsh:${band}:${bucket}`,
     articlesByTime: `${root}:articles`,
-    article: (id) => `${root}:article:${id}`,
-    provenance: (id) => `${root}:prov:${id}`,
+    unlisted: `${root}:unlisted`,
     outbox: `${root}:outbox`,
+    acceptSequence: `${root}:accept-sequence`,
+    coalesce: `${root}:coalesce`,
+    published: `${root}:published`,
     outputs: `${root}:outputs`,
+    host: (host, part) => `${root}:host:${host.toLowerCase()}:${part}`,
   };
 }

@@ -1,20 +1,74 @@
+/**
+ * Lua scripts, one .lua file each (src/store/scripts/), run by EVALSHA and loaded again after
+ * a SCRIPT FLUSH or a Redis restart. Every key a script touches comes through KEYS[], so each
+ * call is routed to the node that holds them in a Redis Cluster (they share one hash tag).
+ */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { readFileSync } from 'node:fs';
+import type { RedisClient } from './redis-client.js';
 
-/** A Lua script run by EVALSHA, loaded on first use and again after a SCRIPT FLUSH or restart. */
+type Arg = string | number | Buffer;
+
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
+}
+
 export class LuaScript {
-  private readonly sha: string;
+  readonly sha: string;
 
-  constructor(private readonly source: string) {
+  constructor(readonly name: string, readonly source: string) {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(redis: Redis, keys: string[], args: Array<string | number>): Promise<unknown> {
+  /** The script in src/store/scripts/<name>.lua (copied next to the built module). */
+  static load(name: string): LuaScript {
+    return new LuaScript(name, readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8'));
+  }
+
+  async run(redis: RedisClient, keys: string[], args: Arg[]): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      if (!isNoScript(error)) throw error;
       return redis.eval(this.source, keys.length, ...keys, ...args);
     }
   }
+
+  /** The same, with every string of the reply as a Buffer (for binary values). */
+  async runBuffer(redis: RedisClient, keys: string[], args: Arg[]): Promise<unknown> {
+    try {
+      return await redis.evalshaBuffer(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!isNoScript(error)) throw error;
+      return redis.evalBuffer(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+export interface ScriptCall {
+  script: LuaScript;
+  keys: string[];
+  args: Arg[];
+}
+
+/**
+ * Several scripts in one round trip (a pipeline). After a Redis restart the scripts are gone:
+ * they are loaded and the whole pipeline runs again, so every script given here must be safe
+ * to run twice.
+ */
+export async function runTogether(redis: RedisClient, calls: ScriptCall[]): Promise<unknown[]> {
+  const attempt = async () => {
+    const pipeline = redis.pipeline();
+    for (const call of calls) pipeline.evalsha(call.script.sha, call.keys.length, ...call.keys, ...call.args);
+    return (await pipeline.exec()) ?? [];
+  };
+  let results = await attempt();
+  if (results.some(([error]) => isNoScript(error))) {
+    for (const call of calls) await redis.script('LOAD', call.script.source);
+    results = await attempt();
+  }
+  return results.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
 }

@@ -3,8 +3,12 @@
  * The accept script adds them in the same atomic step that stores the article; they leave once
  * the queue holds the job (whose id is the same string, so adding twice is harmless).
  */
-import type { Redis } from 'ioredis';
 import type { StoreKeys } from './keys.js';
+import { LuaScript } from './lua-script.js';
+import type { RedisClient } from './redis-client.js';
+
+const releaseScript = LuaScript.load('release-events');
+const coalesceScript = LuaScript.load('coalesce-merges');
 
 export interface PendingEvent {
   member: string;
@@ -17,11 +21,23 @@ export function parseOutboxMember(member: string): PendingEvent | null {
   return match?.[1] && match[2] ? { member, articleId: match[1], version: Number(match[2]) } : null;
 }
 
-export async function pendingEvents(redis: Redis, keys: StoreKeys, limit = 1000): Promise<PendingEvent[]> {
+export async function pendingEvents(redis: RedisClient, keys: StoreKeys, limit = 1000): Promise<PendingEvent[]> {
   const members = await redis.srandmember(keys.outbox, limit);
   return members.map(parseOutboxMember).filter((event): event is PendingEvent => event !== null);
 }
 
-export async function clearEvents(redis: Redis, keys: StoreKeys, members: string[]): Promise<void> {
-  if (members.length > 0) await redis.srem(keys.outbox, ...members);
+export async function countPending(redis: RedisClient, keys: StoreKeys): Promise<number> {
+  return redis.scard(keys.outbox);
+}
+
+/** Events handed over (or given up) leave the outbox (scripts/release-events.lua). */
+export async function releaseEvents(redis: RedisClient, keys: StoreKeys, members: string[]): Promise<void> {
+  for (let start = 0; start < members.length; start += 500) {
+    await releaseScript.run(redis, [keys.art, keys.outbox], members.slice(start, start + 500));
+  }
+}
+
+/** One version for the merges coalesced since each article's last event; returns the members queued. */
+export async function coalesceMerges(redis: RedisClient, keys: StoreKeys, limit = 500): Promise<string[]> {
+  return (await coalesceScript.run(redis, [keys.art, keys.body, keys.outbox, keys.coalesce], [limit])) as string[];
 }

@@ -1,12 +1,15 @@
 /** The next-poll time of every source: one sorted set, member = source id, score = epoch ms. */
-import type { Redis } from 'ioredis';
 import type { StoreKeys } from './keys.js';
+import { LuaScript } from './lua-script.js';
+import type { RedisClient } from './redis-client.js';
+
+const claimScript = LuaScript.load('claim-due');
 
 /**
  * Make the schedule match the config: new sources are due now, known ones keep their time,
  * sources no longer enabled in the config leave the schedule.
  */
-export async function syncSchedule(redis: Redis, keys: StoreKeys, enabledIds: string[], now: number): Promise<{ added: string[]; removed: string[] }> {
+export async function syncSchedule(redis: RedisClient, keys: StoreKeys, enabledIds: string[], now: number): Promise<{ added: string[]; removed: string[] }> {
   const current = await redis.zrange(keys.schedule, 0, -1);
   const wanted = new Set(enabledIds);
   const removed = current.filter((id) => !wanted.has(id));
@@ -14,21 +17,27 @@ export async function syncSchedule(redis: Redis, keys: StoreKeys, enabledIds: st
   const added = enabledIds.filter((id) => !known.has(id));
   const pipeline = redis.multi();
   if (removed.length > 0) pipeline.zrem(keys.schedule, ...removed);
-  for (const id of added) pipeline.zadd(keys.schedule, 'NX', now, id);
+  for (let start = 0; start < added.length; start += 1000) {
+    pipeline.zadd(keys.schedule, 'NX', ...added.slice(start, start + 1000).flatMap((id) => [now, id]));
+  }
   await pipeline.exec();
   return { added, removed };
 }
 
-export async function dueSources(redis: Redis, keys: StoreKeys, now: number, limit = 500): Promise<string[]> {
-  return redis.zrangebyscore(keys.schedule, '-inf', now, 'LIMIT', 0, limit);
+/**
+ * Sources due now, each moved `leaseMs` ahead so that the following ticks do not pick them
+ * again while their polls wait in the queue (see scripts/claim-due.lua).
+ */
+export async function claimDueSources(redis: RedisClient, keys: StoreKeys, now: number, leaseMs: number, limit = 1000): Promise<string[]> {
+  return (await claimScript.run(redis, [keys.schedule], [now, leaseMs, limit])) as string[];
 }
 
 /** XX: only sources still on the schedule (a source removed meanwhile stays removed). */
-export async function setNextPoll(redis: Redis, keys: StoreKeys, sourceId: string, at: number): Promise<void> {
+export async function setNextPoll(redis: RedisClient, keys: StoreKeys, sourceId: string, at: number): Promise<void> {
   await redis.zadd(keys.schedule, 'XX', at, sourceId);
 }
 
-export async function nextPollTimes(redis: Redis, keys: StoreKeys, ids: string[]): Promise<Map<string, number | null>> {
+export async function nextPollTimes(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<Map<string, number | null>> {
   if (ids.length === 0) return new Map();
   const scores = await redis.zmscore(keys.schedule, ...ids);
   return new Map(ids.map((id, index) => {
@@ -38,11 +47,16 @@ export async function nextPollTimes(redis: Redis, keys: StoreKeys, ids: string[]
 }
 
 /** A gone source stays on the schedule (so start-up sync keeps it) but is never due. */
-export async function parkSource(redis: Redis, keys: StoreKeys, sourceId: string): Promise<void> {
+export async function parkSource(redis: RedisClient, keys: StoreKeys, sourceId: string): Promise<void> {
   await redis.zadd(keys.schedule, 'XX', '+inf', sourceId);
 }
 
 /** Make a source due now (refresh, re-enable). */
-export async function scheduleNow(redis: Redis, keys: StoreKeys, sourceId: string, now: number): Promise<void> {
+export async function scheduleNow(redis: RedisClient, keys: StoreKeys, sourceId: string, now: number): Promise<void> {
   await redis.zadd(keys.schedule, now, sourceId);
+}
+
+/** Sources on the schedule that are due (for the operator's view). */
+export async function dueSources(redis: RedisClient, keys: StoreKeys, now: number, limit = 500): Promise<string[]> {
+  return redis.zrangebyscore(keys.schedule, '-inf', now, 'LIMIT', 0, limit);
 }

@@ -1,5 +1,5 @@
 /** Per-source state between polls: one hash per source (what `feedagg sources` shows, and more). */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-client.js';
 import type { PendingRedirect, RedirectRecord, SourceError, SourceState, SourceStatus } from '../model/source-state.js';
 import { initialSourceState } from '../schedule/source-transition.js';
 import type { StoreKeys } from './keys.js';
@@ -57,12 +57,22 @@ export function decodeSourceState(id: string, hash: Record<string, string>): Sou
   };
 }
 
-function encodeFields(update: Partial<SourceState>): Record<string, string> {
+function hostOf(url: string | null | undefined): string {
+  try {
+    return url ? new URL(url).hostname.toLowerCase() : '';
+  } catch {
+    return '';
+  }
+}
+
+export function encodeFields(update: Partial<SourceState>): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const [name, value] of Object.entries(update)) {
     if (name === 'id' || value === undefined) continue;
     fields[name] = value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
+  // The host of the URL polled, for poll-begin.lua (it picks the host's keys before a poll).
+  if ('effectiveUrl' in update) fields.effectiveHost = hostOf(update.effectiveUrl);
   return fields;
 }
 

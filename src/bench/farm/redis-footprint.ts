@@ -1,5 +1,5 @@
 /** What Redis holds for a prefix: the store's own keys per article, and the queues beside it. */
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../store/redis-client.js';
 
 export interface RedisFootprint {
   usedBytes: number;
@@ -31,4 +31,43 @@ export async function redisFootprint(redis: Redis, prefix: string): Promise<Redi
     queueBytes: await bytesOf(redis, `${prefix}:articles:*`),
     undeliveredEvents: (await redis.llen(`${prefix}:articles:wait`)) + (await redis.zcard(`${prefix}:articles:prioritized`)),
   };
+}
+
+export interface CommandCounts {
+  calls: number;
+  /** Microseconds Redis spent in commands. */
+  micros: number;
+  inputBytes: number;
+  outputBytes: number;
+  byCommand: Map<string, number>;
+}
+
+/** Redis's own counters (INFO commandstats and stats), to diff around a round. */
+export async function commandCounts(redis: Redis): Promise<CommandCounts> {
+  const stats = await redis.info('commandstats');
+  const byCommand = new Map<string, number>();
+  let calls = 0;
+  let micros = 0;
+  for (const match of stats.matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g)) {
+    byCommand.set(match[1] ?? '', Number(match[2]));
+    calls += Number(match[2]);
+    micros += Number(match[3]);
+  }
+  const info = await redis.info('stats');
+  return {
+    calls,
+    micros,
+    inputBytes: Number(/total_net_input_bytes:(\d+)/.exec(info)?.[1] ?? 0),
+    outputBytes: Number(/total_net_output_bytes:(\d+)/.exec(info)?.[1] ?? 0),
+    byCommand,
+  };
+}
+
+export function countsBetween(before: CommandCounts, after: CommandCounts): CommandCounts {
+  const byCommand = new Map<string, number>();
+  for (const [name, calls] of after.byCommand) {
+    const delta = calls - (before.byCommand.get(name) ?? 0);
+    if (delta > 0) byCommand.set(name, delta);
+  }
+  return { calls: after.calls - before.calls, micros: after.micros - before.micros, inputBytes: after.inputBytes - before.inputBytes, outputBytes: after.outputBytes - before.outputBytes, byCommand };
 }

@@ -17,8 +17,8 @@ import { stringify } from 'yaml';
 import { formatTable } from '../../cli/text-table.js';
 import { CLI, peakRss } from '../../faults/processes.js';
 import { RedisProcess } from '../../faults/redis-process.js';
-import { topSelfTime } from './cpu-profile.js';
-import { redisFootprint, type RedisFootprint } from './redis-footprint.js';
+import { selfTimeByArea, topSelfTime } from './cpu-profile.js';
+import { commandCounts, countsBetween, redisFootprint, type CommandCounts, type RedisFootprint } from './redis-footprint.js';
 
 interface Measured {
   seconds: number;
@@ -71,6 +71,11 @@ function feedUrl(port: number, feed: number): string {
   return `http://127.${1 + Math.floor(feed / 65_536)}.${Math.floor(feed / 256) % 256}.${feed % 256}:${port}/feed/${feed}.xml`;
 }
 
+function redisLine(round: string, counts: CommandCounts, feeds: number): string {
+  const top = [...counts.byCommand].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([name, calls]) => `${name} ${(calls / feeds).toFixed(1)}`).join(', ');
+  return `Redis per poll, ${round} round: ${(counts.calls / feeds).toFixed(1)} commands, ${(counts.micros / feeds).toFixed(0)} µs of Redis time, ${(counts.inputBytes / feeds / 1024).toFixed(1)} KB in, ${(counts.outputBytes / feeds / 1024).toFixed(1)} KB out (${top})`;
+}
+
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 const row = (name: string, measured: Measured, feeds: number) => [name, `${measured.seconds.toFixed(2)} s`, String(Math.round(feeds / measured.seconds)), mb(measured.peakBytes)];
 
@@ -78,7 +83,8 @@ async function profileLines(dir: string): Promise<string[]> {
   const files = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile'));
   const out: string[] = [];
   for (const file of files) {
-    out.push(`cpu profile ${file}:`, ...(await topSelfTime(join(dir, file), 15)).map((line) => `  ${line}`));
+    out.push(`cpu profile ${file}, by area:`, ...(await selfTimeByArea(join(dir, file), 12)).map((line) => `  ${line}`));
+    out.push(`cpu profile ${file}, top functions:`, ...(await topSelfTime(join(dir, file), 15)).map((line) => `  ${line}`));
   }
   return out;
 }
@@ -88,7 +94,7 @@ async function writeConfig(dir: string, redis: RedisProcess, port: number, feeds
   await writeFile(config, stringify({
     redis: { url: redis.url, prefix: `{${prefix}}` },
     output: { dir: join(dir, `${prefix}-public`) },
-    fetch: { allowPrivateNetworks: true },
+    fetch: { allowPrivateNetworks: true, ...(process.env.FARM_CONCURRENCY ? { concurrency: Number(process.env.FARM_CONCURRENCY) } : {}) },
     sources: Array.from({ length: feeds }, (_, feed) => ({ id: `f${feed}`, url: feedUrl(port, feed) })),
   }));
   return config;
@@ -113,14 +119,19 @@ async function main(): Promise<void> {
     const bare = await measure(naiveArgs('bare'));
     progress('round 1: naive loop');
     const naiveFirst = await measure(naiveArgs('naive'));
+    const client = new Redis(redis.url);
+    const counted = async (run: () => Promise<Measured>): Promise<[Measured, CommandCounts]> => {
+      const before = await commandCounts(client);
+      const measured = await run();
+      return [measured, countsBetween(before, await commandCounts(client))];
+    };
     progress('round 1: feedagg run --once (cold)');
-    const cold = await measure(feedaggArgs('cold'), env);
+    const [cold, coldCounts] = await counted(() => measure(feedaggArgs('cold'), env));
     await farm.nextRound();
     progress('round 2: naive loop');
     const naiveSteady = await measure(naiveArgs('naive'));
     progress('round 2: feedagg run --once (steady)');
-    const steady = await measure(feedaggArgs('steady'), env);
-    const client = new Redis(redis.url);
+    const [steady, steadyCounts] = await counted(() => measure(feedaggArgs('steady'), env));
     const footprint: RedisFootprint = await redisFootprint(client, '{bench}');
     client.disconnect();
     const ratio = (base: Measured, ours: Measured) => (base.seconds / ours.seconds).toFixed(2);
@@ -137,6 +148,7 @@ async function main(): Promise<void> {
       '',
       `steady round: ${ratio(naiveSteady, steady)}× the naive loop (target ≥ 3); cold round: ${ratio(bare, cold)}× the bare floor (target ≥ 0.5)`,
       `Redis after both rounds: ${mb(footprint.usedBytes)} in all; ${footprint.articles} articles, ${(footprint.storeBytes / Math.max(1, footprint.articles) / 1024).toFixed(2)} KB per article in the store itself (target ≤ 1.5); ${footprint.undeliveredEvents} undelivered events, ${mb(footprint.queueBytes)}`,
+      ...[['cold', coldCounts], ['steady', steadyCounts]].map(([name, counts]) => redisLine(String(name), counts as CommandCounts, feeds)),
       ...(profileDir ? await profileLines(profileDir) : []),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -86,7 +86,6 @@ async function runManifest(manifest: string, root: string | undefined): Promise<
 
 export const parseCommand: Command = {
   name: 'parse',
-  summary: 'parse and normalize a feed file or URL (or a JSONL manifest of files) without Redis; print JSON',
   usage: [
     'Usage: feedagg parse <file|url> [--base URL] [--content-type CT]',
     '       feedagg parse --manifest FILE [--root DIR]',

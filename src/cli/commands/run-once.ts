@@ -25,16 +25,12 @@ function progress(outcome: PollOutcome, done: number, total: number): void {
 async function pollAll(runtime: Runtime, pollNow: PollNow): Promise<SummaryRow[]> {
   const sources = runtime.context.config.sources;
   let done = 0;
-  return Promise.all(sources.map(async (source): Promise<SummaryRow> => {
-    const outcome = await pollNow.poll(source.id);
-    progress(outcome, ++done, sources.length);
-    return { outcome };
-  }));
+  const outcomes = await pollNow.pollMany(sources.map((source) => source.id), (outcome) => progress(outcome, ++done, sources.length));
+  return outcomes.map((outcome) => ({ outcome }));
 }
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'poll every enabled source once, publish, print a per-source summary, exit',
   usage: 'Usage: feedagg run --once [--config PATH]\n\nExit 0 when every polled source was fine, 3 when some failed (the output is still published), 1 on a fatal error.\nGone and disabled sources, and sources whose host is under a Retry-After, are skipped and say why.',
   options: { once: { type: 'boolean' } },
   async run(args) {

@@ -76,7 +76,6 @@ export function formatSourceTable(rows: SourceRow[], now: number): string {
 
 export const sourcesCommand: Command = {
   name: 'sources',
-  summary: 'show every source: state, last poll, errors, next poll (--json for machines)',
   usage: 'Usage: feedagg sources [--json] [--config PATH]\n\nOne row per source: id, url, effectiveUrl, state (active|failing|gone|disabled), lastPollAt, lastStatus,\nlastError, nextPollAt, consecutiveFailures, etag, lastModified, itemsSeen.',
   options: { json: { type: 'boolean' } },
   async run(args) {
@@ -94,7 +93,6 @@ export const sourcesCommand: Command = {
 
 export const refreshCommand: Command = {
   name: 'refresh',
-  summary: 'poll one source now; re-enables a gone or failing source',
   usage: 'Usage: feedagg refresh <source-id> [--config PATH]\n\nExit 0 when the poll succeeded, 3 when it failed, 1 on a fatal error.',
   options: {},
   allowPositionals: true,

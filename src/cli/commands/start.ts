@@ -79,7 +79,6 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'run the scheduler, the workers and the HTTP server until SIGTERM/SIGINT',
   usage: 'Usage: feedagg start [--config PATH]\n\nServes /feed.xml, /atom.xml, /feed.json and /healthz on http.port (env PORT).\nStops cleanly on SIGTERM, SIGINT or SIGHUP (within 10 s); a second signal forces the exit.',
   options: {},
   run: (args) => runProcess(args, true),
@@ -87,7 +86,6 @@ export const startCommand: Command = {
 
 export const workerCommand: Command = {
   name: 'worker',
-  summary: 'run the workers only (scale out on more machines sharing one Redis)',
   usage: 'Usage: feedagg worker [--config PATH]\n\nEvery process must read the same config (sources are looked up by id).\nStops cleanly on SIGTERM, SIGINT or SIGHUP (within 10 s); a second signal forces the exit.',
   options: {},
   run: (args) => runProcess(args, false),

@@ -4,7 +4,6 @@ import { EXIT } from '../exit-codes.js';
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check the config file; every error names the source id and the field',
   usage: 'Usage: feedagg validate [--config PATH]\n\nExit 0 when the config is valid, 1 when it is not.',
   options: {},
   async run(args) {

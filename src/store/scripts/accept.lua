@@ -1,0 +1,258 @@
+-- Accept the new and changed entries of one polled document, atomically: two workers never
+-- both create one story, and every decision sees every earlier one. Per entry:
+--   known   this source delivered the entry before; if its change fingerprint differs and this
+--           source supplies the article's text (or its copy is now substantially longer), the
+--           text is replaced and the version grows ('updated');
+--   merged  another source delivered the same story: same canonical URL or URL-shaped guid, or
+--           (within the window) a MinHash signature similar enough; provenance grows. The first
+--           few merges make a version each; later ones are coalesced into one update;
+--   created a new article.
+-- Every version change queues '<id>-v<version>' in the outbox in the same step (the article's
+-- body stays until the event is handed over), so a crash cannot lose an event. Then the
+-- source's listing (entry key hash -> raw fingerprint) is replaced, and articles a source no
+-- longer lists count down towards retention.
+--
+-- KEYS: 1 art, 2 body, 3 seen:<source>, 4 listing:<source>, 5 stories, 6 sig, 7 articles,
+--       8 unlisted, 9 outbox, 10 coalesce, 11 accept sequence, 12.. LSH bucket keys (entries
+--       refer to them by index)
+-- ARGV: 1 sourceId, 2 nowMs, 3 nowIso, 4 windowMs, 5 threshold (equal min-hashes of 32),
+--       6 longerFactor, 7 longerMargin, 8 maxProvenance, 9 eventMerges, 10 listing count L,
+--       then L pairs (entry key hash, raw fingerprint), then 13 per entry:
+--       ekh, story1|'', story2|'', id, altId, body, score, url|'', fp, textLength,
+--       sig|'' (128 bytes), LSH key indexes (8, comma-separated)|'', LSH suffixes (8, comma-separated)|''
+-- Returns 5 per entry: decision, article id, version with an event (0: none), first source,
+-- and with an event: provenance JSON .. '\n' .. (for a merge) the stored body (else '').
+local src, nowMs, nowIso, windowMs = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local threshold, factor, margin = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local maxProv, eventMerges = tonumber(ARGV[8]), tonumber(ARGV[9])
+local RECORD = 37 -- LSH record: 5 hex suffix, 8 hex minute, 24 hex article id
+local nowMinute = math.floor(nowMs / 60000)
+local sequence = redis.call('INCR', KEYS[11])
+
+-- Article meta, a JSON array: 1 version, 2 first source, 3 canonical source, 4 score,
+-- 5 text length, 6 change fingerprint, 7 story hashes (comma-separated), 8 sources listing it,
+-- 9 events pending, 10 sources in all, 11 provenance [[source, url, seenAt, ekh], ...]
+-- (the first maxProvenance), 12 accept sequence when created (a publish judges only articles
+-- created before it read the index), 13 coalesced change pending (0/1).
+-- sig: article id -> 8 hex digits (minute created) .. 128-byte signature, within the window.
+local metas, dirty = {}, {}
+local function meta(id)
+  local cached = metas[id]
+  if cached ~= nil then return cached or nil end
+  local json = redis.call('HGET', KEYS[1], id)
+  metas[id] = json and cjson.decode(json) or false
+  return metas[id] or nil
+end
+-- Changed metas are written once, at the end.
+local function save(id, m)
+  metas[id] = m
+  dirty[id] = true
+end
+
+local function split(text)
+  local out = {}
+  for part in string.gmatch(text, '[^,]+') do out[#out + 1] = part end
+  return out
+end
+
+local function longer(m, len)
+  return len >= m[5] * factor and len >= m[5] + margin
+end
+
+local function listsSource(m)
+  for _, p in ipairs(m[11]) do if p[1] == src then return true end end
+  return false
+end
+
+local function queueEvent(id, m)
+  m[1] = m[1] + 1
+  m[9] = m[9] + 1
+  redis.call('SADD', KEYS[9], id .. '-v' .. m[1])
+  return m[1]
+end
+
+-- Equal min-hashes of two binary signatures (32 of 4 bytes).
+local function equalHashes(a, b)
+  local equal = 0
+  for i = 0, 31 do
+    if string.sub(a, i * 4 + 1, i * 4 + 4) == string.sub(b, i * 4 + 1, i * 4 + 4) then equal = equal + 1 end
+  end
+  return equal
+end
+
+-- The most similar article another source delivered within the window, or nil.
+local function nearDuplicate(sig, keyIndexes, suffixes)
+  if sig == '' then return nil end
+  local best, bestScore, checked = nil, threshold, {}
+  local oldest = math.floor((nowMs - windowMs) / 60000)
+  for band, keyIndex in ipairs(keyIndexes) do
+    local data = redis.call('GET', KEYS[tonumber(keyIndex)]) or ''
+    local suffix, from, looked = suffixes[band], 1, 0
+    while looked < 20 do
+      local at = string.find(data, suffix, from, true)
+      if not at then break end
+      from = at + 1
+      if (at - 1) % RECORD == 0 then
+        looked = looked + 1
+        local minute = tonumber(string.sub(data, at + 5, at + 12), 16)
+        local candidate = string.sub(data, at + 13, at + 36)
+        if minute >= oldest and not checked[candidate] then
+          checked[candidate] = true
+          local other = redis.call('HGET', KEYS[6], candidate)
+          if other then
+            local score = equalHashes(sig, string.sub(other, 9))
+            local m = score >= bestScore and meta(candidate) or nil
+            if m and not listsSource(m) then best, bestScore = candidate, score end
+          end
+        end
+      end
+    end
+  end
+  return best
+end
+
+local function storyMatch(stories)
+  for _, hash in ipairs(stories) do
+    local candidate = redis.call('HGET', KEYS[5], hash)
+    if candidate and meta(candidate) then return candidate end
+  end
+  return nil
+end
+
+local seenCache = {}
+local function seenId(ekh)
+  local cached = seenCache[ekh]
+  if cached then return cached[1], cached[2] end
+  local value = redis.call('HGET', KEYS[3], ekh)
+  if not value then return nil, '' end
+  local sep = string.find(value, '|', 1, true)
+  seenCache[ekh] = { string.sub(value, 1, sep - 1), string.sub(value, sep + 1) }
+  return seenCache[ekh][1], seenCache[ekh][2]
+end
+local function setSeen(ekh, id, fp)
+  seenCache[ekh] = { id, fp }
+  redis.call('HSET', KEYS[3], ekh, id .. '|' .. fp)
+end
+
+local L = tonumber(ARGV[10])
+local out, createdHere = {}, {}
+for i = 11 + 2 * L, #ARGV, 13 do
+  local ekh, story1, story2, id, altId, body = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
+  local score, url, fp, len, sig = tonumber(ARGV[i + 6]), ARGV[i + 7], ARGV[i + 8], tonumber(ARGV[i + 9]), ARGV[i + 10]
+  local keyIndexes, suffixes = split(ARGV[i + 11]), split(ARGV[i + 12])
+  local stories = {}
+  if story1 ~= '' then stories[#stories + 1] = story1 end
+  if story2 ~= '' then stories[#stories + 1] = story2 end
+  local knownId, oldFp = seenId(ekh)
+  local known = knownId and meta(knownId) or nil
+  local decision, articleId, version, first, extra = 'known', knownId, 0, '', ''
+  if known then
+    first = known[2]
+    if oldFp ~= fp and (known[3] == src or longer(known, len)) then
+      redis.call('HSET', KEYS[2], knownId, body)
+      known[3], known[5], known[6] = src, len, fp
+      version = queueEvent(knownId, known)
+      decision = 'updated'
+      extra = cjson.encode(known[11]) .. '\n'
+      save(knownId, known)
+    end
+    if oldFp ~= fp then setSeen(ekh, knownId, fp) end
+  else
+    local existing = storyMatch(stories)
+    if existing and listsSource(meta(existing)) then
+      -- The same source under another entry key (e.g. comments sharing a page URL): a different
+      -- entry, not a copy. It gets its own id and claims no story key.
+      existing, id, stories = nil, altId, {}
+    elseif not existing then
+      existing = nearDuplicate(sig, keyIndexes, suffixes)
+    end
+    if existing then
+      local m = meta(existing)
+      articleId, first, decision = existing, m[2], 'merged'
+      m[10] = m[10] + 1
+      if #m[11] < maxProv then m[11][#m[11] + 1] = { src, url, nowIso, ekh } end
+      for _, hash in ipairs(stories) do redis.call('HSETNX', KEYS[5], hash, existing) end
+      local stored = redis.call('HGET', KEYS[2], existing)
+      if longer(m, len) then
+        redis.call('HSET', KEYS[2], existing, body)
+        m[3], m[5], m[6], stored = src, len, fp, body
+      end
+      if stored and m[10] <= 1 + eventMerges then
+        version = queueEvent(existing, m)
+        extra = cjson.encode(m[11]) .. '\n' .. stored
+      else
+        -- Past the first few merges, or with no body to send (the article left the working
+        -- set): one coalesced update later, if there is a body then.
+        m[13] = 1
+        redis.call('SADD', KEYS[10], existing)
+      end
+      save(existing, m)
+      setSeen(ekh, existing, fp)
+    else
+      if meta(id) then id = altId end
+      articleId, first, decision, version = id, src, 'created', 1
+      createdHere[id] = true
+      local m = { 1, src, src, score, len, fp, table.concat(stories, ','), 0, 1, 1, { { src, url, nowIso, ekh } }, sequence, 0 }
+      save(id, m)
+      extra = cjson.encode(m[11]) .. '\n'
+      redis.call('HSET', KEYS[2], id, body)
+      setSeen(ekh, id, fp)
+      for _, hash in ipairs(stories) do redis.call('HSET', KEYS[5], hash, id) end
+      redis.call('ZADD', KEYS[7], score, id)
+      if sig ~= '' then
+        local minute = string.format('%08x', nowMinute)
+        redis.call('HSET', KEYS[6], id, minute .. sig)
+        for band, keyIndex in ipairs(keyIndexes) do
+          redis.call('APPEND', KEYS[tonumber(keyIndex)], suffixes[band] .. minute .. id)
+        end
+      end
+      redis.call('SADD', KEYS[9], id .. '-v1')
+    end
+  end
+  out[#out + 1] = decision
+  out[#out + 1] = articleId or ''
+  out[#out + 1] = version
+  out[#out + 1] = first
+  out[#out + 1] = extra
+end
+
+-- The new listing; articles it no longer holds count down, new ones count up.
+local listed = {}
+for i = 11, 10 + 2 * L, 2 do listed[ARGV[i]] = ARGV[i + 1] end
+local previous = redis.call('HGETALL', KEYS[4])
+local before = {}
+for i = 1, #previous, 2 do before[previous[i]] = true end
+local function count(ekh, delta)
+  local id = seenId(ekh)
+  local m = id and meta(id) or nil
+  if not m then return end
+  local before = m[8]
+  m[8] = math.max(0, m[8] + delta)
+  if m[8] == 0 and before > 0 then redis.call('ZADD', KEYS[8], nowMs, id) end
+  if m[8] > 0 and before == 0 and not createdHere[id] then redis.call('ZREM', KEYS[8], id) end
+  save(id, m)
+end
+for ekh in pairs(listed) do if not before[ekh] then count(ekh, 1) end end
+for ekh in pairs(before) do if not listed[ekh] then count(ekh, -1) end end
+redis.call('DEL', KEYS[4])
+local chunk = {}
+for ekh, raw in pairs(listed) do
+  chunk[#chunk + 1] = ekh
+  chunk[#chunk + 1] = raw
+  if #chunk >= 1000 then
+    redis.call('HSET', KEYS[4], unpack(chunk))
+    chunk = {}
+  end
+end
+if #chunk > 0 then redis.call('HSET', KEYS[4], unpack(chunk)) end
+chunk = {}
+for id in pairs(dirty) do
+  chunk[#chunk + 1] = id
+  chunk[#chunk + 1] = cjson.encode(metas[id])
+  if #chunk >= 200 then
+    redis.call('HSET', KEYS[1], unpack(chunk))
+    chunk = {}
+  end
+end
+if #chunk > 0 then redis.call('HSET', KEYS[1], unpack(chunk)) end
+return out
