@@ -31,18 +31,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** True when a Redis server answers PING at `url` within `timeoutMs`. */
-export async function redisAnswers(url: string, timeoutMs = 800): Promise<boolean> {
+/** How a Redis at a URL answered: not at all, as a single server, or as a Redis Cluster node. */
+export type RedisProbe = 'none' | 'standalone' | 'cluster';
+
+/** PING the Redis at `url` within `timeoutMs`, and ask whether it is a cluster node (INFO cluster). */
+export async function probeRedis(url: string, timeoutMs = 800): Promise<RedisProbe> {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   client.on('error', () => undefined);
   try {
     await client.connect();
-    return (await client.ping()) === 'PONG';
+    if ((await client.ping()) !== 'PONG') return 'none';
+    const info = await client.info('cluster').catch(() => '');
+    return /^cluster_enabled:1\b/m.test(info) ? 'cluster' : 'standalone';
   } catch {
-    return false;
+    return 'none';
   } finally {
     client.disconnect();
   }
+}
+
+/** True when a Redis server answers PING at `url` within `timeoutMs`. */
+export async function redisAnswers(url: string, timeoutMs = 800): Promise<boolean> {
+  return (await probeRedis(url, timeoutMs)) !== 'none';
 }
 
 function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -1,8 +1,9 @@
-/** Which Redis to use, and the connections BullMQ and the stores share. */
-import { Redis } from 'ioredis';
+/** Which Redis to use (one server or a Redis Cluster), and the connections BullMQ and the stores share. */
+import { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { FeedaggError } from '../errors.js';
-import { INSTALL_HINT, redisAnswers, runningEmbeddedRedis, startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
+import type { RedisClient } from '../store/redis-client.js';
+import { INSTALL_HINT, probeRedis, redisAnswers, runningEmbeddedRedis, startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
 
 export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -12,6 +13,19 @@ export interface RedisTarget {
   embedded: EmbeddedRedis | null;
   /** True when the URL came from another feedagg process's marker file (its private server). */
   shared: boolean;
+  /** The URL is a node of a Redis Cluster (INFO cluster says cluster_enabled:1). */
+  cluster: boolean;
+}
+
+/**
+ * BullMQ on a Redis Cluster needs every key of a queue in one hash slot: a `{tag}` prefix
+ * (https://docs.bullmq.io/bull/patterns/redis-cluster). feedagg's own keys share it, so its
+ * scripts may touch any of them.
+ */
+export function checkClusterPrefix(prefix: string): void {
+  if (!/^\{[^}]+\}$/.test(prefix)) {
+    throw new FeedaggError('CONFIG', `redis.prefix: "${prefix}" has no hash tag; on a Redis Cluster every key must share one, e.g. "{${prefix}}"`);
+  }
 }
 
 /**
@@ -20,19 +34,21 @@ export interface RedisTarget {
  */
 export async function resolveRedis(configuredUrl: string | null, log: Logger): Promise<RedisTarget> {
   if (configuredUrl) {
-    if (!(await redisAnswers(configuredUrl, 3_000))) {
+    const probe = await probeRedis(configuredUrl, 3_000);
+    if (probe === 'none') {
       throw new FeedaggError('REDIS_UNAVAILABLE', `Redis at ${redactUrl(configuredUrl)} does not answer`);
     }
-    return { url: configuredUrl, embedded: null, shared: false };
+    if (probe === 'cluster') log.info({ url: redactUrl(configuredUrl) }, 'Redis Cluster: connecting through its nodes');
+    return { url: configuredUrl, embedded: null, shared: false, cluster: probe === 'cluster' };
   }
   const shared = await runningEmbeddedRedis();
   if (shared) {
     log.info({ url: shared }, 'using the private redis-server another feedagg process started');
-    return { url: shared, embedded: null, shared: true };
+    return { url: shared, embedded: null, shared: true, cluster: false };
   }
   if (await redisAnswers(LOCAL_REDIS_URL)) {
     log.info({ url: LOCAL_REDIS_URL }, 'using the Redis that answers on 127.0.0.1:6379');
-    return { url: LOCAL_REDIS_URL, embedded: null, shared: false };
+    return { url: LOCAL_REDIS_URL, embedded: null, shared: false, cluster: false };
   }
   log.info('no Redis configured or running: starting a private redis-server (data in ./data/redis)');
   const embedded = await startEmbeddedRedis().catch((error: unknown) => {
@@ -40,7 +56,7 @@ export async function resolveRedis(configuredUrl: string | null, log: Logger): P
     throw new FeedaggError('REDIS_UNAVAILABLE', `cannot start redis-server: ${INSTALL_HINT}`, { cause: error });
   });
   log.info({ url: embedded.url }, 'private redis-server is up');
-  return { url: embedded.url, embedded, shared: false };
+  return { url: embedded.url, embedded, shared: false, cluster: false };
 }
 
 /**
@@ -49,8 +65,20 @@ export async function resolveRedis(configuredUrl: string | null, log: Logger): P
  * polls issued in one event-loop turn leave in one write (ioredis "auto pipelining"). BullMQ's
  * connection does not, as BullMQ does not support it.
  */
-export function createRedis(url: string, name: string, autoPipelining = false): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, connectionName: name, enableAutoPipelining: autoPipelining });
+export function createRedis(target: Pick<RedisTarget, 'url' | 'cluster'>, name: string, autoPipelining = false): RedisClient {
+  if (!target.cluster) return new Redis(target.url, { maxRetriesPerRequest: null, connectionName: name, enableAutoPipelining: autoPipelining });
+  // The URL is one seed node; ioredis learns the others (CLUSTER SLOTS) and follows MOVED.
+  const url = new URL(target.url);
+  return new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }], {
+    enableAutoPipelining: autoPipelining,
+    redisOptions: {
+      maxRetriesPerRequest: null,
+      connectionName: name,
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+      ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  });
 }
 
 export function redactUrl(url: string): string {
@@ -64,7 +92,7 @@ export function redactUrl(url: string): string {
 }
 
 /** BullMQ loses jobs when Redis evicts keys; warn unless the policy is noeviction. */
-export async function warnOnEvictionPolicy(redis: Redis, log: Logger): Promise<void> {
+export async function warnOnEvictionPolicy(redis: RedisClient, log: Logger): Promise<void> {
   try {
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
     const policy = reply[1];

@@ -9,7 +9,7 @@ import { createPollProcessor } from '../../jobs/poll-source.js';
 import { createPublishProcessor } from '../../jobs/publish-feeds.js';
 import { createTickProcessor } from '../../jobs/schedule-tick.js';
 import { QUEUE_NAMES, TICK_SCHEDULER_ID } from '../queue/names.js';
-import { createRedis, resolveRedis, warnOnEvictionPolicy, type RedisTarget } from '../queue/redis-connection.js';
+import { checkClusterPrefix, createRedis, resolveRedis, warnOnEvictionPolicy, type RedisTarget } from '../queue/redis-connection.js';
 import { RedisHealth } from '../queue/redis-health.js';
 import { isRedisUnavailable } from '../store/redis-errors.js';
 import { watchSharedRedis } from './shared-redis-watch.js';
@@ -63,8 +63,9 @@ function delay(ms: number): Promise<'late'> {
 
 export async function openRuntime(config: Config, log: Logger, now: () => Date = () => new Date()): Promise<Runtime> {
   const target = await resolveRedis(config.redis.url, log);
-  const redis = createRedis(target.url, 'feedagg', true);
-  const bullConnection = createRedis(target.url, 'feedagg-queues');
+  if (target.cluster) checkClusterPrefix(config.redis.prefix);
+  const redis = createRedis(target, 'feedagg', true);
+  const bullConnection = createRedis(target, 'feedagg-queues');
   const health = new RedisHealth(log);
   health.watch(redis);
   await warnOnEvictionPolicy(redis, log);

@@ -53,20 +53,21 @@ export interface ScriptCall {
 
 /**
  * Several scripts in one round trip (a pipeline). After a Redis restart the scripts are gone:
- * they are loaded and the whole pipeline runs again, so every script given here must be safe
- * to run twice.
+ * the whole pipeline runs again with EVAL (which also caches them on the node that holds the
+ * keys; a SCRIPT LOAD could land on another node of a cluster), so every script given here
+ * must be safe to run twice.
  */
 export async function runTogether(redis: RedisClient, calls: ScriptCall[]): Promise<unknown[]> {
-  const attempt = async () => {
+  const attempt = async (withSource: boolean) => {
     const pipeline = redis.pipeline();
-    for (const call of calls) pipeline.evalsha(call.script.sha, call.keys.length, ...call.keys, ...call.args);
+    for (const call of calls) {
+      if (withSource) pipeline.eval(call.script.source, call.keys.length, ...call.keys, ...call.args);
+      else pipeline.evalsha(call.script.sha, call.keys.length, ...call.keys, ...call.args);
+    }
     return (await pipeline.exec()) ?? [];
   };
-  let results = await attempt();
-  if (results.some(([error]) => isNoScript(error))) {
-    for (const call of calls) await redis.script('LOAD', call.script.source);
-    results = await attempt();
-  }
+  let results = await attempt(false);
+  if (results.some(([error]) => isNoScript(error))) results = await attempt(true);
   return results.map(([error, value]) => {
     if (error) throw error;
     return value;
