@@ -145,6 +145,8 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         keepCompleted: z.number().int().nonnegative().default(10_000),
         keepAge: duration.prefault('7d'),
+        /** Warn when this many events wait for a consumer (0: never). */
+        warnBacklog: z.number().int().nonnegative().default(10_000),
       })
       .prefault({}),
     sources: z.array(sourceSchema).default([]),

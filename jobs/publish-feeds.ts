@@ -1,12 +1,13 @@
 /**
  * The publish job: coalesced merges get their event, every output is rebuilt (files change only
  * when their content does), then the store is kept to its working set: expired articles leave,
- * near-duplicate data past the window goes.
+ * near-duplicate data past the window goes. Last, a warning when events pile up unconsumed.
  */
 import type { Job } from 'bullmq';
 import { BANDS } from '../src/dedupe/minhash.js';
 import { publishOutputs, type PublishResult } from '../src/publish/publish-outputs.js';
 import { deliverEvents } from '../src/queue/article-events.js';
+import { eventBacklog } from '../src/queue/event-backlog.js';
 import type { PublishJobData } from '../src/queue/names.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { coalesceMerges } from '../src/store/outbox-store.js';
@@ -24,6 +25,7 @@ export async function publishNow(context: AppContext): Promise<PublishResult> {
   });
   await sweepExpired(redis, keys, now.getTime() - config.dedupe.retention);
   await sweepWindow(redis, keys, BANDS, now.getTime() - config.dedupe.window);
+  if (config.articles.enabled) context.backlogWarning.check(await eventBacklog(redis, keys, context.queues.articles), now.getTime());
   return result;
 }
 

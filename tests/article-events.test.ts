@@ -1,7 +1,8 @@
 /**
  * The downstream contract end to end: `run --once` over the five story sources, every event
  * validated against schemas/article-event.v1.json, read by the example consumer, trimmed by
- * count, and switched off with articles.enabled: false.
+ * count, counted and warned about while no consumer takes them, and switched off with
+ * articles.enabled: false.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -119,5 +120,30 @@ describe('the articles queue', () => {
     } finally {
       redis.disconnect();
     }
+  });
+
+  it('counts the events waiting for a consumer in `sources`, and warns past articles.warnBacklog', async () => {
+    await configure({ warnBacklog: 5 });
+    const result = await runCli(['run', '--once', '--config', workspace.configPath]);
+    expect(result.code).toBe(0);
+    const warning = result.stderr.split('\n').find((line) => line.includes('wait for a consumer'));
+    expect(warning).toBeDefined();
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({ level: 40, waiting: 10, outbox: 0, threshold: 5 });
+    expect(warning).toContain('articles.enabled: false');
+    const before = await runCli(['sources', '--config', workspace.configPath]);
+    expect(before.stdout).toMatch(/article events waiting for a consumer: 10 \(over articles\.warnBacklog/);
+
+    const received: ArticleEvent[] = [];
+    const worker = startConsumer(redisUrl, workspace.prefix, async (event) => {
+      received.push(event);
+    });
+    try {
+      const deadline = Date.now() + 15_000;
+      while (received.length < 10 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await worker.close();
+    }
+    const after = await runCli(['sources', '--config', workspace.configPath]);
+    expect(after.stdout).toMatch(/article events waiting for a consumer: 0\n$/);
   });
 });

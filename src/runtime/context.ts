@@ -7,6 +7,7 @@ import type { HttpClients } from '../fetch/http-clients.js';
 import type { ArticleEvent, ArticleEventType } from '../model/article-event.js';
 import type { PollJobData, PublishJobData, TickJobData } from '../queue/names.js';
 import type { StoreKeys } from '../store/keys.js';
+import type { BacklogWarning } from '../queue/event-backlog.js';
 import type { ByteBudget } from './byte-budget.js';
 
 export interface Queues {
@@ -30,6 +31,8 @@ export interface AppContext {
   http: HttpClients;
   /** Bytes of documents parsed at once in this process (see ByteBudget). */
   parseBudget: ByteBudget;
+  /** Warns when article events pile up with no consumer (articles.warnBacklog). */
+  backlogWarning: BacklogWarning;
   /** The clock, injectable for tests. */
   now: () => Date;
 }

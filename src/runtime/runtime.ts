@@ -10,6 +10,7 @@ import { createPublishProcessor } from '../../jobs/publish-feeds.js';
 import { createTickProcessor } from '../../jobs/schedule-tick.js';
 import { QUEUE_NAMES, TICK_SCHEDULER_ID } from '../queue/names.js';
 import { checkClusterPrefix, createRedis, resolveRedis, warnOnEvictionPolicy, type RedisTarget } from '../queue/redis-connection.js';
+import { BacklogWarning } from '../queue/event-backlog.js';
 import { RedisHealth } from '../queue/redis-health.js';
 import { isRedisUnavailable } from '../store/redis-errors.js';
 import { watchSharedRedis } from './shared-redis-watch.js';
@@ -82,6 +83,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     log,
     userAgent: config.fetch.userAgent ?? userAgent(),
     parseBudget: new ByteBudget(PARSE_BUDGET_BYTES),
+    backlogWarning: new BacklogWarning(log, config.articles.warnBacklog),
     http: createHttpClients(new AddressPolicy(undefined, config.fetch.allowAddresses)),
     now,
   };

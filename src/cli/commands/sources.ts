@@ -3,6 +3,7 @@ import type { Config } from '../../../config/schema.js';
 import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import type { SourceError, SourceStatus } from '../../model/source-state.js';
+import { BACKLOG_ADVICE, describeBacklog, eventBacklog } from '../../queue/event-backlog.js';
 import { createLogger } from '../../runtime/logger.js';
 import { startPollNow } from '../../runtime/poll-now.js';
 import { openRuntime, syncSources, type Runtime } from '../../runtime/runtime.js';
@@ -76,14 +77,21 @@ export function formatSourceTable(rows: SourceRow[], now: number): string {
 
 export const sourcesCommand: Command = {
   name: 'sources',
-  usage: 'Usage: feedagg sources [--json] [--config PATH]\n\nOne row per source: id, url, effectiveUrl, state (active|failing|gone|disabled), lastPollAt, lastStatus,\nlastError, nextPollAt, consecutiveFailures, etag, lastModified, itemsSeen.',
+  usage: 'Usage: feedagg sources [--json] [--config PATH]\n\nOne row per source: id, url, effectiveUrl, state (active|failing|gone|disabled), lastPollAt, lastStatus,\nlastError, nextPollAt, consecutiveFailures, etag, lastModified, itemsSeen.\nThe table ends with the number of article events waiting for a consumer.',
   options: { json: { type: 'boolean' } },
   async run(args) {
     const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
     const runtime = await openRuntime(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
     try {
       const rows = await sourceRows(runtime, config);
-      process.stdout.write(args.values.json ? `${JSON.stringify(rows, null, 2)}\n` : formatSourceTable(rows, Date.now()));
+      if (args.values.json) {
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      } else {
+        const { redis, keys, queues } = runtime.context;
+        const backlog = await eventBacklog(redis, keys, queues.articles);
+        const advice = config.articles.enabled && backlog.waiting + backlog.outbox >= config.articles.warnBacklog && config.articles.warnBacklog > 0 ? ` (over articles.warnBacklog: ${BACKLOG_ADVICE})` : '';
+        process.stdout.write(`${formatSourceTable(rows, Date.now())}\n${describeBacklog(backlog)}${advice}\n`);
+      }
       return EXIT.ok;
     } finally {
       await runtime.close();
