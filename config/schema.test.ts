@@ -15,7 +15,7 @@ describe('config schema', () => {
     });
     expect(config.schedule).toEqual({ tick: 15_000, defaultInterval: 1_800_000, minInterval: 300_000, maxInterval: 86_400_000, maxFailures: 10, maxRetryAfter: 86_400_000 });
     expect(config.dedupe).toEqual({ retention: 30 * 86_400_000, window: 72 * 3_600_000 });
-    expect(config.articles).toEqual({ enabled: true, keepCompleted: 10_000, keepAge: 7 * 86_400_000 });
+    expect(config.articles).toEqual({ enabled: true, keepCompleted: 10_000, keepAge: 7 * 86_400_000, warnBacklog: 10_000 });
     expect(config.sources[0]).toMatchObject({ id: 'a', enabled: true, tags: [], headers: {}, allowPrivateNetworks: false });
   });
 

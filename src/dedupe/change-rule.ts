@@ -7,7 +7,7 @@
  * "updated 5 minutes ago" and clock times or timestamps. Any other change to the wording, a
  * fixed typo or a changed number included, is an edit a reader should see.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { words } from './text-features.js';
 
 const COUNTED = '(?:comments?|views?|likes?|shares?|replies|reactions?|responses?)';
@@ -45,7 +45,7 @@ export function meaningfulWords(text: string): string[] {
  */
 export function changeFingerprint(title: string, bodyText: string, bodyWords?: string[]): string {
   const body = bodyWords && !/\d/.test(bodyText) ? bodyWords : meaningfulWords(bodyText);
-  return createHash('sha256').update(`${meaningfulWords(title).join(' ')}\n${body.join(' ')}`).digest('hex').slice(0, 16);
+  return hash('sha256', `${meaningfulWords(title).join(' ')}\n${body.join(' ')}`, 'hex').slice(0, 16);
 }
 
 /** A later copy replaces the canonical text only when it is this much longer (a digest's summary never does). */

@@ -16,7 +16,7 @@
  * Identity is worked out on the raw entry, before any normalizing: a poll only normalizes
  * the entries whose key is new or whose raw content changed.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EntryFields } from '../normalize/normalize-entry.js';
 import { canonicalUrl } from '../normalize/urls.js';
 
@@ -42,7 +42,8 @@ export interface EntryIdentity {
 }
 
 export function hashText(text: string, length = 24): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length);
+  // crypto.hash: one call, no Hash object (a third of the cost for short inputs).
+  return hash('sha256', text, 'hex').slice(0, length);
 }
 
 function baseEntryKey(entry: IdentityFields): string {

@@ -31,8 +31,15 @@ export function htmlToText(html: string): string {
   return collapseWhitespace(parts.join(''));
 }
 
+/**
+ * Every run of whitespace (and zero-width spaces) becomes one space. Only runs that are not
+ * already a single space are matched: most of a text's whitespace is, and a replace per word
+ * made this a hot spot (4× slower).
+ */
+const COLLAPSIBLE = /[\s\u200b]{2,}|[^\S ]|\u200b/g;
+
 export function collapseWhitespace(text: string): string {
-  return text.replace(/[\s\u200b]+/g, " ").trim();
+  return text.replace(COLLAPSIBLE, ' ').trim();
 }
 
 /** The first `maxWords` words of a text, with an ellipsis when cut. */

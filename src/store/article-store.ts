@@ -65,8 +65,8 @@ function storyHash(storyKey: string): string {
 }
 
 /** `j` + JSON while the body waits for its event; `z` + deflated JSON once it is kept for a window. */
-export function encodeBody(fields: EntryFields): Buffer {
-  return Buffer.concat([Buffer.from('j'), Buffer.from(JSON.stringify(fields))]);
+export function encodeBody(fields: EntryFields): string {
+  return `j${JSON.stringify(fields)}`;
 }
 
 export function compressBody(stored: Buffer): Buffer {

@@ -1,7 +1,8 @@
 /**
  * A real three-master Redis Cluster on loopback: three `redis-server --cluster-enabled yes` on
  * free ports, joined by `redis-cli --cluster create`. No persistence; everything under a
- * temporary folder that stop() removes.
+ * temporary folder that stop() removes. The node timeout is long: a test machine under load
+ * must not have its nodes declare each other failed (the cluster would refuse commands).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -50,7 +51,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   const children: ChildProcess[] = ports.map((port) => spawn('redis-server', [
     '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
     '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir,
-    '--save', '', '--appendonly', 'no', '--cluster-node-timeout', '5000',
+    '--save', '', '--appendonly', 'no', '--cluster-node-timeout', '60000',
   ], { stdio: 'ignore' }));
   const stop = async () => {
     for (const child of children) child.kill('SIGKILL');

@@ -110,3 +110,11 @@ ${items.join('\n')}
     };
   }
 }
+
+/**
+ * Feed n lives on its own loopback address (127.1.x.y), as feeds live on hosts of their own:
+ * every loop in the benchmark requests these same URLs, so each pays one connection per feed.
+ */
+export function feedUrl(port: number, feed: number): string {
+  return `http://127.${1 + Math.floor(feed / 65_536)}.${Math.floor(feed / 256) % 256}.${feed % 256}:${port}/feed/${feed}.xml`;
+}

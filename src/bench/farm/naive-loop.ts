@@ -3,13 +3,14 @@
  * The loop a user would write in an afternoon, as the baseline of `npm run bench:farm`: for
  * every source an undici GET and rss-parser, then (naive) merge the items by link and write
  * one RSS file with `feed`; no queue, no Redis, no state between runs. "bare" stops after
- * the parse. Eight requests at a time.
+ * the parse. Eight requests at a time, to the same URLs feedagg polls (a host per feed).
  *   node naive-loop.js <port> <feeds> naive|bare <out.xml>
  */
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Feed } from 'feed';
 import { request } from 'undici';
+import { feedUrl } from './farm-feeds.js';
 
 interface ParsedItem {
   title?: string;
@@ -31,7 +32,7 @@ let items = 0;
 
 async function worker(): Promise<void> {
   for (let feed = next++; feed < Number(count); feed = next++) {
-    const response = await request(`http://127.0.0.1:${port}/feed/${feed}.xml`);
+    const response = await request(feedUrl(Number(port), feed));
     const parsed = await parser.parseString(await response.body.text());
     items += parsed.items.length;
     if (mode === 'naive') for (const item of parsed.items) if (item.link && !merged.has(item.link)) merged.set(item.link, item);

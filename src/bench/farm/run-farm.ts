@@ -18,6 +18,7 @@ import { formatTable } from '../../cli/text-table.js';
 import { CLI, peakRss } from '../../faults/processes.js';
 import { RedisProcess } from '../../faults/redis-process.js';
 import { selfTimeByArea, topSelfTime } from './cpu-profile.js';
+import { feedUrl } from './farm-feeds.js';
 import { commandCounts, countsBetween, redisFootprint, type CommandCounts, type RedisFootprint } from './redis-footprint.js';
 
 interface Measured {
@@ -64,11 +65,6 @@ async function startFarm(feeds: number, mode: string): Promise<{ port: number; s
       await response.text();
     },
   };
-}
-
-/** Feed n lives on its own loopback address, as feeds live on their own hosts. */
-function feedUrl(port: number, feed: number): string {
-  return `http://127.${1 + Math.floor(feed / 65_536)}.${Math.floor(feed / 256) % 256}.${feed % 256}:${port}/feed/${feed}.xml`;
 }
 
 function redisLine(round: string, counts: CommandCounts, feeds: number): string {

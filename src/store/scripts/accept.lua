@@ -12,6 +12,11 @@
 -- source's listing (entry key hash -> raw fingerprint) is replaced, and articles a source no
 -- longer lists count down towards retention.
 --
+-- Cost: a redis.call costs a few microseconds whatever it does, so the script reads what it
+-- needs in a few multi-key calls first (HMGET, MGET), decides in Lua with those in tables, and
+-- writes each key family once at the end. A document of 20 new entries takes about 15 calls,
+-- not 500.
+--
 -- KEYS: 1 art, 2 body, 3 seen:<source>, 4 listing:<source>, 5 stories, 6 sig, 7 articles,
 --       8 unlisted, 9 outbox, 10 coalesce, 11 accept sequence, 12.. LSH bucket keys (entries
 --       refer to them by index)
@@ -25,6 +30,8 @@
 local src, nowMs, nowIso, windowMs = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
 local threshold, factor, margin = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local maxProv, eventMerges = tonumber(ARGV[8]), tonumber(ARGV[9])
+local L = tonumber(ARGV[10])
+local FIRST = 11 + 2 * L -- the first entry's first argument
 local RECORD = 37 -- LSH record: 5 hex suffix, 8 hex minute, 24 hex article id
 local nowMinute = math.floor(nowMs / 60000)
 local sequence = redis.call('INCR', KEYS[11])
@@ -35,18 +42,97 @@ local sequence = redis.call('INCR', KEYS[11])
 -- (the first maxProvenance), 12 accept sequence when created (a publish judges only articles
 -- created before it read the index), 13 coalesced change pending (0/1).
 -- sig: article id -> 8 hex digits (minute created) .. 128-byte signature, within the window.
+
+-- Writes, collected: each key family is written once at the end.
+local writes = { body = {}, seen = {}, stories = {}, sig = {}, articles = {}, outbox = {}, coalesce = {}, buckets = {} }
+local function queueWrite(family, ...)
+  local list = writes[family]
+  for _, value in ipairs({ ... }) do list[#list + 1] = value end
+end
+
+-- Several fields of one hash in one call; false where a field is absent.
+local function hmget(key, fields)
+  local out = {}
+  for start = 1, #fields, 1000 do
+    local values = redis.call('HMGET', key, unpack(fields, start, math.min(#fields, start + 999)))
+    for offset, value in ipairs(values) do out[fields[start + offset - 1]] = value end
+  end
+  return out
+end
+
+-- The listing this document replaces, and the entries whose listing changes.
+local listed = {}
+for i = 11, 10 + 2 * L, 2 do listed[ARGV[i]] = ARGV[i + 1] end
+local previous = redis.call('HGETALL', KEYS[4])
+local before = {}
+for i = 1, #previous, 2 do before[previous[i]] = true end
+
+-- Read 1: the seen entries (entries of this call and listing changes), and the story keys.
+local ekhs, storyHashes = {}, {}
+for i = FIRST, #ARGV, 13 do
+  ekhs[#ekhs + 1] = ARGV[i]
+  if ARGV[i + 1] ~= '' then storyHashes[#storyHashes + 1] = ARGV[i + 1] end
+  if ARGV[i + 2] ~= '' then storyHashes[#storyHashes + 1] = ARGV[i + 2] end
+end
+for ekh in pairs(listed) do if not before[ekh] then ekhs[#ekhs + 1] = ekh end end
+for ekh in pairs(before) do if not listed[ekh] then ekhs[#ekhs + 1] = ekh end end
+local seenRaw = hmget(KEYS[3], ekhs)
+local storyOf = hmget(KEYS[5], storyHashes)
+
+local seenCache = {}
+local function seenId(ekh)
+  local cached = seenCache[ekh]
+  if cached then return cached[1], cached[2] end
+  local value = seenRaw[ekh]
+  if not value then return nil, '' end
+  local sep = string.find(value, '|', 1, true)
+  seenCache[ekh] = { string.sub(value, 1, sep - 1), string.sub(value, sep + 1) }
+  return seenCache[ekh][1], seenCache[ekh][2]
+end
+local function setSeen(ekh, id, fp)
+  seenCache[ekh] = { id, fp }
+  queueWrite('seen', ekh, id .. '|' .. fp)
+end
+
+-- Read 2: the metas of every article this call may touch (known, by story, by id).
 local metas, dirty = {}, {}
+do
+  local ids = {}
+  for _, ekh in ipairs(ekhs) do
+    local id = seenId(ekh)
+    if id then ids[#ids + 1] = id end
+  end
+  for _, id in pairs(storyOf) do if id then ids[#ids + 1] = id end end
+  for i = FIRST, #ARGV, 13 do
+    ids[#ids + 1] = ARGV[i + 3]
+    ids[#ids + 1] = ARGV[i + 4]
+  end
+  for id, json in pairs(hmget(KEYS[1], ids)) do metas[id] = json and cjson.decode(json) or false end
+end
 local function meta(id)
   local cached = metas[id]
-  if cached ~= nil then return cached or nil end
-  local json = redis.call('HGET', KEYS[1], id)
-  metas[id] = json and cjson.decode(json) or false
-  return metas[id] or nil
+  if cached == nil then
+    -- Not read in advance: a near-duplicate candidate.
+    local json = redis.call('HGET', KEYS[1], id)
+    cached = json and cjson.decode(json) or false
+    metas[id] = cached
+  end
+  return cached or nil
 end
 -- Changed metas are written once, at the end.
 local function save(id, m)
   metas[id] = m
   dirty[id] = true
+end
+
+-- Read 3: every LSH bucket the entries name. Records added by this call are never candidates
+-- (they are this source's own), so the snapshot is all the search needs.
+local bucketKeys = {}
+for i = 12, #KEYS do bucketKeys[#bucketKeys + 1] = KEYS[i] end
+local buckets = {}
+for start = 1, #bucketKeys, 1000 do
+  local values = redis.call('MGET', unpack(bucketKeys, start, math.min(#bucketKeys, start + 999)))
+  for offset, value in ipairs(values) do buckets[10 + start + offset] = value or '' end
 end
 
 local function split(text)
@@ -67,8 +153,20 @@ end
 local function queueEvent(id, m)
   m[1] = m[1] + 1
   m[9] = m[9] + 1
-  redis.call('SADD', KEYS[9], id .. '-v' .. m[1])
+  queueWrite('outbox', id .. '-v' .. m[1])
   return m[1]
+end
+
+-- Bodies replaced by this call, ahead of the write.
+local newBodies = {}
+local function setBody(id, body)
+  newBodies[id] = body
+  queueWrite('body', id, body)
+end
+local function storedBody(id)
+  local body = newBodies[id]
+  if body then return body end
+  return redis.call('HGET', KEYS[2], id)
 end
 
 -- Equal min-hashes of two binary signatures (32 of 4 bytes).
@@ -86,7 +184,7 @@ local function nearDuplicate(sig, keyIndexes, suffixes)
   local best, bestScore, checked = nil, threshold, {}
   local oldest = math.floor((nowMs - windowMs) / 60000)
   for band, keyIndex in ipairs(keyIndexes) do
-    local data = redis.call('GET', KEYS[tonumber(keyIndex)]) or ''
+    local data = buckets[tonumber(keyIndex)] or ''
     local suffix, from, looked = suffixes[band], 1, 0
     while looked < 20 do
       local at = string.find(data, suffix, from, true)
@@ -113,30 +211,15 @@ end
 
 local function storyMatch(stories)
   for _, hash in ipairs(stories) do
-    local candidate = redis.call('HGET', KEYS[5], hash)
+    local candidate = storyOf[hash]
     if candidate and meta(candidate) then return candidate end
   end
   return nil
 end
 
-local seenCache = {}
-local function seenId(ekh)
-  local cached = seenCache[ekh]
-  if cached then return cached[1], cached[2] end
-  local value = redis.call('HGET', KEYS[3], ekh)
-  if not value then return nil, '' end
-  local sep = string.find(value, '|', 1, true)
-  seenCache[ekh] = { string.sub(value, 1, sep - 1), string.sub(value, sep + 1) }
-  return seenCache[ekh][1], seenCache[ekh][2]
-end
-local function setSeen(ekh, id, fp)
-  seenCache[ekh] = { id, fp }
-  redis.call('HSET', KEYS[3], ekh, id .. '|' .. fp)
-end
-
-local L = tonumber(ARGV[10])
-local out, createdHere = {}, {}
-for i = 11 + 2 * L, #ARGV, 13 do
+local out, createdHere, appended = {}, {}, {}
+local minute = string.format('%08x', nowMinute)
+for i = FIRST, #ARGV, 13 do
   local ekh, story1, story2, id, altId, body = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   local score, url, fp, len, sig = tonumber(ARGV[i + 6]), ARGV[i + 7], ARGV[i + 8], tonumber(ARGV[i + 9]), ARGV[i + 10]
   local keyIndexes, suffixes = split(ARGV[i + 11]), split(ARGV[i + 12])
@@ -149,7 +232,7 @@ for i = 11 + 2 * L, #ARGV, 13 do
   if known then
     first = known[2]
     if oldFp ~= fp and (known[3] == src or longer(known, len)) then
-      redis.call('HSET', KEYS[2], knownId, body)
+      setBody(knownId, body)
       known[3], known[5], known[6] = src, len, fp
       version = queueEvent(knownId, known)
       decision = 'updated'
@@ -171,10 +254,15 @@ for i = 11 + 2 * L, #ARGV, 13 do
       articleId, first, decision = existing, m[2], 'merged'
       m[10] = m[10] + 1
       if #m[11] < maxProv then m[11][#m[11] + 1] = { src, url, nowIso, ekh } end
-      for _, hash in ipairs(stories) do redis.call('HSETNX', KEYS[5], hash, existing) end
-      local stored = redis.call('HGET', KEYS[2], existing)
+      for _, hash in ipairs(stories) do
+        if not storyOf[hash] then
+          storyOf[hash] = existing
+          queueWrite('stories', hash, existing)
+        end
+      end
+      local stored = storedBody(existing)
       if longer(m, len) then
-        redis.call('HSET', KEYS[2], existing, body)
+        setBody(existing, body)
         m[3], m[5], m[6], stored = src, len, fp, body
       end
       if stored and m[10] <= 1 + eventMerges then
@@ -184,7 +272,7 @@ for i = 11 + 2 * L, #ARGV, 13 do
         -- Past the first few merges, or with no body to send (the article left the working
         -- set): one coalesced update later, if there is a body then.
         m[13] = 1
-        redis.call('SADD', KEYS[10], existing)
+        queueWrite('coalesce', existing)
       end
       save(existing, m)
       setSeen(ekh, existing, fp)
@@ -195,18 +283,21 @@ for i = 11 + 2 * L, #ARGV, 13 do
       local m = { 1, src, src, score, len, fp, table.concat(stories, ','), 0, 1, 1, { { src, url, nowIso, ekh } }, sequence, 0 }
       save(id, m)
       extra = cjson.encode(m[11]) .. '\n'
-      redis.call('HSET', KEYS[2], id, body)
+      setBody(id, body)
       setSeen(ekh, id, fp)
-      for _, hash in ipairs(stories) do redis.call('HSET', KEYS[5], hash, id) end
-      redis.call('ZADD', KEYS[7], score, id)
+      for _, hash in ipairs(stories) do
+        storyOf[hash] = id
+        queueWrite('stories', hash, id)
+      end
+      queueWrite('articles', score, id)
       if sig ~= '' then
-        local minute = string.format('%08x', nowMinute)
-        redis.call('HSET', KEYS[6], id, minute .. sig)
+        queueWrite('sig', id, minute .. sig)
         for band, keyIndex in ipairs(keyIndexes) do
-          redis.call('APPEND', KEYS[tonumber(keyIndex)], suffixes[band] .. minute .. id)
+          local index = tonumber(keyIndex)
+          appended[index] = (appended[index] or '') .. suffixes[band] .. minute .. id
         end
       end
-      redis.call('SADD', KEYS[9], id .. '-v1')
+      queueWrite('outbox', id .. '-v1')
     end
   end
   out[#out + 1] = decision
@@ -217,42 +308,51 @@ for i = 11 + 2 * L, #ARGV, 13 do
 end
 
 -- The new listing; articles it no longer holds count down, new ones count up.
-local listed = {}
-for i = 11, 10 + 2 * L, 2 do listed[ARGV[i]] = ARGV[i + 1] end
-local previous = redis.call('HGETALL', KEYS[4])
-local before = {}
-for i = 1, #previous, 2 do before[previous[i]] = true end
 local function count(ekh, delta)
   local id = seenId(ekh)
   local m = id and meta(id) or nil
   if not m then return end
-  local before = m[8]
+  local was = m[8]
   m[8] = math.max(0, m[8] + delta)
-  if m[8] == 0 and before > 0 then redis.call('ZADD', KEYS[8], nowMs, id) end
-  if m[8] > 0 and before == 0 and not createdHere[id] then redis.call('ZREM', KEYS[8], id) end
+  if m[8] == 0 and was > 0 then redis.call('ZADD', KEYS[8], nowMs, id) end
+  if m[8] > 0 and was == 0 and not createdHere[id] then redis.call('ZREM', KEYS[8], id) end
   save(id, m)
 end
 for ekh in pairs(listed) do if not before[ekh] then count(ekh, 1) end end
 for ekh in pairs(before) do if not listed[ekh] then count(ekh, -1) end end
+
+-- The writes, a family at a time (in chunks: unpack has a limit).
+local function flush(command, key, list, step)
+  for start = 1, #list, step do
+    redis.call(command, key, unpack(list, start, math.min(#list, start + step - 1)))
+  end
+end
 redis.call('DEL', KEYS[4])
-local chunk = {}
+local listing = {}
 for ekh, raw in pairs(listed) do
-  chunk[#chunk + 1] = ekh
-  chunk[#chunk + 1] = raw
-  if #chunk >= 1000 then
-    redis.call('HSET', KEYS[4], unpack(chunk))
-    chunk = {}
-  end
+  listing[#listing + 1] = ekh
+  listing[#listing + 1] = raw
 end
-if #chunk > 0 then redis.call('HSET', KEYS[4], unpack(chunk)) end
-chunk = {}
+flush('HSET', KEYS[4], listing, 1000)
+flush('HSET', KEYS[2], writes.body, 200)
+flush('HSET', KEYS[3], writes.seen, 1000)
+flush('HSET', KEYS[5], writes.stories, 1000)
+flush('HSET', KEYS[6], writes.sig, 1000)
+flush('ZADD', KEYS[7], writes.articles, 1000)
+flush('SADD', KEYS[9], writes.outbox, 1000)
+flush('SADD', KEYS[10], writes.coalesce, 1000)
+local bucketWrites = {}
+for index, records in pairs(appended) do
+  bucketWrites[#bucketWrites + 1] = KEYS[index]
+  bucketWrites[#bucketWrites + 1] = buckets[index] .. records
+end
+for start = 1, #bucketWrites, 1000 do
+  redis.call('MSET', unpack(bucketWrites, start, math.min(#bucketWrites, start + 999)))
+end
+local metaWrites = {}
 for id in pairs(dirty) do
-  chunk[#chunk + 1] = id
-  chunk[#chunk + 1] = cjson.encode(metas[id])
-  if #chunk >= 200 then
-    redis.call('HSET', KEYS[1], unpack(chunk))
-    chunk = {}
-  end
+  metaWrites[#metaWrites + 1] = id
+  metaWrites[#metaWrites + 1] = cjson.encode(metas[id])
 end
-if #chunk > 0 then redis.call('HSET', KEYS[1], unpack(chunk)) end
+flush('HSET', KEYS[1], metaWrites, 200)
 return out
