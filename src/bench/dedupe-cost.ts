@@ -13,6 +13,7 @@ import type { EntryFields } from '../normalize/normalize-entry.js';
 import { prepareFields, type PreparedEntry } from '../pipeline/prepare-entry.js';
 import { startEmbeddedRedis } from '../queue/embedded-redis.js';
 import { acceptEntries, entryKeyHash } from '../store/article-store.js';
+import { bytesOf } from './farm/redis-footprint.js';
 import { seededRandom } from './seeded-random.js';
 import { storeKeys } from '../store/keys.js';
 
@@ -60,22 +61,20 @@ function listingOf(entries: PreparedEntry[]) {
   return entries.map((entry) => ({ ekh: entryKeyHash(entry.entryKey), rawFp: entry.rawFp }));
 }
 
-/** Average MEMORY USAGE of a sample of keys per family, times the keys each article owns. */
-async function memoryBreakdown(redis: Redis, prefix: string): Promise<Record<string, number>> {
-  const families: Record<string, { pattern: string; perArticle: number }> = {
-    article: { pattern: `${prefix}:store:article:*`, perArticle: 1 },
-    provenance: { pattern: `${prefix}:store:prov:*`, perArticle: 1 },
-    'seen keys': { pattern: `${prefix}:store:seen:*`, perArticle: 1 },
-    'story keys': { pattern: `${prefix}:store:story:*`, perArticle: 1 },
-    'LSH bands': { pattern: `${prefix}:store:lsh:*`, perArticle: 8 },
+/** MEMORY USAGE of each key family (see store/keys.ts), per stored article. */
+async function memoryBreakdown(redis: Redis, prefix: string, articles: number): Promise<Record<string, number>> {
+  const families: Record<string, string> = {
+    'meta (art)': `${prefix}:store:art`,
+    'body (until a publish trims it)': `${prefix}:store:body`,
+    signature: `${prefix}:store:sig`,
+    'LSH buckets': `${prefix}:store:lsh:*`,
+    'seen entries': `${prefix}:store:seen:*`,
+    listings: `${prefix}:store:listing:*`,
+    'story keys': `${prefix}:store:stories`,
+    'time index': `${prefix}:store:articles`,
   };
   const out: Record<string, number> = {};
-  for (const [family, { pattern, perArticle }] of Object.entries(families)) {
-    const [, sample] = await redis.scan('0', 'MATCH', pattern, 'COUNT', 2000);
-    const sizes = await Promise.all(sample.slice(0, 200).map((key) => redis.memory('USAGE', key) as Promise<number | null>));
-    const known = sizes.filter((size): size is number => typeof size === 'number');
-    out[family] = known.length === 0 ? 0 : Math.round((known.reduce((sum, size) => sum + size, 0) / known.length) * perArticle);
-  }
+  for (const [family, pattern] of Object.entries(families)) out[family] = Math.round((await bytesOf(redis, pattern)) / articles);
   return out;
 }
 
@@ -111,11 +110,11 @@ export async function benchDedupe(total = 100_000): Promise<string[]> {
     const copyCost = await timeAccept(redis, prefix, 'copier', copies, now);
     const single = await timeAccept(redis, prefix, 'single', identifyEntries('single', [entry(total + 5000, next)], now), now);
     const perHundredK = ((memoryAfter - memoryBefore) / total) * 100_000;
-    const breakdown = await memoryBreakdown(redis, prefix);
+    const breakdown = await memoryBreakdown(redis, prefix, total);
     return [
       `dedupe at ${total.toLocaleString('en')} stored articles (50 sources, 120-word texts), private redis-server ${server.url}:`,
       `  identify + fingerprint in the worker: ${(fingerprintMicros / total).toFixed(1)} µs per article`,
-      `  new articles:        ${newCost.microsPerArticle.toFixed(1)} µs per article, ${newCost.callsPerArticle.toFixed(3)} script calls per article (batches of 200) ${JSON.stringify(newCost.decisions)}`,
+      `  new articles:        ${newCost.microsPerArticle.toFixed(1)} µs per article, ${newCost.callsPerArticle.toFixed(3)} script calls per article (one call per document of 2,000) ${JSON.stringify(newCost.decisions)}`,
       `  known entries:       ${knownCost.microsPerArticle.toFixed(1)} µs per article, ${knownCost.callsPerArticle.toFixed(3)} script calls per article ${JSON.stringify(knownCost.decisions)}`,
       `  near-duplicate copies: ${copyCost.microsPerArticle.toFixed(1)} µs per article, ${copyCost.callsPerArticle.toFixed(3)} script calls per article ${JSON.stringify(copyCost.decisions)}`,
       `  a poll with one new entry: ${single.microsPerArticle.toFixed(0)} µs, ${single.callsPerArticle} script call (one round trip)`,

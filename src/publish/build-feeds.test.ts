@@ -112,6 +112,13 @@ describe('buildFeeds', () => {
     expect(json.items[0]).toMatchObject({ authors: [{ name: 'Ann' }, { name: 'Ben', url: 'http://ben.example/' }], language: 'en', attachments: [{ url: 'http://a.example/a.mp3', mime_type: 'audio/mpeg', size_in_bytes: 7 }] });
     expect(json.items[0]?.author).toBeUndefined();
     expect((json.items[0]?._feedagg as { sources: unknown[] }).sources).toHaveLength(2);
+    expect(json.items[0]?._feedagg).not.toHaveProperty('source_count');
     expect(json.items[1]).toMatchObject({ content_text: 'Title 2' });
+  });
+
+  it('counts the sources past the 50 an article lists in JSON Feed _feedagg.source_count', () => {
+    const syndicated = { ...item(article('1')), sourceCount: 2000 };
+    const json = JSON.parse(buildFeeds([syndicated], options).json) as { items: Array<{ _feedagg: { source_count?: number; sources: unknown[] } }> };
+    expect(json.items[0]?._feedagg.source_count).toBe(2000);
   });
 });

@@ -19,9 +19,11 @@ function toItem(item: PublishedItem, options: FeedOptions): Item {
   };
 }
 
-function sourcesExtension({ article, canonicalSourceId }: PublishedItem, options: FeedOptions): JsonObject {
+function sourcesExtension({ article, canonicalSourceId, sourceCount }: PublishedItem, options: FeedOptions): JsonObject {
   return {
     canonical_source: canonicalSourceId,
+    // Only the first 50 sources are kept; the count says how many there were in all.
+    ...(sourceCount !== undefined && sourceCount > article.sources.length ? { source_count: sourceCount } : {}),
     sources: article.sources.map((source) => ({
       id: source.sourceId,
       title: options.sources.get(source.sourceId)?.title ?? source.sourceId,

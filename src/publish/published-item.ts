@@ -5,6 +5,8 @@ import type { Article } from '../model/article.js';
 export interface PublishedItem {
   article: Article;
   canonicalSourceId: string;
+  /** Sources in all, when more delivered the story than `article.sources` lists (the first 50). */
+  sourceCount?: number;
 }
 
 export interface SourceInfo {
