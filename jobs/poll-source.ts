@@ -42,6 +42,7 @@ export function createPollProcessor(context: AppContext, stages: PollStages = PO
     const now = context.now();
     const attempt = await attemptPoll(context, source, start.state, start.url, start.host, slotToken, now, stages);
     await recordPoll(context, source, start.state, start.url, attempt);
+    context.heapPacer.check();
     const { outcome } = attempt;
     if (outcome.created + outcome.merged + outcome.updated > 0) {
       await context.queues.publish.add('publish', { reason: `poll ${source.id}` }, { deduplication: { id: PUBLISH_DEDUP_ID, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100 });

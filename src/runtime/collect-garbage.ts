@@ -5,7 +5,7 @@
  * the next one. Node offers `gc` only with --expose-gc; the flag can be set at run time and
  * the function read from a fresh context (the documented way to reach it without a CLI flag).
  */
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 let gc: (() => void) | null | undefined;
@@ -24,4 +24,36 @@ function load(): (() => void) | null {
 export function collectGarbage(): void {
   if (gc === undefined) gc = load();
   gc?.();
+}
+
+/** Heap in use (live and garbage) past which a poll is followed by a full collection. */
+export const HEAP_FLOOR_BYTES = 96 * 1024 * 1024;
+
+/**
+ * Keeps a worker's heap near what is live. V8 sizes its next collection by how cheap the
+ * last ones were: a worker polling thousands of small feeds collects seldom and its heap (so
+ * its RSS) grew to 600 MB at 10,000 sources, with under 100 MB live. After a poll, when the
+ * heap in use passes max(96 MB, 1.5 × what was live after the last collection), this
+ * collects: about one collection of 20–60 ms per second of busy polling.
+ */
+export class HeapPacer {
+  private limit: number;
+  collections = 0;
+  /** Milliseconds spent in the collections this pacer asked for. */
+  collectingMs = 0;
+
+  constructor(private readonly floor = HEAP_FLOOR_BYTES, private readonly heapUsed = () => getHeapStatistics().used_heap_size, private readonly collect = collectGarbage) {
+    this.limit = floor;
+  }
+
+  /** After a poll: collect when the heap grew past the limit. Returns true when it did. */
+  check(): boolean {
+    if (this.heapUsed() < this.limit) return false;
+    const started = performance.now();
+    this.collect();
+    this.collectingMs += performance.now() - started;
+    this.collections += 1;
+    this.limit = Math.max(this.floor, 1.5 * this.heapUsed());
+    return true;
+  }
 }

@@ -9,6 +9,7 @@ import type { PollJobData, PublishJobData, TickJobData } from '../queue/names.js
 import type { StoreKeys } from '../store/keys.js';
 import type { BacklogWarning } from '../queue/event-backlog.js';
 import type { ByteBudget } from './byte-budget.js';
+import type { HeapPacer } from './collect-garbage.js';
 
 export interface Queues {
   scheduler: Queue<TickJobData, unknown, string>;
@@ -31,6 +32,8 @@ export interface AppContext {
   http: HttpClients;
   /** Bytes of documents parsed at once in this process (see ByteBudget). */
   parseBudget: ByteBudget;
+  /** Collects garbage after a poll when the heap grew well past what is live. */
+  heapPacer: HeapPacer;
   /** Warns when article events pile up with no consumer (articles.warnBacklog). */
   backlogWarning: BacklogWarning;
   /** The clock, injectable for tests. */

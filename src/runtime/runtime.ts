@@ -18,6 +18,7 @@ import { storeKeys } from '../store/keys.js';
 import { syncSchedule } from '../store/schedule-store.js';
 import { updateSourceState } from '../store/source-state-store.js';
 import { ByteBudget } from './byte-budget.js';
+import { HeapPacer } from './collect-garbage.js';
 import { runCloseSteps, type CloseStep } from './close-steps.js';
 import type { AppContext, Queues } from './context.js';
 import { userAgent } from './version.js';
@@ -84,6 +85,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     userAgent: config.fetch.userAgent ?? userAgent(),
     parseBudget: new ByteBudget(PARSE_BUDGET_BYTES),
     backlogWarning: new BacklogWarning(log, config.articles.warnBacklog),
+    heapPacer: new HeapPacer(),
     http: createHttpClients(new AddressPolicy(undefined, config.fetch.allowAddresses)),
     now,
   };

@@ -45,6 +45,8 @@ export const runCommand: Command = {
       const rows = await Promise.race([pollAll(runtime, await startPollNow(runtime)), gone]);
       const published = await publishNow(runtime.context);
       log.info({ items: published.items, written: published.written }, 'published');
+      const pacer = runtime.context.heapPacer;
+      log.debug({ collections: pacer.collections, ms: Math.round(pacer.collectingMs) }, 'garbage collections after polls');
       process.stdout.write(formatSummary(rows));
       return rows.every((row) => row.outcome.ok) ? EXIT.ok : EXIT.someSourcesFailed;
     } finally {
