@@ -12,7 +12,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { parseOutboxMember } from '../store/outbox-store.js';
-import { readArticles } from '../store/article-store.js';
+import { readStoredArticles } from './stored-articles.js';
 import { storeKeys } from '../store/keys.js';
 import { readSourceStates } from '../store/source-state-store.js';
 import { freePort } from '../queue/embedded-redis.js';
@@ -146,18 +146,17 @@ export async function runCrashPhase(redis: RedisProcess, dir: string, chaosSecon
   for (const [state, count] of Object.entries(pending)) if (count > 0) stuck.push(`${count} article events ${state}`);
 
   // The store against the ground truth.
-  const ids = await client.zrange(keys.articlesByTime, 0, -1);
-  const stored = await readArticles(client, keys, ids);
+  const stored = await readStoredArticles(client, keys, prefix);
   const byUrl = new Map<string, number>();
-  for (const entry of stored) if (entry.article.url) byUrl.set(entry.article.url, (byUrl.get(entry.article.url) ?? 0) + 1);
+  for (const entry of stored) if (entry.article?.url) byUrl.set(entry.article.url, (byUrl.get(entry.article.url) ?? 0) + 1);
   const lost = farm.stories.filter((story) => !byUrl.has(story.url)).length;
   const storedTwice = [...byUrl.values()].filter((count) => count > 1).length;
-  const titles = new Map(stored.map((entry) => [entry.article.url, entry.article.title]));
+  const titles = new Map(stored.map((entry) => [entry.article?.url, entry.article?.title]));
   const staleText = farm.stories.filter((story) => byUrl.has(story.url) && titles.get(story.url) !== story.title).length;
 
   // Every version has its event, and no event names a version the store does not have.
   const jobs = await articlesQueue.getJobs(['completed', 'waiting', 'active', 'delayed', 'failed', 'prioritized']);
-  const versions = new Map(stored.map((entry) => [entry.article.id, entry.version]));
+  const versions = new Map(stored.map((entry) => [entry.id, entry.version]));
   const seen = new Set<string>();
   let eventsDoubled = 0;
   for (const job of jobs) {

@@ -13,8 +13,8 @@ import { FeedaggProcess, runToEnd } from './processes.js';
 import type { RedisProcess } from './redis-process.js';
 import { Redis } from 'ioredis';
 import type { Article } from '../model/article.js';
-import { readArticles } from '../store/article-store.js';
 import { storeKeys } from '../store/keys.js';
+import { readStoredArticles } from './stored-articles.js';
 import { GOOD_SOURCES, goodFeed, HOSTILE_CLASSES, type ClassView } from './hostile-classes.js';
 
 export interface ClassResult {
@@ -104,10 +104,10 @@ export async function runHostilePhase(redis: RedisProcess, dir: string, progress
   // What each source stored, from the store itself (the published window holds the newest 100).
   const client = new Redis(redis.url);
   const keys = storeKeys(prefix);
-  const stored = await readArticles(client, keys, await client.zrange(keys.articlesByTime, 0, -1));
+  const stored = await readStoredArticles(client, keys, prefix);
   client.disconnect();
   const bySource = new Map<string, Article[]>();
-  for (const { article } of stored) bySource.set(article.sourceId, [...(bySource.get(article.sourceId) ?? []), article]);
+  for (const { article } of stored) if (article) bySource.set(article.sourceId, [...(bySource.get(article.sourceId) ?? []), article]);
   const documents = (await Promise.all(['feed.xml', 'atom.xml', 'feed.json'].map((name) => readFile(join(outputDir, name), 'utf8')))).join('\n');
   const view = (id: string): ClassView => {
     const row = rows.get(id);

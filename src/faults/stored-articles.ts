@@ -1,0 +1,49 @@
+/**
+ * What the store holds, for the fault suite's checks. Only the published windows keep their
+ * bodies (working-set publishing, README "Performance"), so an article out of the window is
+ * known by its meta alone; its text is then the one its newest event carried downstream,
+ * which is what a consumer holds. An article with neither is still counted as stored.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Article } from '../model/article.js';
+import { readArticles, readMetas } from '../store/article-store.js';
+import type { StoreKeys } from '../store/keys.js';
+
+export interface StoredView {
+  id: string;
+  version: number;
+  sourceId: string;
+  /** From the body when the article is in a window, else from its newest event; null when neither is left. */
+  article: Article | null;
+}
+
+interface EventData {
+  version?: number;
+  article?: Article;
+}
+
+/** Every stored article (by meta), with its newest text. `events` is the articles queue's jobs, if already read. */
+export async function readStoredArticles(client: Redis, keys: StoreKeys, prefix: string): Promise<StoredView[]> {
+  const ids = await client.zrange(keys.articlesByTime, 0, -1);
+  const metas = await readMetas(client, keys, ids);
+  const withBody = new Map((await readArticles(client, keys, ids)).map((entry) => [entry.article.id, entry.article]));
+  const queue = new Queue('articles', { connection: client, prefix });
+  const newest = new Map<string, { version: number; article: Article }>();
+  try {
+    const jobs = await queue.getJobs(['completed', 'waiting', 'active', 'delayed', 'failed', 'prioritized']);
+    for (const job of jobs) {
+      const data = job.data as EventData;
+      if (!data.article || typeof data.version !== 'number') continue;
+      const known = newest.get(data.article.id);
+      if (!known || known.version < data.version) newest.set(data.article.id, { version: data.version, article: data.article });
+    }
+  } finally {
+    await queue.close();
+  }
+  return ids.flatMap((id) => {
+    const meta = metas.get(id);
+    if (!meta) return [];
+    return [{ id, version: meta.version, sourceId: meta.firstSource, article: withBody.get(id) ?? newest.get(id)?.article ?? null }];
+  });
+}
