@@ -9,12 +9,19 @@
  * - authors: feedparser reports the last of several authors, we keep all: agreement means
  *   the reference author is among ours;
  * - links: we remove tracking parameters (utm_*, fbclid, …); the same is done to the reference;
- * - dates: compared as instants to the second (feedparser drops fractions).
+ * - dates: compared as instants to the second (feedparser drops fractions);
+ * - summaries: compared as plain text, whitespace collapsed, on the first 200 characters.
+ *   feedparser copies an entry's content into `summary` when it has none, so our side is the
+ *   summary, else the text of the content; a summary we fill from content where feedparser
+ *   has none is not counted.
+ *
+ * What counts: the entry count once per file (when either side has an entry: two empty
+ * files prove nothing), each field of each entry once, the feed's title and link once.
  */
 import { htmlToText } from '../normalize/html-to-text.js';
 import { removeTrackingParams } from '../normalize/urls.js';
 
-export const FIELDS = ['entries', 'feed.title', 'feed.link', 'title', 'link', 'id', 'date', 'author', 'categories', 'enclosures'] as const;
+export const FIELDS = ['entries', 'feed.title', 'feed.link', 'title', 'link', 'id', 'date', 'author', 'categories', 'enclosures', 'summary'] as const;
 export type Field = (typeof FIELDS)[number];
 
 export interface ReferenceEntry {
@@ -27,6 +34,9 @@ export interface ReferenceEntry {
   author_detail?: { name?: string | null; email?: string | null } | null;
   categories?: string[];
   enclosure_details?: Array<{ href?: string | null }>;
+  summary?: string | null;
+  summary_type?: string | null;
+  content_types?: string[];
 }
 
 export interface ReferenceDump {
@@ -44,6 +54,8 @@ export interface OurArticle {
   authors: Array<{ name: string }>;
   categories: string[];
   enclosures: Array<{ url: string }>;
+  summary: string | null;
+  contentHtml: string | null;
 }
 
 export interface OurResult {
@@ -75,12 +87,13 @@ function text(value: string | null | undefined): string | null {
   return plain === '' ? null : plain;
 }
 
+/** A link is an absolute URL: feedparser copies any Atom id into `link` (`right`, `Correct Value`), which names no page. */
 function link(value: string | null | undefined): string | null {
   if (!value) return null;
   try {
     return removeTrackingParams(new URL(value).toString());
   } catch {
-    return value;
+    return null;
   }
 }
 
@@ -106,12 +119,49 @@ function referenceAuthor(entry: ReferenceEntry): string | null {
   return text(entry.author_detail?.name ?? null) ?? text(entry.author_detail?.email ?? null) ?? text(entry.author ?? null);
 }
 
+const SUMMARY_CHARACTERS = 200;
+
+/** The first 200 characters of a text, whitespace collapsed. */
+function opening(value: string | null | undefined): string | null {
+  const collapsed = plain(value);
+  return collapsed ? [...collapsed].slice(0, SUMMARY_CHARACTERS).join('') : null;
+}
+
+/**
+ * feedparser's summary, read as its type says (a summary copied from content has the content's
+ * type), then read the other way: feedparser keeps the type of an empty `<summary>` for the
+ * content it copies in, and Atom 0.3 base64 summaries are typed text/plain with markup inside.
+ * Either reading agrees, as for titles.
+ */
+function referenceSummaries(entry: ReferenceEntry): [string | null, string | null] {
+  const value = entry.summary ?? null;
+  const type = entry.summary_type ?? entry.content_types?.[0] ?? 'text/html';
+  const readings: [string | null, string | null] = [opening(text(value)), opening(value)];
+  return type === 'text/plain' ? [readings[1], readings[0]] : readings;
+}
+
+/** Our summary and whether it was filled from the content (no summary of its own). */
+function ourSummary(article: OurArticle): { value: string | null; filled: boolean } {
+  const content = article.contentHtml ? opening(htmlToText(article.contentHtml)) : null;
+  const summary = opening(article.summary);
+  if (summary === null) return { value: content, filled: content !== null };
+  return { value: summary, filled: content !== null && summary === content };
+}
+
 function same(expected: unknown, actual: unknown): boolean {
   return JSON.stringify(expected) === JSON.stringify(actual);
 }
 
-export function compareFile(path: string, reference: ReferenceDump, ours: OurResult): FileComparison {
+/**
+ * `asserted`: what the file's own test asserts (see expectations.ts), by `field` or
+ * `field#entry`; where feedparser's output contradicts it, the asserted value agrees too.
+ */
+export function compareFile(path: string, reference: ReferenceDump, ours: OurResult, asserted: Map<string, string> = new Map()): FileComparison {
   const result: FileComparison = { path, counted: {}, agreed: {}, differences: [], lostEntries: false };
+  const claim = (key: string, read: (value: string) => string | null): unknown[] => {
+    const value = asserted.get(key);
+    return value === undefined ? [] : [read(value)];
+  };
   const check = (field: Field, entry: number | null, expected: unknown, actual: unknown, always = false, alternatives: unknown[] = []) => {
     if (!always && (expected === null || expected === undefined) && (actual === null || actual === undefined)) return;
     result.counted[field] = (result.counted[field] ?? 0) + 1;
@@ -120,18 +170,18 @@ export function compareFile(path: string, reference: ReferenceDump, ours: OurRes
   };
   const refEntries = reference.entries ?? [];
   const ourEntries = ours.articles ?? [];
-  check('entries', null, refEntries.length, ourEntries.length, true);
+  if (refEntries.length > 0 || ourEntries.length > 0) check('entries', null, refEntries.length, ourEntries.length, true);
   result.lostEntries = refEntries.length > 0 && ourEntries.length === 0;
-  check('feed.title', null, text(reference.feed?.title), ours.feed?.title ?? null, false, [plain(reference.feed?.title)]);
-  check('feed.link', null, link(reference.feed?.link), link(ours.feed?.link));
+  check('feed.title', null, text(reference.feed?.title), ours.feed?.title ?? null, false, [plain(reference.feed?.title), ...claim('feed.title', text), ...claim('feed.title', plain)]);
+  check('feed.link', null, link(reference.feed?.link), link(ours.feed?.link), false, claim('feed.link', link));
   const count = Math.min(refEntries.length, ourEntries.length);
   for (let index = 0; index < count; index += 1) {
     const expected = refEntries[index] as ReferenceEntry;
     const actual = ourEntries[index] as OurArticle;
     // A missing title is filled from the summary on purpose: count titles the reference has.
-    if (expected.title) check('title', index, text(expected.title), actual.title || null, false, [plain(expected.title)]);
-    check('link', index, link(expected.link), link(actual.url));
-    check('id', index, expected.id?.trim() || null, actual.guid);
+    if (expected.title) check('title', index, text(expected.title), actual.title || null, false, [plain(expected.title), ...claim(`title#${index}`, text), ...claim(`title#${index}`, plain)]);
+    check('link', index, link(expected.link), link(actual.url), false, claim(`link#${index}`, link));
+    check('id', index, expected.id?.trim() || null, actual.guid, false, claim(`id#${index}`, (value) => value.trim() || null));
     check('date', index, instant(expected.published ?? expected.updated), instant(actual.publishedAt));
     // feedparser reports the last of several authors; we keep them all, in order.
     const author = referenceAuthor(expected);
@@ -139,6 +189,9 @@ export function compareFile(path: string, reference: ReferenceDump, ours: OurRes
     check('author', index, author, author !== null && names.includes(author) ? author : (names[0] ?? null));
     check('categories', index, sortedList(expected.categories ?? []), sortedList(actual.categories));
     check('enclosures', index, sortedList((expected.enclosure_details ?? []).map((item) => link(item.href))), sortedList(actual.enclosures.map((item) => link(item.url))));
+    const [reference, otherReading] = referenceSummaries(expected);
+    const summary = ourSummary(actual);
+    if (reference !== null || !summary.filled) check('summary', index, reference, summary.value, false, [otherReading, ...claim(`summary#${index}`, (value) => opening(text(value))), ...claim(`summary#${index}`, opening)]);
   }
   return result;
 }

@@ -136,3 +136,24 @@ describe('recovery', () => {
     expect((await entries('<rss><item><title>loose</title></item></rss>')).map((entry) => entry.title)).toEqual(['loose']);
   });
 });
+
+describe('feedparser corpus differences (issue 11)', () => {
+  it.each([
+    ['an uppercase &#X61; reference marks HTML', rssItem('<description>&amp;#X61;</description>'), 'summary', 'a'],
+    ['C1 controls are Windows-1252', rssItem('<description>don\u0092t</description>'), 'summary', 'don\u2019t'],
+    ['double-encoded UTF-8 is repaired', rssItem('<description>&#226;&#128;&#166;</description>'), 'summary', '\u2026'],
+    ['type="html" wrapped in an XHTML div: the text inside is the HTML', atomEntry('<content type="html"><div xmlns="http://www.w3.org/1999/xhtml">Example &lt;b&gt;Atom&lt;/b&gt;</div></content>'), 'contentHtml', 'Example <b>Atom</b>'],
+    ['summary and description: the first is the summary', rssItem('<summary>S</summary><description>D</description>'), 'summary', 'S'],
+    ['description and summary: the first is the summary', rssItem('<description>D</description><summary>S</summary>'), 'summary', 'D'],
+    ['media:description in a media:group is the summary when there is no other', rssItem('<media:group xmlns:media="http://search.yahoo.com/mrss/"><media:description type="plain">From media</media:description></media:group>'), 'summary', 'From media'],
+    ['the last of several <updated> counts', atomEntry('<updated>2010-12-01T10:14:55Z</updated><updated>2003-12-31T10:14:55Z</updated>'), 'updatedAt', '2003-12-31T10:14:55.000Z'],
+  ])('%s', async (_name, xml, field, value) => {
+    expect((await entries(xml))[0]?.[field as 'summary']).toBe(value);
+  });
+
+  it('a CDF CHANNEL BASE is the base of its items', async () => {
+    const xml = '<CHANNEL BASE="http://base.example.org/" HREF="http://www.example.org/"><TITLE>t</TITLE><ITEM HREF="/item/1"><TITLE>i</TITLE></ITEM></CHANNEL>';
+    expect((await entries(xml, null))[0]?.url).toBe('http://base.example.org/item/1');
+  });
+});
+

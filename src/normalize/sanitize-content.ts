@@ -24,8 +24,13 @@ const ALLOWED_TAGS = new Set([
   'img', 'picture', 'source', 'video', 'audio', 'track', 'del', 'ins',
 ]);
 
-/** Elements dropped with everything inside them. */
-const DROPPED_WITH_CONTENT = new Set(['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'object', 'embed', 'form', 'template', 'select', 'frameset', 'noembed', 'noframes', 'xmp', 'plaintext', 'math', 'svg', 'head', 'title']);
+/**
+ * Elements dropped with everything inside them. Others not allowed lose only their tags:
+ * an `<object>`'s children are its fallback content and a `<form>`'s are ordinary text (HTML
+ * Living Standard 4.8.6, 4.10.3), so both keep them once the element itself is gone;
+ * MathML's text is the formula's visible text.
+ */
+const DROPPED_WITH_CONTENT = new Set(['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'embed', 'template', 'select', 'button', 'frameset', 'noembed', 'noframes', 'xmp', 'plaintext', 'svg', 'head', 'title']);
 
 const VOID = new Set(['br', 'hr', 'img', 'wbr', 'source', 'track', 'col']);
 

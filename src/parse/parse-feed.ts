@@ -5,6 +5,8 @@
 import { FeedaggError } from '../errors.js';
 import { findFeedLinks } from './find-feed-links.js';
 import { isJsonFeed, parseJsonFeed } from './parse-json-feed.js';
+import { parseLenientJson } from './lenient-json.js';
+import { parseRssJson, rssJsonChannel } from './parse-rss-json.js';
 import type { RawFeed } from './raw-feed.js';
 import { TreeFeedReader } from './read-tree-feed.js';
 import type { EntrySelection } from './select-entries.js';
@@ -28,16 +30,11 @@ export function detectDocumentKind(text: string): DocumentKind {
 }
 
 function parseJson(text: string, options: ParseOptions): RawFeed {
-  let document: unknown;
-  try {
-    document = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (cause) {
-    throw new FeedaggError('PARSE', `invalid JSON: ${(cause as Error).message}`, { cause });
-  }
-  if (!isJsonFeed(document)) {
-    throw new FeedaggError('NOT_A_FEED', 'JSON document without a JSON Feed "version" (https://jsonfeed.org/version/1.1)');
-  }
-  return parseJsonFeed(document, options.selection ?? null);
+  const document = parseLenientJson(text);
+  if (isJsonFeed(document)) return parseJsonFeed(document, options.selection ?? null);
+  const channel = rssJsonChannel(document);
+  if (channel) return parseRssJson(channel, options.selection ?? null);
+  throw new FeedaggError('NOT_A_FEED', 'JSON document that is neither a JSON Feed (no "version" of https://jsonfeed.org/version/1.1, no "items") nor RSS in JSON ({"rss": {"channel": …}})');
 }
 
 function parseXml(text: string, documentUrl: string | null, options: ParseOptions): RawFeed {

@@ -43,6 +43,15 @@ function attachments(item: Json): RawEnclosure[] {
   });
 }
 
+/** `tags` is an array of strings (JSON Feed 1.1); some publishers send one comma-separated string. */
+function tags(value: unknown): string[] {
+  const list = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : [];
+  return list.flatMap((tag: unknown) => {
+    const text = typeof tag === 'number' ? String(tag) : str(tag);
+    return text ? [text] : [];
+  });
+}
+
 function date(value: unknown): string | number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : str(value);
 }
@@ -58,7 +67,7 @@ function toEntry(item: Json): RawEntry {
     summary: plain(item.summary),
     content: str(item.content_html) ? { value: str(item.content_html) ?? '', html: true, base: null } : plain(item.content_text),
     authors: authors(item),
-    categories: Array.isArray(item.tags) ? item.tags.flatMap((tag: unknown) => (str(tag) ? [String(tag).trim()] : [])) : [],
+    categories: tags(item.tags),
     published: date(item.date_published),
     updated: date(item.date_modified),
     enclosures: attachments(item),

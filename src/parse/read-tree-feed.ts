@@ -4,8 +4,9 @@
  * a channel are still items, and Atom and RSS names share one reader.
  */
 import { FeedaggError } from '../errors.js';
+import { entryMedia } from './entry-media.js';
 import { keepBest, type EntrySelection } from './select-entries.js';
-import { emptyEntry, type FeedFormat, type FeedHints, type RawEnclosure, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
+import { emptyEntry, type FeedFormat, type FeedHints, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
 import { child, childElements, children, textConstruct, trimmedText } from './tree-text.js';
 import type { XmlElement } from './xml-tree.js';
 
@@ -104,43 +105,34 @@ function ownText(element: XmlElement): string {
   return element.children.filter((node): node is string => typeof node === 'string').join('').trim();
 }
 
-function categories(entry: XmlElement): string[] {
-  const out: string[] = [];
-  for (const element of children(entry, 'category', 'dc:subject', 'media:category')) {
-    out.push(element.attrs.term ?? (ownText(element) || element.attrs.label) ?? '');
-  }
-  for (const element of children(entry, 'tags', 'itunes:keywords')) out.push(...ownText(element).split(','));
-  out.push(...itunesCategories(entry));
-  return out.map((value) => value.trim()).filter(Boolean);
-}
+/** Elements whose insides are text or a feed of their own, not the entry's metadata. */
+const NOT_METADATA = new Set(['source', 'content', 'content:encoded', 'xhtml:body', 'description', 'summary', 'item', 'entry']);
 
-function mediaContents(entry: XmlElement): XmlElement[] {
-  return [...children(entry, 'media:content'), ...children(entry, 'media:group').flatMap((group) => children(group, 'media:content'))];
-}
-
-function enclosures(entry: XmlElement): RawEnclosure[] {
-  const out: RawEnclosure[] = [];
-  for (const element of children(entry, 'enclosure')) {
-    const url = element.attrs.url ?? element.attrs.href;
-    if (url) out.push({ url: absolute(url, element.base) ?? url, type: element.attrs.type ?? null, length: element.attrs.length ?? null });
-  }
-  for (const link of links(entry)) if (link.rel === 'enclosure') out.push({ url: link.href, type: link.type, length: link.length });
-  for (const media of mediaContents(entry)) {
-    const url = media.attrs.url;
-    if (url) out.push({ url: absolute(url, media.base) ?? url, type: media.attrs.type ?? null, length: media.attrs.filesize ?? null });
+/** Every element below the entry in document order, not looking inside NOT_METADATA ones. */
+function metadataElements(element: XmlElement, out: XmlElement[] = []): XmlElement[] {
+  for (const node of childElements(element)) {
+    out.push(node);
+    if (!NOT_METADATA.has(node.key)) metadataElements(node, out);
   }
   return out;
 }
 
-function imageUrl(entry: XmlElement): string | null {
-  const groups = [entry, ...children(entry, 'media:group')];
-  for (const scope of groups) {
-    const thumbnail = child(scope, 'media:thumbnail');
-    if (thumbnail?.attrs.url) return absolute(thumbnail.attrs.url, thumbnail.base);
+const CATEGORY_KEYS = new Set(['category', 'dc:subject', 'media:category']);
+const KEYWORD_KEYS = new Set(['tags', 'itunes:keywords', 'media:keywords']);
+
+/**
+ * Categories wherever they sit inside the entry, as feedparser reads them: a publisher's
+ * `<categories><category>` wrapper too. Media RSS `media:keywords` and iTunes keywords are
+ * comma-separated lists.
+ */
+function categories(entry: XmlElement): string[] {
+  const out: string[] = [];
+  for (const element of metadataElements(entry)) {
+    if (CATEGORY_KEYS.has(element.key)) out.push(element.attrs.term ?? (ownText(element) || element.attrs.label) ?? '');
+    else if (KEYWORD_KEYS.has(element.key)) out.push(...ownText(element).split(','));
   }
-  const itunes = child(entry, 'itunes:image');
-  const href = itunes?.attrs.href ?? trimmedText(itunes);
-  return href ? absolute(href, itunes?.base ?? null) : null;
+  out.push(...itunesCategories(entry));
+  return out.map((value) => value.trim()).filter(Boolean);
 }
 
 /** RSS guid; Atom id; RSS 1.0 rdf:about. */
@@ -159,22 +151,43 @@ function permalink(entry: XmlElement): string | null {
   return /^https?:\/\//i.test(value) ? value : null;
 }
 
+/**
+ * The summary element: the first of the usual ones, then Media RSS `media:description`. An
+ * RSS item with both `<summary>` and `<description>` (and no content) has its summary in the
+ * one that comes first and its content in the other, as feedparser reads it.
+ */
+function summaryAndContent(entry: XmlElement): { summary: XmlElement | undefined; content: XmlElement | undefined } {
+  const content = child(entry, 'content:encoded', 'content', 'xhtml:body', 'body', 'fullitem');
+  const [first, second] = children(entry, 'summary', 'description');
+  if (!content && first && second && first.key !== second.key) return { summary: first, content: second };
+  const media = child(entry, 'media:description') ?? children(entry, 'media:group').map((group) => child(group, 'media:description')).find(Boolean);
+  return { summary: child(entry, 'description', 'summary', 'dc:description', 'abstract', 'itunes:summary', 'itunes:subtitle') ?? media, content };
+}
+
+/** The last of several: a repeated `<updated>` overwrites, as in feedparser. */
+function last(entry: XmlElement, ...keys: string[]): XmlElement | undefined {
+  return children(entry, ...keys).at(-1);
+}
+
 function readEntry(entry: XmlElement, format: FeedFormat): RawEntry {
   const { people, texts } = authors(entry);
+  const { summary, content } = summaryAndContent(entry);
+  const enclosureLinks = links(entry).filter((link) => link.rel === 'enclosure').map((link) => ({ url: link.href, type: link.type, length: link.length }));
+  const media = entryMedia(entry, enclosureLinks, [...texts, ...people.map((person) => person.name ?? '')], absolute);
   return {
     ...emptyEntry(),
     guid: entryId(entry, format),
     link: alternateLink(entry) ?? permalink(entry) ?? idLink(entry, format),
     title: textConstruct(child(entry, 'title', 'dc:title', 'media:title')),
-    summary: textConstruct(child(entry, 'description', 'summary', 'dc:description', 'abstract', 'itunes:summary', 'itunes:subtitle')),
-    content: textConstruct(child(entry, 'content:encoded', 'content', 'xhtml:body', 'body', 'fullitem')),
+    summary: textConstruct(summary),
+    content: textConstruct(content),
     authors: people,
     authorTexts: texts,
     categories: categories(entry),
     published: trimmedText(child(entry, 'pubdate', 'published', 'dc:date', 'dcterms:issued', 'issued')),
-    updated: trimmedText(child(entry, 'updated', 'modified', 'dcterms:modified')) ?? entry.attrs.lastmod ?? null,
-    enclosures: enclosures(entry),
-    imageUrl: imageUrl(entry),
+    updated: trimmedText(last(entry, 'updated') ?? child(entry, 'modified', 'dcterms:modified')) ?? entry.attrs.lastmod ?? null,
+    enclosures: media.enclosures,
+    imageUrl: media.imageUrl,
     language: trimmedText(child(entry, 'dc:language', 'language')) ?? entry.attrs['xml:lang'] ?? null,
   };
 }

@@ -1,4 +1,5 @@
 /** Reading values out of an XmlElement tree: text, inner markup, children by key. */
+import { repairDoubleEncoding } from './repair-text.js';
 import type { XmlElement, XmlNode } from './xml-tree.js';
 
 export function isElement(node: XmlNode): node is XmlElement {
@@ -15,8 +16,9 @@ export function children(element: XmlElement, ...keys: string[]): XmlElement[] {
 
 /** The first direct child with the first key that has one. */
 export function child(element: XmlElement, ...keys: string[]): XmlElement | undefined {
+  const elements = childElements(element);
   for (const key of keys) {
-    const found = childElements(element).find((candidate) => candidate.key === key);
+    const found = elements.find((candidate) => candidate.key === key);
     if (found) return found;
   }
   return undefined;
@@ -42,19 +44,23 @@ function escapeAttribute(text: string): string {
 
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
 
-/** An element's children as HTML markup (for XHTML content and markup left unescaped in RSS). */
-export function innerMarkup(element: XmlElement): string {
-  return element.children.map((node) => (typeof node === 'string' ? escapeText(node) : outerMarkup(node))).join('');
+/**
+ * An element's children as HTML markup (for XHTML content and markup left unescaped in RSS).
+ * With `textIsHtml`, text nodes are markup already (escaped HTML inside an element of
+ * type="html", as Typepad wraps it in a div) and go out as they are.
+ */
+export function innerMarkup(element: XmlElement, textIsHtml = false): string {
+  return element.children.map((node) => (typeof node === 'string' ? (textIsHtml ? node : escapeText(node)) : outerMarkup(node, textIsHtml))).join('');
 }
 
-function outerMarkup(element: XmlElement): string {
+function outerMarkup(element: XmlElement, textIsHtml: boolean): string {
   const name = element.name.includes(':') ? element.name.slice(element.name.indexOf(':') + 1) : element.name;
   const attrs = Object.entries(element.attrs)
     .filter(([key]) => !key.startsWith('xmlns') && !key.startsWith('xml:'))
     .map(([key, value]) => ` ${key.includes(':') ? key.slice(key.indexOf(':') + 1) : key}="${escapeAttribute(value)}"`)
     .join('');
   if (element.children.length === 0 && VOID.has(name.toLowerCase())) return `<${name}${attrs} />`;
-  return `<${name}${attrs}>${innerMarkup(element)}</${name}>`;
+  return `<${name}${attrs}>${innerMarkup(element, textIsHtml)}</${name}>`;
 }
 
 /** Text that may carry HTML: `html` says whether `value` is markup. */
@@ -64,7 +70,7 @@ export interface TextValue {
   base: string | null;
 }
 
-const LOOKS_LIKE_HTML = /<\/?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?\/?>|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);/;
+const LOOKS_LIKE_HTML = /<\/?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?\/?>|&(#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);/;
 
 /**
  * An Atom text construct (RFC 4287 3.1: type text|html|xhtml; Atom 0.3: MIME types and
@@ -80,9 +86,10 @@ export function textConstruct(element: XmlElement | undefined): TextValue | null
     const elements = childElements(element);
     const only = elements.length === 1 && element.children.every((node) => typeof node !== 'string' || node.trim() === '') ? elements[0] : undefined;
     const wrapper = only && only.key.endsWith('div') ? only : element;
-    return { value: innerMarkup(wrapper).trim(), html: true, base };
+    const escapedInside = type === 'html' || type === 'text/html' || mode === 'escaped';
+    return { value: innerMarkup(wrapper, escapedInside).trim(), html: true, base };
   }
-  let value = textOf(element);
+  let value = repairDoubleEncoding(textOf(element));
   // RFC 4287 4.1.3.3: a MIME type that is neither text nor XML means base64-encoded content.
   const binary = type.includes('/') && !type.startsWith('text/') && !/[+/]xml$/.test(type) && type !== 'application/xhtml+xml';
   if (mode === 'base64' || binary) {

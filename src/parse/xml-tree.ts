@@ -9,6 +9,7 @@ import { Parser, type QuoteType } from 'htmlparser2';
 import { FeedaggError } from '../errors.js';
 import { declaredEntities, EntityExpander } from './dtd-entities.js';
 import { prefixForNamespace } from './namespaces.js';
+import { c1ToWindows1252 } from './repair-text.js';
 
 export interface XmlElement {
   /** `prefix:local` with the short prefix, or `local` for RSS/Atom elements; lower-case. */
@@ -143,12 +144,14 @@ export function parseXmlTree(text: string, documentUrl: string | null, options: 
         const namespaces = scopeNamespaces(parent.namespaces, attribs, decode);
         const attrs: Record<string, string> = {};
         for (const attrName in attribs) attrs[qualify(attrName, namespaces, true)] = decode(attribs[attrName] ?? '');
+        const key = qualify(name, namespaces, false);
         const element: XmlElement = {
-          key: qualify(name, namespaces, false),
+          key,
           name,
           attrs,
           children: [],
-          base: resolveBase(attrs['xml:base'], parent.element.base),
+          // CDF's <CHANNEL BASE="…"> is its xml:base (W3C NOTE-CDFsubmit, "BASE attribute").
+          base: resolveBase(attrs['xml:base'] ?? (key === 'channel' ? attrs.base : undefined), parent.element.base),
           lang: attrs['xml:lang'] ?? parent.element.lang,
         };
         parent.element.children.push(element);
@@ -177,7 +180,8 @@ export function parseXmlTree(text: string, documentUrl: string | null, options: 
         const room = maxText - scope.textLength;
         const raw = data.length > room ? data.slice(0, room) : data;
         // XML 1.0 section 2.2: C0 controls other than tab, LF and CR are not characters; drop them.
-        let value = (inCdata ? raw : decode(raw)).replace(CONTROL_CHARACTERS, '');
+        // C1 controls are Windows-1252 text mislabelled (see repair-text.ts).
+        let value = c1ToWindows1252((inCdata ? raw : decode(raw)).replace(CONTROL_CHARACTERS, ''));
         if (scope.textLength + value.length > maxText) value = value.slice(0, maxText - scope.textLength);
         scope.textLength += value.length;
         const last = children[children.length - 1];
