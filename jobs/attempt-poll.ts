@@ -58,8 +58,9 @@ function fetchOptions(context: AppContext, source: SourceConfig, state: SourceSt
     maxRetryAfterMs: schedule.maxRetryAfter,
     userAgent: context.userAgent,
     headers: source.headers,
-    etag: state.etag,
-    lastModified: state.lastModified,
+    // Validators belong to the URL they came from: a source whose url changed starts afresh.
+    etag: state.configUrl === source.url ? state.etag : null,
+    lastModified: state.configUrl === source.url ? state.lastModified : null,
     dispatcher: open ? context.http.open : context.http.guarded,
     guard: open ? null : context.http.guard,
     // The first host's slot came with the poll's start; a redirect to another host takes one.

@@ -16,8 +16,8 @@ type PollJob = Pick<Job<PollJobData>, 'data'> & Partial<Pick<Job<PollJobData>, '
 export function createPollProcessor(context: AppContext, stages: PollStages = POLL_STAGES) {
   return async function pollSource(job: PollJob, token?: string): Promise<PollOutcome> {
     const { redis, keys, log } = context;
-    const source = context.sources.get(job.data.sourceId);
-    if (!source) throw new UnrecoverableError(`source "${job.data.sourceId}" is not in this worker's config`);
+    const source = await context.sources.lookup(job.data.sourceId);
+    if (!source) throw new UnrecoverableError(`source "${job.data.sourceId}" is not configured (not among the sources feedagg start publishes)`);
     const slotToken = randomUUID();
     const begin = () => beginPoll(redis, keys, source, slotLimits(context), slotToken).catch((error: unknown) => {
       throw isRedisUnavailable(error) ? redisUnavailable(error, `beginning the poll of ${source.id}`) : error;

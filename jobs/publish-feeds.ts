@@ -19,7 +19,9 @@ export async function publishNow(context: AppContext): Promise<PublishResult> {
   const now = context.now();
   const coalesced = await coalesceMerges(redis, keys);
   if (coalesced.length > 0) await deliverEvents(redis, keys, context.queues.articles, coalesced, config.articles, now);
-  const result = await publishOutputs(redis, keys, config, now, {
+  await context.sources.refresh();
+  // Source titles and tags as every process sees them (start may have reloaded its config).
+  const result = await publishOutputs(redis, keys, { ...config, sources: context.sources.all() }, now, {
     dispatcher: context.http.open,
     onPingError: (error) => context.log.warn({ hub: config.output.websubHub, err: error instanceof Error ? error.message : String(error) }, 'WebSub ping failed'),
   });

@@ -24,6 +24,7 @@ export function createTickProcessor(context: AppContext) {
   return async function scheduleTick(): Promise<TickResult> {
     const now = context.now();
     const due = await claimDueSources(context.redis, context.keys, now.getTime(), claimLease(context.config.schedule.tick));
+    await context.sources.refresh();
     const enqueued = due.filter((sourceId) => context.sources.get(sourceId)?.enabled);
     await enqueuePolls(context.queues.poll, enqueued);
     const pending = await pendingEvents(context.redis, context.keys);

@@ -2,7 +2,7 @@
 import type { Queue } from 'bullmq';
 import type { RedisClient as Redis } from '../store/redis-client.js';
 import type { Logger } from 'pino';
-import type { Config, SourceConfig } from '../../config/schema.js';
+import type { Config } from '../../config/schema.js';
 import type { HttpClients } from '../fetch/http-clients.js';
 import type { ArticleEvent, ArticleEventType } from '../model/article-event.js';
 import type { PollJobData, PublishJobData, TickJobData } from '../queue/names.js';
@@ -10,6 +10,7 @@ import type { StoreKeys } from '../store/keys.js';
 import type { BacklogWarning } from '../queue/event-backlog.js';
 import type { ByteBudget } from './byte-budget.js';
 import type { HeapPacer } from './collect-garbage.js';
+import type { SourceDirectory } from './source-directory.js';
 
 export interface Queues {
   scheduler: Queue<TickJobData, unknown, string>;
@@ -20,7 +21,8 @@ export interface Queues {
 
 export interface AppContext {
   config: Config;
-  sources: ReadonlyMap<string, SourceConfig>;
+  /** The sources of the deployment, as `start` last published them (see SourceDirectory). */
+  sources: SourceDirectory;
   /** feedagg's own store (auto pipelining). */
   redis: Redis;
   /** BullMQ's queues and workers. */

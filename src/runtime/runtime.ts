@@ -2,7 +2,7 @@
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import type { RedisClient as Redis } from '../store/redis-client.js';
 import type { Logger } from 'pino';
-import type { Config } from '../../config/schema.js';
+import type { Config, SourceConfig } from '../../config/schema.js';
 import { AddressPolicy } from '../fetch/address-guard.js';
 import { closeHttpClients, createHttpClients } from '../fetch/http-clients.js';
 import { createPollProcessor } from '../../jobs/poll-source.js';
@@ -20,6 +20,7 @@ import { updateSourceState } from '../store/source-state-store.js';
 import { ByteBudget } from './byte-budget.js';
 import { HeapPacer } from './collect-garbage.js';
 import { runCloseSteps, type CloseStep } from './close-steps.js';
+import { SourceDirectory } from './source-directory.js';
 import type { AppContext, Queues } from './context.js';
 import { userAgent } from './version.js';
 
@@ -74,12 +75,13 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
   bullConnection.on('error', (error: Error) => health.report('queues', error));
   const queues = createQueues(bullConnection, config.redis.prefix);
   for (const queue of Object.values(queues) as Queue[]) queue.on('error', (error: Error) => health.report(`queue ${queue.name}`, error));
+  const keys = storeKeys(config.redis.prefix);
   const context: AppContext = {
     config,
-    sources: new Map(config.sources.map((source) => [source.id, source])),
+    sources: new SourceDirectory(redis, keys, config.sources),
     redis,
     bullConnection,
-    keys: storeKeys(config.redis.prefix),
+    keys,
     queues,
     log,
     userAgent: config.fetch.userAgent ?? userAgent(),
@@ -125,15 +127,21 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
   return runtime;
 }
 
-/** Put the config's sources on the schedule (new ones due now) and mark disabled ones. */
-export async function syncSources(runtime: Runtime): Promise<void> {
-  const { config, redis, keys, log } = runtime.context;
-  const enabled = config.sources.filter((source) => source.enabled).map((source) => source.id);
+/**
+ * Make these sources (the config's by default) those of every process: their definitions go
+ * to Redis for the workers, new ones are put on the schedule (due now), removed ones leave it
+ * (their articles stay), disabled ones are marked.
+ */
+export async function syncSources(runtime: Runtime, sources: SourceConfig[] = runtime.context.config.sources): Promise<{ added: string[]; removed: string[] }> {
+  const { redis, keys, log } = runtime.context;
+  await runtime.context.sources.publish(sources);
+  const enabled = sources.filter((source) => source.enabled).map((source) => source.id);
   const { added, removed } = await syncSchedule(redis, keys, enabled, runtime.context.now().getTime());
-  for (const source of config.sources.filter((entry) => !entry.enabled)) {
+  for (const source of sources.filter((entry) => !entry.enabled)) {
     await updateSourceState(redis, keys, source.id, { state: 'disabled' });
   }
   if (added.length > 0 || removed.length > 0) log.info({ added, removed }, 'sources synced with the config');
+  return { added, removed };
 }
 
 /** Start workers for these queues (all by default; run --once and refresh need polls only). */

@@ -33,6 +33,10 @@ export interface StoreKeys {
   /** Articles some output shows (they keep their bodies). */
   published: string;
   outputs: string;
+  /** Source id → definition (JSON), written by `start`; read by every worker. */
+  sourceDefs: string;
+  /** Bumped on every write of sourceDefs. */
+  sourceDefsVersion: string;
   host(host: string, part: 'inflight' | 'last' | 'retry-after'): string;
 }
 
@@ -56,6 +60,8 @@ export function storeKeys(prefix: string): StoreKeys {
     coalesce: `${root}:coalesce`,
     published: `${root}:published`,
     outputs: `${root}:outputs`,
+    sourceDefs: `${root}:source-defs`,
+    sourceDefsVersion: `${root}:source-defs:version`,
     host: (host, part) => `${root}:host:${host.toLowerCase()}:${part}`,
   };
 }

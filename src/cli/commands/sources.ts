@@ -6,7 +6,7 @@ import type { SourceError, SourceStatus } from '../../model/source-state.js';
 import { BACKLOG_ADVICE, describeBacklog, eventBacklog } from '../../queue/event-backlog.js';
 import { createLogger } from '../../runtime/logger.js';
 import { startPollNow } from '../../runtime/poll-now.js';
-import { openRuntime, syncSources, type Runtime } from '../../runtime/runtime.js';
+import { openRuntime, type Runtime } from '../../runtime/runtime.js';
 import { pollUrl } from '../../schedule/source-transition.js';
 import { releaseHost } from '../../store/host-store.js';
 import { nextPollTimes, scheduleNow } from '../../store/schedule-store.js';
@@ -108,13 +108,14 @@ export const refreshCommand: Command = {
     const id = args.positionals[0];
     if (!id) throw new FeedaggError('CONFIG', `feedagg refresh: a source id is required\n\n${this.usage}`);
     const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
-    const source = config.sources.find((candidate) => candidate.id === id);
-    if (!source) throw new FeedaggError('CONFIG', `feedagg refresh: no source "${id}" in the config`);
-    if (!source.enabled) throw new FeedaggError('CONFIG', `feedagg refresh: source "${id}" is disabled in the config (enabled: false)`);
     const runtime = await openRuntime(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
     try {
       const { redis, keys } = runtime.context;
-      await syncSources(runtime);
+      // The sources feedagg start publishes, else (nothing published yet) this config's: a
+      // source just added to the file is known as soon as start has reloaded it.
+      const source = await runtime.context.sources.lookup(id);
+      if (!source) throw new FeedaggError('CONFIG', `feedagg refresh: no source "${id}" in the config or among the sources feedagg start publishes`);
+      if (!source.enabled) throw new FeedaggError('CONFIG', `feedagg refresh: source "${id}" is disabled in the config (enabled: false)`);
       // An operator's refresh is the re-enable of DESIGN.md: a clean slate for the standing, and
       // the hold a Retry-After put on the source's own host is lifted.
       const host = new URL(pollUrl(source.url, await readSourceState(redis, keys, id))).hostname;

@@ -6,24 +6,27 @@ import { documentPath, FORMATS, type Format } from '../../publish/document-set.j
 import { outputPlans } from '../../publish/publish-outputs.js';
 import { PUBLISH_DEDUP_ID } from '../../queue/names.js';
 import { createLogger } from '../../runtime/logger.js';
+import { reloadConfig, serialReloads, watchConfig } from '../../runtime/config-reload.js';
 import { openRuntime, startScheduler, startWorkers, syncSources, type Runtime } from '../../runtime/runtime.js';
 import { stringOption, type Command, type ParsedArgs } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
-const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
 /**
- * Run until a signal, then close everything in order (within the shutdown deadline). SIGHUP
- * is a clean shutdown too: it must never leave the private redis-server behind. A second
- * signal forces the exit at once, still stopping that server. When the process cannot go
- * on (its shared private Redis is gone), it closes and exits 1.
+ * Run until a signal, then close everything in order (within the shutdown deadline). A
+ * second signal forces the exit at once, still stopping the private redis-server. When the
+ * process cannot go on (its shared private Redis is gone), it closes and exits 1. SIGHUP
+ * never stops the process: `start` reloads its config, a worker has nothing to reload.
  */
-function untilSignal(runtime: Runtime): Promise<number> {
+function untilSignal(runtime: Runtime, onHangup: () => void): Promise<number> {
   const { log } = runtime.context;
+  process.on('SIGHUP', onHangup);
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (code: number) => {
       stopping = true;
+      process.off('SIGHUP', onHangup);
       runtime.close().then((failed) => resolve(failed.length === 0 ? code : EXIT.fatal), () => resolve(EXIT.fatal));
     };
     const onSignal = (signal: NodeJS.Signals) => {
@@ -44,9 +47,11 @@ function untilSignal(runtime: Runtime): Promise<number> {
 }
 
 async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<number> {
-  const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
+  const configPath = resolveConfigPath(stringOption(args, 'config'));
+  const config = await loadConfig(configPath);
   const log = createLogger();
   const runtime = await openRuntime(config, log);
+  let onHangup = () => log.info({ signal: 'SIGHUP' }, 'a worker has nothing to reload: it reads its sources from Redis, as feedagg start publishes them');
   try {
     startWorkers(runtime);
     if (withScheduler) {
@@ -66,7 +71,13 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
       });
       // Publish what Redis already holds, so the files exist before the first poll finishes.
       await runtime.context.queues.publish.add('publish', { reason: 'start' }, { deduplication: { id: PUBLISH_DEDUP_ID, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100 });
-      log.info({ port, sources: runtime.context.sources.size, outputDir: config.output.dir }, 'feedagg started');
+      const reload = serialReloads((trigger) => reloadConfig(runtime, configPath, trigger).catch((error: unknown) => {
+        log.error({ trigger, err: error instanceof Error ? error.message : String(error) }, 'config reload failed; the running config stays');
+      }));
+      onHangup = () => reload('SIGHUP');
+      const watcher = watchConfig(configPath, () => reload('file changed'));
+      runtime.beforeClose.unshift({ name: 'config watch', run: async () => watcher.close() });
+      log.info({ port, sources: runtime.context.sources.size, outputDir: config.output.dir, config: configPath }, 'feedagg started');
     } else {
       log.info('feedagg worker started');
     }
@@ -74,19 +85,19 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
     await runtime.close();
     throw error;
   }
-  return untilSignal(runtime);
+  return untilSignal(runtime, () => onHangup());
 }
 
 export const startCommand: Command = {
   name: 'start',
-  usage: 'Usage: feedagg start [--config PATH]\n\nServes /feed.xml, /atom.xml, /feed.json and /healthz on http.port (env PORT).\nStops cleanly on SIGTERM, SIGINT or SIGHUP (within 10 s); a second signal forces the exit.',
+  usage: 'Usage: feedagg start [--config PATH]\n\nServes /feed.xml, /atom.xml, /feed.json and /healthz on http.port (env PORT).\nReloads its config on SIGHUP and when the file changes (sources at once; other settings after a restart).\nStops cleanly on SIGTERM or SIGINT (within 10 s); a second signal forces the exit.',
   options: {},
   run: (args) => runProcess(args, true),
 };
 
 export const workerCommand: Command = {
   name: 'worker',
-  usage: 'Usage: feedagg worker [--config PATH]\n\nEvery process must read the same config (sources are looked up by id).\nStops cleanly on SIGTERM, SIGINT or SIGHUP (within 10 s); a second signal forces the exit.',
+  usage: 'Usage: feedagg worker [--config PATH]\n\nSources come from Redis, as feedagg start publishes them: the worker\'s config needs redis, fetch and articles settings, no sources.\nStops cleanly on SIGTERM or SIGINT (within 10 s); a second signal forces the exit; SIGHUP is ignored.',
   options: {},
   run: (args) => runProcess(args, false),
 };

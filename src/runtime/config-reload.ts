@@ -1,0 +1,103 @@
+/**
+ * `feedagg start` reloads its config on SIGHUP and when the file changes. The new file is
+ * validated first; an invalid one is logged and the running config stays. Sources take
+ * effect at once: added and changed ones are due now (a tick is run right away) and poll
+ * with their new definition; removed ones leave the schedule and keep their articles. Other
+ * settings need a restart, and the log says which.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { Config, SourceConfig } from '../../config/schema.js';
+import { loadConfig } from '../config/load-config.js';
+import { FeedaggError } from '../errors.js';
+import { scheduleNow } from '../store/schedule-store.js';
+import { syncSources, type Runtime } from './runtime.js';
+
+/** Editors save in bursts (write, rename, chmod): one reload per burst. */
+const DEBOUNCE_MS = 300;
+
+export interface ReloadResult {
+  applied: boolean;
+  added: string[];
+  removed: string[];
+  changed: string[];
+  restartNeeded: string[];
+}
+
+function changedSources(before: SourceConfig[], after: SourceConfig[]): string[] {
+  const old = new Map(before.map((source) => [source.id, JSON.stringify(source)]));
+  return after.filter((source) => old.has(source.id) && old.get(source.id) !== JSON.stringify(source)).map((source) => source.id);
+}
+
+/** Top-level sections other than `sources` whose value changed: they apply after a restart. */
+function sectionsChanged(before: Config, after: Config): string[] {
+  return (Object.keys(after) as Array<keyof Config>).filter((key) => key !== 'sources' && JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+}
+
+export async function reloadConfig(runtime: Runtime, path: string, trigger: string): Promise<ReloadResult> {
+  const { log } = runtime.context;
+  let next: Config;
+  try {
+    next = await loadConfig(path);
+  } catch (error) {
+    const message = error instanceof FeedaggError ? error.message : String(error);
+    log.error({ config: path, trigger, err: message }, 'config reload refused: the file is invalid, the running config stays');
+    return { applied: false, added: [], removed: [], changed: [], restartNeeded: [] };
+  }
+  const current = runtime.context.config;
+  const changed = changedSources(current.sources, next.sources);
+  const restartNeeded = sectionsChanged(current, next);
+  const { added, removed } = await syncSources(runtime, next.sources);
+  runtime.context.config = { ...current, sources: next.sources };
+  // A changed source (new URL, headers, interval…) is polled again now, with its new definition,
+  // rather than after the wait its old one earned (a feed's <ttl> can be hours).
+  const enabled = new Set(next.sources.filter((source) => source.enabled).map((source) => source.id));
+  const now = runtime.context.now().getTime();
+  for (const id of changed) if (enabled.has(id)) await scheduleNow(runtime.context.redis, runtime.context.keys, id, now);
+  // Added and changed sources are due now: a tick claims them without waiting for the next one.
+  if (added.length > 0 || changed.length > 0) await runtime.context.queues.scheduler.add('tick', {}, { removeOnComplete: true, removeOnFail: 50 });
+  log.info({ config: path, trigger, sources: next.sources.length, added, removed, changed }, 'config reloaded');
+  if (restartNeeded.length > 0) log.warn({ sections: restartNeeded }, 'these settings changed and take effect after a restart');
+  return { applied: true, added, removed, changed, restartNeeded };
+}
+
+/**
+ * Reload when the file changes. The folder is watched, not the file: editors save by writing
+ * a new file and renaming it over the old one, which ends a watch on the file itself.
+ */
+export function watchConfig(path: string, onChange: () => void): FSWatcher {
+  const file = basename(resolve(path));
+  let timer: NodeJS.Timeout | null = null;
+  const watcher = watch(dirname(resolve(path)), (_event, name) => {
+    if (name !== null && name !== file) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      onChange();
+    }, DEBOUNCE_MS);
+    timer.unref();
+  });
+  watcher.on('error', () => undefined);
+  return watcher;
+}
+
+/** One reload at a time; a reload asked for while one runs runs again after it. */
+export function serialReloads(run: (trigger: string) => Promise<unknown>): (trigger: string) => void {
+  let running: Promise<unknown> | null = null;
+  let pending: string | null = null;
+  const next = (trigger: string): void => {
+    if (running) {
+      pending = trigger;
+      return;
+    }
+    running = run(trigger).catch(() => undefined).finally(() => {
+      running = null;
+      if (pending !== null) {
+        const again = pending;
+        pending = null;
+        next(again);
+      }
+    });
+  };
+  return next;
+}

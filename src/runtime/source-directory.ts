@@ -1,0 +1,93 @@
+/**
+ * The sources every process sees. `feedagg start` owns the config's source list: it writes the
+ * definitions to Redis when it syncs (at start and on every reload), with a version counter.
+ * Workers read them from there, so a worker on another machine needs no copy of the sources,
+ * and a source added to the file is known to running workers within seconds.
+ *
+ * A worker checks the version at most every CHECK_MS (one GET), and reads the definitions
+ * again only when it changed; an unknown id forces a check at once.
+ */
+import { z } from 'zod';
+import type { SourceConfig } from '../../config/schema.js';
+import type { StoreKeys } from '../store/keys.js';
+import type { RedisClient as Redis } from '../store/redis-client.js';
+
+const CHECK_MS = 2_000;
+
+/** A definition as stored: the validated config's output (durations already in ms). */
+const storedSource = z.object({
+  id: z.string(),
+  url: z.string(),
+  title: z.string().optional(),
+  interval: z.number().optional(),
+  tags: z.array(z.string()),
+  enabled: z.boolean(),
+  headers: z.record(z.string(), z.string()),
+  allowPrivateNetworks: z.boolean(),
+}) satisfies z.ZodType<SourceConfig>;
+
+function parseStored(json: string): SourceConfig | null {
+  try {
+    const parsed = storedSource.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export class SourceDirectory {
+  private byId: Map<string, SourceConfig>;
+  private version: string | null = null;
+  private checkedAt = 0;
+
+  /** `initial`: the process's own config (used until Redis has definitions). */
+  constructor(private readonly redis: Redis, private readonly keys: StoreKeys, initial: SourceConfig[]) {
+    this.byId = new Map(initial.map((source) => [source.id, source]));
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): SourceConfig | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): SourceConfig[] {
+    return [...this.byId.values()];
+  }
+
+  /** The definition of a source, read again from Redis when stale or unknown. */
+  async lookup(id: string, now = Date.now()): Promise<SourceConfig | undefined> {
+    await this.refresh(now, !this.byId.has(id));
+    return this.byId.get(id);
+  }
+
+  /** Re-read the definitions when their version changed (checked at most every 2 s, unless forced). */
+  async refresh(now = Date.now(), force = false): Promise<void> {
+    if (!force && now - this.checkedAt < CHECK_MS) return;
+    this.checkedAt = now;
+    const version = await this.redis.get(this.keys.sourceDefsVersion);
+    if (version === null || version === this.version) return;
+    const raw = await this.redis.hgetall(this.keys.sourceDefs);
+    const next = new Map<string, SourceConfig>();
+    for (const [id, json] of Object.entries(raw)) {
+      // Written by `start` from a validated config; checked again, as everything read back is.
+      const source = parseStored(json);
+      if (source) next.set(id, source);
+    }
+    this.byId = next;
+    this.version = version;
+  }
+
+  /** `start`: make these the sources of every process (one MULTI: definitions, then the version). */
+  async publish(sources: SourceConfig[]): Promise<void> {
+    const fields = sources.flatMap((source) => [source.id, JSON.stringify(source)]);
+    const multi = this.redis.multi().del(this.keys.sourceDefs);
+    if (fields.length > 0) multi.hset(this.keys.sourceDefs, ...fields);
+    const result = await multi.incr(this.keys.sourceDefsVersion).exec();
+    this.byId = new Map(sources.map((source) => [source.id, source]));
+    this.version = String(result?.at(-1)?.[1] ?? '');
+    this.checkedAt = Date.now();
+  }
+}

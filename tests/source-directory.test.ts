@@ -1,0 +1,43 @@
+/** Issue 12: the sources `start` publishes are what every worker sees, without a copy of the config. */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { SourceConfig } from '../config/schema.js';
+import { SourceDirectory } from '../src/runtime/source-directory.js';
+import { storeKeys } from '../src/store/keys.js';
+import { deletePrefix } from './helpers/workspace.js';
+
+const redisUrl = inject('redisUrl');
+const prefix = `test-${randomUUID().slice(0, 8)}`;
+let redis: Redis;
+
+const source = (id: string, url = `http://feeds.example/${id}.xml`): SourceConfig => ({ id, url, tags: [], enabled: true, headers: {}, allowPrivateNetworks: false });
+
+beforeAll(() => {
+  redis = new Redis(redisUrl);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await deletePrefix(redisUrl, prefix);
+});
+
+describe('SourceDirectory', () => {
+  it('a worker with no sources of its own learns those start publishes, and their changes', async () => {
+    const keys = storeKeys(prefix);
+    const start = new SourceDirectory(redis, keys, [source('a')]);
+    const worker = new SourceDirectory(redis, keys, []);
+    await start.publish([source('a'), { ...source('b'), interval: 60_000, headers: { Authorization: 'Bearer x' } }]);
+    expect(await worker.lookup('b')).toEqual({ ...source('b'), interval: 60_000, headers: { Authorization: 'Bearer x' } });
+    expect(worker.size).toBe(2);
+
+    // A changed URL and a removed source reach the worker at its next check (forced here).
+    await start.publish([source('a', 'http://feeds.example/moved.xml')]);
+    await worker.refresh(Date.now(), true);
+    expect(worker.get('a')?.url).toBe('http://feeds.example/moved.xml');
+    expect(worker.get('b')).toBeUndefined();
+    // An unknown id makes the worker look at once, not after its 2 s check interval.
+    await start.publish([source('a', 'http://feeds.example/moved.xml'), source('c')]);
+    expect((await worker.lookup('c'))?.id).toBe('c');
+    expect(await worker.lookup('nope')).toBeUndefined();
+  });
+});
