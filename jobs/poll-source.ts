@@ -10,6 +10,7 @@ import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.
 import { setNextPoll } from '../src/store/schedule-store.js';
 import { attemptPoll, POLL_STAGES, slotLimits, type PollStages } from './attempt-poll.js';
 import { recordPoll } from './record-poll.js';
+import { countPoll } from '../src/observe/metrics.js';
 
 type PollJob = Pick<Job<PollJobData>, 'data'> & Partial<Pick<Job<PollJobData>, 'moveToDelayed'>>;
 
@@ -37,11 +38,14 @@ export function createPollProcessor(context: AppContext, stages: PollStages = PO
       const reason = skipReason(source.id, start.status, start.state, start.status === 'hold' ? start.until : null);
       if (start.status === 'hold') await setNextPoll(redis, keys, source.id, start.until);
       log.info({ source: source.id, skipped: reason }, 'poll skipped');
-      return skippedOutcome(source.id, reason);
+      const skipped = skippedOutcome(source.id, reason);
+      await countPoll(redis, keys, skipped, 0);
+      return skipped;
     }
     const now = context.now();
     const attempt = await attemptPoll(context, source, start.state, start.url, start.host, slotToken, now, stages);
     await recordPoll(context, source, start.state, start.url, attempt);
+    await countPoll(redis, keys, attempt.outcome, attempt.fetched?.body.length ?? 0);
     context.heapPacer.check();
     const { outcome } = attempt;
     if (outcome.created + outcome.merged + outcome.updated > 0) {

@@ -5,6 +5,7 @@
  */
 import type { Job } from 'bullmq';
 import { BANDS } from '../src/dedupe/minhash.js';
+import { countPublish } from '../src/observe/metrics.js';
 import { publishOutputs, type PublishResult } from '../src/publish/publish-outputs.js';
 import { deliverEvents } from '../src/queue/article-events.js';
 import { eventBacklog } from '../src/queue/event-backlog.js';
@@ -17,6 +18,7 @@ import { sweepExpired, sweepWindow } from '../src/store/working-set.js';
 export async function publishNow(context: AppContext): Promise<PublishResult> {
   const { redis, keys, config } = context;
   const now = context.now();
+  const started = performance.now();
   const coalesced = await coalesceMerges(redis, keys);
   if (coalesced.length > 0) await deliverEvents(redis, keys, context.queues.articles, coalesced, config.articles, now);
   await context.sources.refresh();
@@ -28,6 +30,7 @@ export async function publishNow(context: AppContext): Promise<PublishResult> {
   await sweepExpired(redis, keys, now.getTime() - config.dedupe.retention);
   await sweepWindow(redis, keys, BANDS, now.getTime() - config.dedupe.window);
   if (config.articles.enabled) context.backlogWarning.check(await eventBacklog(redis, keys, context.queues.articles), now.getTime());
+  await countPublish(redis, keys, (performance.now() - started) / 1000);
   return result;
 }
 

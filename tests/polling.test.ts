@@ -4,7 +4,7 @@
  * guard, the `sources` view and `refresh`.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { SourceRow } from '../src/cli/commands/sources.js';
+import type { SourceRow } from '../src/observe/source-rows.js';
 import { runCli } from './helpers/cli.js';
 import { fixture, FixtureServer } from './helpers/fixture-server.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';

@@ -19,6 +19,7 @@ const COMMANDS: CommandEntry[] = [
   { name: 'sources', summary: 'show every source: state, last poll, errors, next poll (--json for machines)', load: async () => (await import('./commands/sources.js')).sourcesCommand },
   { name: 'refresh', summary: 'poll one source now; re-enables a gone or failing source', load: async () => (await import('./commands/sources.js')).refreshCommand },
   { name: 'validate', summary: 'check the config file; every error names the source id and the field', load: async () => (await import('./commands/validate.js')).validateCommand },
+  { name: 'opml', summary: 'import sources from an OPML file (--write adds them to the config), or export them as OPML', load: async () => (await import('./commands/opml.js')).opmlCommand },
   { name: 'parse', summary: 'parse and normalize a feed file or URL (or a JSONL manifest of files) without Redis; print JSON', load: async () => (await import('./commands/parse.js')).parseCommand },
 ];
 

@@ -1,7 +1,7 @@
 /**
  * The HTTP face of `feedagg start`: every published document (from Redis, so every instance
  * serves the current feed whichever instance published it; from memory while Redis is away),
- * /healthz and /readyz. Slow clients are cut off: headers within 10 s, a request within 30 s.
+ * /healthz and /readyz, and the pages made on request (status, metrics, OPML). Slow clients are cut off: headers within 10 s, a request within 30 s.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { RedisClient as Redis } from '../store/redis-client.js';
@@ -19,8 +19,15 @@ export interface HttpOptions {
   /** Cache-Control max-age for the documents, in seconds (the feeds' <ttl>). */
   maxAgeSeconds: number;
   log: Logger;
+  /** Pages made on request: `/` (status), `/metrics`, `/opml.xml` (never cached). */
+  pages?: ReadonlyMap<string, () => Promise<Page>>;
   /** Node's server.headersTimeout and requestTimeout (ms): a slowloris client is cut off then. */
   timeouts?: { headersMs: number; requestMs: number };
+}
+
+export interface Page {
+  contentType: string;
+  body: string;
 }
 
 export const SERVER_TIMEOUTS = { headersMs: 10_000, requestMs: 30_000 };
@@ -57,6 +64,13 @@ export function createHttpServer(options: HttpOptions): Server {
     if (path === '/readyz') {
       const { status, body } = await ready(options);
       return json(response, request, status, body);
+    }
+    const page = options.pages?.get(path);
+    if (page) {
+      const { contentType, body } = await page();
+      response.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+      response.end(request.method === 'HEAD' ? undefined : body);
+      return;
     }
     if (!options.paths.has(path)) {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');

@@ -35,6 +35,8 @@ export interface StoreKeys {
   outputs: string;
   /** Source id → definition (JSON), written by `start`; read by every worker. */
   sourceDefs: string;
+  /** Deployment-wide counters for /metrics (see observe/metrics.ts). */
+  metrics: string;
   /** Bumped on every write of sourceDefs. */
   sourceDefsVersion: string;
   host(host: string, part: 'inflight' | 'last' | 'retry-after'): string;
@@ -61,6 +63,7 @@ export function storeKeys(prefix: string): StoreKeys {
     published: `${root}:published`,
     outputs: `${root}:outputs`,
     sourceDefs: `${root}:source-defs`,
+    metrics: `${root}:metrics`,
     sourceDefsVersion: `${root}:source-defs:version`,
     host: (host, part) => `${root}:host:${host.toLowerCase()}:${part}`,
   };

@@ -2,60 +2,19 @@
 import type { Config } from '../../../config/schema.js';
 import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
-import type { SourceError, SourceStatus } from '../../model/source-state.js';
+import { sourceRows, type SourceRow } from '../../observe/source-rows.js';
 import { BACKLOG_ADVICE, describeBacklog, eventBacklog } from '../../queue/event-backlog.js';
 import { createLogger } from '../../runtime/logger.js';
 import { startPollNow } from '../../runtime/poll-now.js';
 import { openRuntime, type Runtime } from '../../runtime/runtime.js';
 import { pollUrl } from '../../schedule/source-transition.js';
 import { releaseHost } from '../../store/host-store.js';
-import { nextPollTimes, scheduleNow } from '../../store/schedule-store.js';
-import { readSourceState, readSourceStates, updateSourceState } from '../../store/source-state-store.js';
+import { scheduleNow } from '../../store/schedule-store.js';
+import { readSourceState, updateSourceState } from '../../store/source-state-store.js';
 import { stringOption, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { formatSummary } from '../summary-table.js';
 import { formatTable } from '../text-table.js';
-
-/** One row of `feedagg sources --json`: the operator's view of a source (a documented contract). */
-export interface SourceRow {
-  id: string;
-  url: string;
-  effectiveUrl: string;
-  state: SourceStatus;
-  lastPollAt: string | null;
-  lastStatus: number | null;
-  lastError: SourceError | null;
-  nextPollAt: string | null;
-  consecutiveFailures: number;
-  etag: string | null;
-  lastModified: string | null;
-  itemsSeen: number;
-}
-
-export async function sourceRows(runtime: Runtime, config: Config): Promise<SourceRow[]> {
-  const { redis, keys } = runtime.context;
-  const ids = config.sources.map((source) => source.id);
-  const [states, times] = await Promise.all([readSourceStates(redis, keys, ids), nextPollTimes(redis, keys, ids)]);
-  return config.sources.map((source, index) => {
-    const stored = states[index];
-    const next = times.get(source.id);
-    const state = !source.enabled ? 'disabled' : stored?.state === 'disabled' ? 'active' : (stored?.state ?? 'active');
-    return {
-      id: source.id,
-      url: source.url,
-      effectiveUrl: stored ? pollUrl(source.url, stored) : source.url,
-      state,
-      lastPollAt: stored?.lastPollAt ?? null,
-      lastStatus: stored?.lastStatus ?? null,
-      lastError: stored?.lastError ?? null,
-      nextPollAt: source.enabled && next !== null && next !== undefined && Number.isFinite(next) ? new Date(next).toISOString() : null,
-      consecutiveFailures: stored?.consecutiveFailures ?? 0,
-      etag: stored?.etag ?? null,
-      lastModified: stored?.lastModified ?? null,
-      itemsSeen: stored?.itemsSeen ?? 0,
-    };
-  });
-}
 
 function ago(iso: string | null, now: number): string {
   if (!iso) return '-';
@@ -83,7 +42,9 @@ export const sourcesCommand: Command = {
     const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
     const runtime = await openRuntime(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
     try {
-      const rows = await sourceRows(runtime, config);
+      // The sources feedagg start publishes (it may have reloaded), else this config's.
+      await runtime.context.sources.refresh(Date.now(), true);
+      const rows = await sourceRows(runtime.context, runtime.context.sources.all());
       if (args.values.json) {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {

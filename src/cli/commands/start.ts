@@ -2,6 +2,7 @@
 import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import { closeServer, createHttpServer, listen } from '../../http/server.js';
+import { servicePages } from '../../http/service-pages.js';
 import { documentPath, FORMATS, type Format } from '../../publish/document-set.js';
 import { outputPlans } from '../../publish/publish-outputs.js';
 import { PUBLISH_DEDUP_ID } from '../../queue/names.js';
@@ -57,10 +58,12 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
     if (withScheduler) {
       await syncSources(runtime);
       await startScheduler(runtime);
+      const documents = outputPlans(config).flatMap((plan) => (Object.keys(FORMATS) as Format[]).map((format) => documentPath(plan.folder, format)));
       const server = createHttpServer({
         redis: runtime.context.redis,
         keys: runtime.context.keys,
-        paths: new Set(outputPlans(config).flatMap((plan) => (Object.keys(FORMATS) as Format[]).map((format) => documentPath(plan.folder, format)))),
+        paths: new Set(documents),
+        pages: servicePages(runtime.context, documents),
         // The same freshness the feeds announce in <ttl>: readers need not ask more often.
         maxAgeSeconds: Math.round(config.schedule.defaultInterval / 1000),
         log,

@@ -1,0 +1,80 @@
+/**
+ * `feedagg opml import FILE [--write]` and `feedagg opml export`: sources from and to OPML,
+ * the format every feed reader exchanges. Import prints what it would add; `--write` adds it
+ * to the YAML config with the `yaml` package's Document API, so the file keeps its comments
+ * and order.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { isSeq, parseDocument } from 'yaml';
+import { loadConfig, parseConfigText, resolveConfigPath } from '../../config/load-config.js';
+import { FeedaggError } from '../../errors.js';
+import { exportOpml, readOpml, sourceIdFor } from '../../opml/opml.js';
+import { stringOption, type Command } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+
+interface NewSource {
+  id: string;
+  url: string;
+  title?: string;
+  tags?: string[];
+}
+
+async function importOpml(file: string, configPath: string, write: boolean): Promise<number> {
+  const config = await loadConfig(configPath);
+  const feeds = await readOpml(await readFile(file, 'utf8').catch((cause: unknown) => {
+    throw new FeedaggError('CONFIG', `cannot read ${file}: ${(cause as Error).message}`, { cause });
+  }), file);
+  const urls = new Set(config.sources.map((source) => source.url));
+  const ids = new Set(config.sources.map((source) => source.id));
+  const added: NewSource[] = [];
+  const skipped: string[] = [];
+  for (const feed of feeds) {
+    let url: string;
+    try {
+      url = new URL(feed.url).toString();
+    } catch {
+      skipped.push(`${feed.url} (not a URL)`);
+      continue;
+    }
+    if (urls.has(feed.url) || urls.has(url)) {
+      skipped.push(`${feed.url} (already a source)`);
+      continue;
+    }
+    urls.add(feed.url);
+    urls.add(url);
+    added.push({ id: sourceIdFor(feed.title, url, ids), url: feed.url, ...(feed.title ? { title: feed.title } : {}), ...(feed.tags.length > 0 ? { tags: feed.tags } : {}) });
+  }
+  for (const source of added) process.stdout.write(`+ ${source.id.padEnd(24)} ${source.url}${source.tags ? `  [${source.tags.join(', ')}]` : ''}\n`);
+  for (const line of skipped) process.stdout.write(`= skipped ${line}\n`);
+  process.stdout.write(`${added.length} to add, ${skipped.length} skipped${write ? '' : ' (dry run: --write adds them to the config)'}\n`);
+  if (!write || added.length === 0) return EXIT.ok;
+  const text = await readFile(configPath, 'utf8');
+  const document = parseDocument(text);
+  const sources = document.get('sources');
+  if (isSeq(sources)) for (const source of added) sources.add(document.createNode(source));
+  else document.set('sources', document.createNode(added));
+  const next = document.toString();
+  // The result must still be a valid config before it replaces the file.
+  parseConfigText(next, configPath);
+  await writeFile(configPath, next);
+  process.stdout.write(`wrote ${added.length} sources to ${configPath}\n`);
+  return EXIT.ok;
+}
+
+export const opmlCommand: Command = {
+  name: 'opml',
+  usage: 'Usage: feedagg opml import FILE [--write] [--config PATH]\n       feedagg opml export [--config PATH]\n\nimport prints the sources an OPML file would add (ids from titles, folders as tags, known URLs skipped);\n--write adds them to the config file, keeping its comments and order.\nexport prints the sources as OPML 2.0 (the same document as /opml.xml).',
+  options: { write: { type: 'boolean' } },
+  allowPositionals: true,
+  async run(args) {
+    const [action, file] = args.positionals;
+    const configPath = resolveConfigPath(stringOption(args, 'config'));
+    if (action === 'export') {
+      const config = await loadConfig(configPath);
+      process.stdout.write(exportOpml(config.sources, config.output.title));
+      return EXIT.ok;
+    }
+    if (action === 'import' && file) return importOpml(file, configPath, args.values.write === true);
+    throw new FeedaggError('CONFIG', `feedagg opml: expected "import FILE" or "export"\n\n${this.usage}`);
+  },
+};

@@ -1,0 +1,43 @@
+/** The pages `feedagg start` makes on request: the status page, /metrics and /opml.xml. */
+import { exportOpml } from '../opml/opml.js';
+import { createMetrics } from '../observe/metrics.js';
+import { sourceRows } from '../observe/source-rows.js';
+import type { AppContext } from '../runtime/context.js';
+import { lastPublish } from '../store/output-store.js';
+import type { Page } from './server.js';
+import { renderStatusPage } from './status-page.js';
+
+export function servicePages(context: AppContext, documents: string[]): Map<string, () => Promise<Page>> {
+  const rows = async () => {
+    await context.sources.refresh();
+    return sourceRows(context, context.sources.all());
+  };
+  const metrics = createMetrics({
+    redis: context.redis,
+    keys: context.keys,
+    queues: context.queues,
+    async sourceStates() {
+      const counts = new Map<string, number>();
+      for (const row of await rows()) counts.set(row.state, (counts.get(row.state) ?? 0) + 1);
+      return counts;
+    },
+  });
+  return new Map<string, () => Promise<Page>>([
+    ['/', async () => ({
+      contentType: 'text/html; charset=utf-8',
+      body: renderStatusPage({
+        title: context.config.output.title,
+        rows: await rows(),
+        queues: await Promise.all(Object.values(context.queues).map(async (queue) => ({ name: queue.name, counts: await queue.getJobCounts('waiting', 'active', 'delayed', 'failed') }))),
+        lastPublishAt: await lastPublish(context.redis, context.keys),
+        documents,
+        now: context.now(),
+      }),
+    })],
+    ['/metrics', async () => ({ contentType: metrics.contentType, body: await metrics.render() })],
+    ['/opml.xml', async () => {
+      await context.sources.refresh();
+      return { contentType: 'text/x-opml; charset=utf-8', body: exportOpml(context.sources.all(), context.config.output.title) };
+    }],
+  ]);
+}

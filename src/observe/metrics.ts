@@ -1,0 +1,150 @@
+/**
+ * Prometheus metrics at `/metrics` (prom-client). Polls run in every worker process, on any
+ * machine, so what they count lives in Redis (one hash, HINCRBY per poll) and `/metrics`
+ * reports the whole deployment, not the one process that serves it. Queue depths, sources
+ * per state and the last publish are read at scrape time; process metrics are prom-client's
+ * defaults for the serving process. Names follow Prometheus conventions (`_total`, `_seconds`,
+ * `_bytes`: https://prometheus.io/docs/practices/naming/).
+ */
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { PollOutcome } from '../model/source-state.js';
+import type { Queues } from '../runtime/context.js';
+import type { StoreKeys } from '../store/keys.js';
+import type { RedisClient as Redis } from '../store/redis-client.js';
+import { lastPublish } from '../store/output-store.js';
+
+/** Upper bounds of the fetch-duration buckets, in seconds. */
+export const FETCH_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+export const PUBLISH_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Hash fields are `<metric>|<label value>|…`; these name what a field holds. */
+function pollResult(outcome: PollOutcome): string {
+  if (outcome.skipped) return 'skipped';
+  if (!outcome.ok) return 'failed';
+  return outcome.notModified ? 'not_modified' : 'ok';
+}
+
+function bucketFields(name: string, seconds: number, buckets: number[]): string[] {
+  return [...buckets.filter((bound) => seconds <= bound).map((bound) => `${name}|${bound}`), `${name}|+Inf`];
+}
+
+/** Count one poll (one pipelined round trip; auto-pipelining joins it with the poll's writes). */
+export async function countPoll(redis: Redis, keys: StoreKeys, outcome: PollOutcome, bytes: number): Promise<void> {
+  const pipeline = redis.pipeline();
+  pipeline.hincrby(keys.metrics, `polls|${pollResult(outcome)}|${outcome.error?.code ?? ''}`, 1);
+  if (!outcome.skipped) {
+    const seconds = outcome.durationMs / 1000;
+    for (const field of bucketFields('fetch', seconds, FETCH_BUCKETS)) pipeline.hincrby(keys.metrics, field, 1);
+    pipeline.hincrbyfloat(keys.metrics, 'fetch_sum', seconds);
+    if (bytes > 0) pipeline.hincrby(keys.metrics, 'bytes', bytes);
+    if (outcome.status === 304) pipeline.hincrby(keys.metrics, 'not_modified_304', 1);
+  }
+  for (const decision of ['created', 'merged', 'updated'] as const) {
+    if (outcome[decision] > 0) pipeline.hincrby(keys.metrics, `articles|${decision}`, outcome[decision]);
+  }
+  await pipeline.exec();
+}
+
+/** Count one publish and its duration. */
+export async function countPublish(redis: Redis, keys: StoreKeys, seconds: number): Promise<void> {
+  const pipeline = redis.pipeline();
+  for (const field of bucketFields('publish', seconds, PUBLISH_BUCKETS)) pipeline.hincrby(keys.metrics, field, 1);
+  pipeline.hincrbyfloat(keys.metrics, 'publish_sum', seconds);
+  await pipeline.exec();
+}
+
+export interface MetricsSources {
+  redis: Redis;
+  keys: StoreKeys;
+  queues: Queues;
+  /** Sources by state (active, failing, gone, disabled…), read at scrape time. */
+  sourceStates(): Promise<Map<string, number>>;
+}
+
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
+
+export interface Metrics {
+  registry: Registry;
+  contentType: string;
+  /** The exposition text: counters read from Redis once, then every metric collected. */
+  render(): Promise<string>;
+}
+
+/** A registry whose metrics are filled from Redis on every scrape. */
+export function createMetrics(sources: MetricsSources): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'feedagg_' });
+  let counts: Record<string, string> = {};
+  const count = (field: string): number => Number(counts[field] ?? 0);
+  const fieldsOf = (name: string) => Object.keys(counts).filter((field) => field.startsWith(`${name}|`)).map((field) => [field, ...field.split('|').slice(1)] as const);
+  new Counter({
+    name: 'feedagg_polls_total', help: 'Polls by result (ok, not_modified, failed, skipped) and error code.', labelNames: ['result', 'code'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const [field, result = '', code = ''] of fieldsOf('polls')) this.inc({ result, code }, count(field));
+    },
+  });
+  new Counter({ name: 'feedagg_fetched_bytes_total', help: 'Response body bytes fetched (decompressed).', registers: [registry], collect() { this.reset(); this.inc(count('bytes')); } });
+  new Counter({ name: 'feedagg_not_modified_total', help: 'Polls answered 304 Not Modified.', registers: [registry], collect() { this.reset(); this.inc(count('not_modified_304')); } });
+  new Counter({
+    name: 'feedagg_articles_total', help: "Articles created, merged into another source's story, and updated.", labelNames: ['decision'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const decision of ['created', 'merged', 'updated']) this.inc({ decision }, count(`articles|${decision}`));
+    },
+  });
+  new Gauge({
+    name: 'feedagg_queue_jobs', help: 'Jobs in each BullMQ queue by state.', labelNames: ['queue', 'state'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const queue of Object.values(sources.queues)) {
+        const byState = await queue.getJobCounts(...QUEUE_STATES);
+        for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, byState[state] ?? 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'feedagg_sources', help: 'Configured sources by state.', labelNames: ['state'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [state, total] of await sources.sourceStates()) this.set({ state }, total);
+    },
+  });
+  new Gauge({
+    name: 'feedagg_last_publish_timestamp_seconds', help: 'Unix time of the last publish (0 before the first).', registers: [registry],
+    async collect() {
+      const at = await lastPublish(sources.redis, sources.keys);
+      this.set(at ? Date.parse(at) / 1000 : 0);
+    },
+  });
+  return {
+    registry,
+    contentType: registry.contentType,
+    async render() {
+      counts = await sources.redis.hgetall(sources.keys.metrics);
+      return [
+        (await registry.metrics()).trimEnd(),
+        histogramText('feedagg_fetch_duration_seconds', "Time a poll's requests were in flight.", 'fetch', FETCH_BUCKETS, counts),
+        histogramText('feedagg_publish_duration_seconds', 'Time a publish took.', 'publish', PUBLISH_BUCKETS, counts),
+      ].join('\n') + '\n';
+    },
+  };
+}
+
+/**
+ * A histogram whose cumulative bucket counts live in Redis, in the text exposition format
+ * (https://prometheus.io/docs/instrumenting/exposition_formats/): prom-client's Histogram
+ * only observes values one at a time in the process that serves it.
+ */
+function histogramText(name: string, help: string, field: string, buckets: number[], counts: Record<string, string>): string {
+  const at = (bound: string) => Number(counts[`${field}|${bound}`] ?? 0);
+  const total = at('+Inf');
+  return [
+    `# HELP ${name} ${help}`,
+    `# TYPE ${name} histogram`,
+    ...buckets.map((bound) => `${name}_bucket{le="${bound}"} ${at(String(bound))}`),
+    `${name}_bucket{le="+Inf"} ${total}`,
+    `${name}_sum ${Number(counts[`${field}_sum`] ?? 0)}`,
+    `${name}_count ${total}`,
+  ].join('\n');
+}
