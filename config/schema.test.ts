@@ -1,12 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { load as loadYaml } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { parseConfigText } from '../src/config/load-config.js';
+import { configJsonSchema } from './json-schema.js';
+import { CONFIG_SCHEMA_FILE, configSchemaText } from './write-json-schema.js';
+import { parseConfigText, relativeToConfig } from '../src/config/load-config.js';
 import { FeedaggError } from '../src/errors.js';
 import { DEFAULT_LIMITS } from '../src/normalize/document-limits.js';
 
 describe('config schema', () => {
   it('fills every default of DESIGN.md from a minimal file', () => {
     const config = parseConfigText('sources: [{ id: a, url: "https://a.example/feed" }]', 'test.yaml', {});
-    expect(config.redis).toEqual({ url: null, prefix: '{feedagg}' });
+    expect(config.redis).toEqual({ url: null, prefix: '{feedagg}', dataDir: './data/redis' });
     expect(config.http.port).toBe(8080);
     expect(config.output).toMatchObject({ dir: './public', title: 'Combined feed', link: 'http://localhost:8080/', maxItems: 100, maxAge: null, websubHub: null });
     expect(config.fetch).toMatchObject({
@@ -42,3 +48,54 @@ describe('config schema', () => {
     }
   });
 });
+
+describe('config validation helps (issue 12)', () => {
+  const errors = (text: string, env: NodeJS.ProcessEnv = {}): string => {
+    try {
+      parseConfigText(text, 'test.yaml', env);
+    } catch (error) {
+      return (error as FeedaggError).message;
+    }
+    return '';
+  };
+
+  it('reports every error in one pass, duplicate ids included, with the nearest key for a typo', () => {
+    const message = errors('htpp: { port: 1 }\nsources:\n  - { id: a, url: "http://a.example/" }\n  - { id: a, url: "nope", intervall: 5m }\n');
+    expect(message).toMatch(/unknown key "htpp" \(did you mean "http"\?\)/);
+    expect(message).toMatch(/sources\[1\]\.url \(source "a"\): must be an absolute http\(s\) URL/);
+    expect(message).toMatch(/unknown key "intervall" \(did you mean "interval"\?\)/);
+    expect(message).toMatch(/duplicate source id "a" \(first used by sources\[0\]\)/);
+    expect(errors('zzzzzz: 1')).toMatch(/unknown key "zzzzzz"$/m);
+  });
+
+  it('checks redis.url and REDIS_URL; refuses plain numbers as durations; takes 0s where zero makes sense', () => {
+    expect(errors('redis: { url: "not a url" }')).toMatch(/redis\.url: must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(errors('{}', { REDIS_URL: 'localhost' })).toMatch(/env REDIS_URL: "localhost" is not a redis/);
+    expect(errors('fetch: { timeout: 20 }')).toMatch(/fetch\.timeout: a plain number is not a duration: write 20s/);
+    expect(parseConfigText('fetch: { perHostInterval: 0s }', 'test.yaml', {}).fetch.perHostInterval).toBe(0);
+    expect(errors('fetch: { timeout: 0s }')).toMatch(/fetch\.timeout: not a duration: "0s"/);
+  });
+
+  it('schemas/config.schema.json is generated from the zod schema and up to date (npm run schema)', () => {
+    expect(readFileSync(join(import.meta.dirname, '..', CONFIG_SCHEMA_FILE), 'utf8')).toBe(configSchemaText());
+  });
+
+  it('the sample config names the schema for editors, and validates against it', () => {
+    const sample = readFileSync(join(import.meta.dirname, 'feedagg.yaml'), 'utf8');
+    expect(sample.split('\n')[0]).toBe('# yaml-language-server: $schema=../schemas/config.schema.json');
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(configJsonSchema());
+    expect(validate(loadYaml(sample)), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate(loadYaml('fetch: { timeout: 20s }\nhttpp: {}'))).toBe(false);
+  });
+});
+
+describe('paths in the config (issue 12)', () => {
+  it('are relative to the config file\'s folder, not the current directory', () => {
+    const config = relativeToConfig(parseConfigText('output: { dir: public }\nredis: { dataDir: ../data/redis }', '/srv/feedagg/config/feedagg.yaml', {}), '/srv/feedagg/config');
+    expect(config.output.dir).toBe('/srv/feedagg/config/public');
+    expect(config.redis.dataDir).toBe('/srv/feedagg/data/redis');
+    expect(relativeToConfig(parseConfigText('output: { dir: /var/www/feeds }', 'x.yaml', {}), '/etc').output.dir).toBe('/var/www/feeds');
+  });
+});
+

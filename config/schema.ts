@@ -7,16 +7,24 @@ import { parseSubnet } from '../src/fetch/address-guard.js';
 import { compileMatcher } from '../src/publish/output-filter.js';
 import { parseDuration, parseSize } from './units.js';
 
-const duration = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    const ms = typeof value === 'number' ? value * 1000 : parseDuration(value);
-    if (ms === null || !Number.isFinite(ms) || ms <= 0) {
-      ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(value)} (use e.g. 90s, 15m, 2h, 7d)` });
+/**
+ * A duration with its unit: `90s`, `15m`, `2h`, `7d`. A plain number is refused: `timeout: 20`
+ * could mean seconds or milliseconds, and a config should not make readers guess.
+ */
+function durationOf(minimum: 'positive' | 'zero') {
+  return z.string({ error: (issue) => (typeof issue.input === 'number' ? `a plain number is not a duration: write ${issue.input}s, ${issue.input}m… (a unit is required)` : 'not a duration (use e.g. 90s, 15m, 2h, 7d)') }).transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === null || !Number.isFinite(ms) || ms < 0 || (minimum === 'positive' && ms === 0)) {
+      ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(value)} (use e.g. 90s, 15m, 2h, 7d${minimum === 'zero' ? '; 0s turns it off' : ''})` });
       return z.NEVER;
     }
     return ms;
   });
+}
+
+const duration = durationOf('positive');
+/** Where zero makes sense (`perHostInterval: 0s` turns spacing off). */
+const durationOrZero = durationOf('zero');
 
 const size = z
   .union([z.string(), z.number()])
@@ -28,6 +36,16 @@ const size = z
     }
     return bytes;
   });
+
+/** What ioredis connects to: redis:// or rediss:// with a host. */
+export function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 const httpUrl = z.string().refine(
   (value) => {
@@ -84,7 +102,9 @@ export const configSchema = z
   .strictObject({
     redis: z
       .strictObject({
-        url: z.string().nullable().default(null),
+        /** The private redis-server's data folder (used when no Redis is configured or running); relative to the config file. */
+        dataDir: z.string().min(1).default('./data/redis'),
+        url: z.string().refine(isRedisUrl, { message: 'must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379/0)' }).nullable().default(null),
         /** `{name}`: every key in one Redis Cluster hash slot (BullMQ needs its queues in one slot). */
         prefix: z.string().regex(/^(\{[A-Za-z0-9._-]+\}|[A-Za-z0-9._-]+)$/, 'must be letters, digits, ".", "_" or "-", optionally in one pair of braces ({feedagg})').default('{feedagg}'),
       })
@@ -113,7 +133,7 @@ export const configSchema = z
         /** Polls one process runs at once: they mostly wait on the network. */
         concurrency: z.number().int().positive().max(1000).default(32),
         perHostConcurrency: z.number().int().positive().default(2),
-        perHostInterval: duration.prefault('1s'),
+        perHostInterval: durationOrZero.prefault('1s'),
         /** Entries read per document (the newest are kept); the excess is a warning, not a failure. */
         maxItems: z.number().int().positive().default(1000),
         /** Characters of a title; longer ones are cut. */

@@ -15,6 +15,8 @@ export interface RedisTarget {
   shared: boolean;
   /** The URL is a node of a Redis Cluster (INFO cluster says cluster_enabled:1). */
   cluster: boolean;
+  /** Where a private redis-server keeps its data and marker file (redis.dataDir). */
+  dataDir: string;
 }
 
 /**
@@ -30,33 +32,34 @@ export function checkClusterPrefix(prefix: string): void {
 
 /**
  * REDIS_URL / redis.url; else the private redis-server another feedagg process started in
- * ./data/redis; else a Redis already on 127.0.0.1:6379; else a private redis-server of our own.
+ * redis.dataDir (./data/redis next to the config file); else a Redis already on 127.0.0.1:6379;
+ * else a private redis-server of our own, with its data there.
  */
-export async function resolveRedis(configuredUrl: string | null, log: Logger): Promise<RedisTarget> {
+export async function resolveRedis(configuredUrl: string | null, log: Logger, dataDir = './data/redis'): Promise<RedisTarget> {
   if (configuredUrl) {
     const probe = await probeRedis(configuredUrl, 3_000);
     if (probe === 'none') {
       throw new FeedaggError('REDIS_UNAVAILABLE', `Redis at ${redactUrl(configuredUrl)} does not answer`);
     }
     if (probe === 'cluster') log.info({ url: redactUrl(configuredUrl) }, 'Redis Cluster: connecting through its nodes');
-    return { url: configuredUrl, embedded: null, shared: false, cluster: probe === 'cluster' };
+    return { url: configuredUrl, embedded: null, shared: false, cluster: probe === 'cluster', dataDir };
   }
-  const shared = await runningEmbeddedRedis();
+  const shared = await runningEmbeddedRedis(dataDir);
   if (shared) {
     log.info({ url: shared }, 'using the private redis-server another feedagg process started');
-    return { url: shared, embedded: null, shared: true, cluster: false };
+    return { url: shared, embedded: null, shared: true, cluster: false, dataDir };
   }
   if (await redisAnswers(LOCAL_REDIS_URL)) {
     log.info({ url: LOCAL_REDIS_URL }, 'using the Redis that answers on 127.0.0.1:6379');
-    return { url: LOCAL_REDIS_URL, embedded: null, shared: false, cluster: false };
+    return { url: LOCAL_REDIS_URL, embedded: null, shared: false, cluster: false, dataDir };
   }
-  log.info('no Redis configured or running: starting a private redis-server (data in ./data/redis)');
-  const embedded = await startEmbeddedRedis().catch((error: unknown) => {
+  log.info({ dataDir }, 'no Redis configured or running: starting a private redis-server');
+  const embedded = await startEmbeddedRedis(dataDir).catch((error: unknown) => {
     if (error instanceof FeedaggError) throw error;
     throw new FeedaggError('REDIS_UNAVAILABLE', `cannot start redis-server: ${INSTALL_HINT}`, { cause: error });
   });
   log.info({ url: embedded.url }, 'private redis-server is up');
-  return { url: embedded.url, embedded, shared: false, cluster: false };
+  return { url: embedded.url, embedded, shared: false, cluster: false, dataDir };
 }
 
 /**

@@ -65,7 +65,7 @@ function delay(ms: number): Promise<'late'> {
 }
 
 export async function openRuntime(config: Config, log: Logger, now: () => Date = () => new Date()): Promise<Runtime> {
-  const target = await resolveRedis(config.redis.url, log);
+  const target = await resolveRedis(config.redis.url, log, config.redis.dataDir);
   if (target.cluster) checkClusterPrefix(config.redis.prefix);
   const redis = createRedis(target, 'feedagg', true);
   const bullConnection = createRedis(target, 'feedagg-queues');

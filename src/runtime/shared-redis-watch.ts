@@ -18,7 +18,7 @@ export function watchSharedRedis(target: RedisTarget, health: RedisHealth, log: 
     health.on('down', () => {
       timer ??= setTimeout(() => {
         timer = null;
-        void runningEmbeddedRedis().then((current) => {
+        void runningEmbeddedRedis(target.dataDir).then((current) => {
           if (!health.isDown) return;
           const reason = current && current !== target.url
             ? `the private redis-server at ${target.url} is gone; another feedagg process now runs one at ${current}: start this command again to use it`
