@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { parseSubnet } from '../src/fetch/address-guard.js';
-import { compileMatcher } from '../src/publish/output-filter.js';
+import { isValidMatcher } from './matcher.js';
 import { parseDuration, parseSize } from './units.js';
 
 /**
@@ -76,17 +76,7 @@ export const sourceSchema = z.strictObject({
 });
 
 /** A keyword, or a /regular expression/ that must compile. */
-const matcher = z.string().min(1).refine(
-  (value) => {
-    try {
-      compileMatcher(value);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid /regular expression/' },
-);
+const matcher = z.string().min(1).refine(isValidMatcher, { message: 'not a valid /regular expression/' });
 
 const outputFeedSchema = z.strictObject({
   /** A folder under output.dir and the URL path: `tech` → /tech/feed.xml, /tech/atom.xml, /tech/feed.json. */

@@ -1,7 +1,7 @@
 /**
  * A downstream consumer of feedagg's `articles` queue: a plain BullMQ Worker.
  *
- *   REDIS_URL=redis://127.0.0.1:6379 FEEDAGG_PREFIX=feedagg node --experimental-strip-types examples/consumer.ts
+ *   REDIS_URL=redis://127.0.0.1:6379 node dist/examples/consumer.js   (built by npm ci / npm run build; Node 20+)
  *
  * Each job's data is an ArticleEvent v1 (schemas/article-event.v1.json). Job ids are
  * `<article id>-v<version>`, so a retried poll never delivers one event twice; handle each
@@ -59,7 +59,7 @@ export function stopOnSignals(worker: Worker<ArticleEvent>, deadlineMs = 10_000)
 
 // Run directly: print every event.
 if (process.argv[1]?.endsWith('consumer.ts') || process.argv[1]?.endsWith('consumer.js')) {
-  const worker = startConsumer(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', process.env.FEEDAGG_PREFIX ?? 'feedagg', async (event) => {
+  const worker = startConsumer(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', process.env.FEEDAGG_PREFIX ?? '{feedagg}', async (event) => {
     const { article } = event;
     console.log(`${event.type} v${event.version}: ${article.title} <${article.url ?? 'no url'}> from ${article.sources.map((source) => source.sourceId).join(', ')}`);
   });

@@ -24,9 +24,10 @@ export function createTickProcessor(context: AppContext) {
   return async function scheduleTick(): Promise<TickResult> {
     const now = context.now();
     const due = await claimDueSources(context.redis, context.keys, now.getTime(), claimLease(context.config.schedule.tick));
-    await context.sources.refresh();
+    // A due source this process does not know was just added: read the definitions now.
+    await context.sources.refresh(Date.now(), due.some((sourceId) => !context.sources.get(sourceId)));
     const enqueued = due.filter((sourceId) => context.sources.get(sourceId)?.enabled);
-    await enqueuePolls(context.queues.poll, enqueued);
+    await enqueuePolls(context.queues.poll, enqueued, context.sources.currentVersion ?? undefined);
     const pending = await pendingEvents(context.redis, context.keys);
     const redelivered = await deliverEvents(context.redis, context.keys, context.queues.articles, pending.map((event) => event.member), context.config.articles, now);
     if (enqueued.length > 0 || redelivered > 0) context.log.debug({ enqueued: enqueued.length, redelivered }, 'tick');

@@ -42,16 +42,21 @@ describe('feedagg parse', () => {
       JSON.stringify({ path: 'rss2.xml' }),
       JSON.stringify({ path: 'page.html', base: 'http://page.example/' }),
       JSON.stringify({ path: 'missing.xml' }),
+      '{not json',
+      JSON.stringify({ nopath: true }),
       JSON.stringify({ path: 'feed.json', contentType: 'application/feed+json' }),
     ].join('\n'));
     const result = await runCli(['parse', '--manifest', manifest, '--root', FIXTURES_DIR]);
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines.map((line) => line.path)).toEqual(['rss2.xml', 'page.html', 'missing.xml', 'feed.json']);
+    expect(lines.map((line) => line.path)).toEqual(['rss2.xml', 'page.html', 'missing.xml', null, null, 'feed.json']);
     expect(lines[0]).toMatchObject({ format: 'rss' });
     expect((lines[0]?.articles as unknown[]).length).toBe(3);
     expect(lines[1]).toMatchObject({ error: { code: 'NOT_A_FEED' } });
     expect(lines[2]).toMatchObject({ error: { code: 'READ' } });
-    expect(lines[3]).toMatchObject({ format: 'json' });
+    // A bad manifest line is one error line in its place, and the run goes on.
+    expect(lines[3]).toMatchObject({ line: 4, error: { code: 'READ', message: expect.stringMatching(/manifest line 4: not JSON/) } });
+    expect(lines[4]).toMatchObject({ line: 5, error: { code: 'READ', message: expect.stringMatching(/"path" must be a string/) } });
+    expect(lines[5]).toMatchObject({ format: 'json' });
   });
 });

@@ -14,7 +14,8 @@ function resultText(row: SummaryRow): string {
 }
 
 export function formatSummary(rows: SummaryRow[]): string {
-  const header = ['SOURCE', 'HTTP', 'ENTRIES', 'NEW', 'MERGED', 'UPDATED', 'TIME', 'RESULT'];
+  // FETCH is the time the requests were in flight; WAIT the time spent for a per-host slot (politeness).
+  const header = ['SOURCE', 'HTTP', 'ENTRIES', 'NEW', 'MERGED', 'UPDATED', 'FETCH', 'WAIT', 'RESULT'];
   const body = rows.map((row) => [
     row.outcome.sourceId,
     row.outcome.status === null ? '-' : String(row.outcome.status),
@@ -23,6 +24,7 @@ export function formatSummary(rows: SummaryRow[]): string {
     String(row.outcome.merged),
     String(row.outcome.updated),
     `${row.outcome.durationMs}ms`,
+    row.outcome.waitMs > 0 ? `${row.outcome.waitMs}ms` : '-',
     resultText(row),
   ]);
   const failed = rows.filter((row) => !row.outcome.ok).length;

@@ -3,7 +3,7 @@
  * (normalize, fingerprint) the entries that need it. Pure.
  */
 import { identify } from '../dedupe/identity.js';
-import { decodeBody } from '../fetch/decode-body.js';
+import { decodeBody } from '../parse/decode-body.js';
 import { DEFAULT_LIMITS, newestSelection, type DocumentLimits } from '../normalize/document-limits.js';
 import { feedWarnings, openFeed, type FeedInfo, type OpenFeed } from '../normalize/normalize-feed.js';
 import { parseFeed } from '../parse/parse-feed.js';

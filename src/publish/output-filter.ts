@@ -4,6 +4,7 @@
  */
 import { htmlToText } from '../normalize/html-to-text.js';
 import type { Article } from '../model/article.js';
+import { matcherSource } from '../../config/matcher.js';
 
 export interface OutputFilter {
   tags: string[];
@@ -12,19 +13,10 @@ export interface OutputFilter {
   exclude: RegExp[];
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * `/pattern/flags` is a regular expression; anything else a keyword or phrase, matched
- * case-insensitively as whole words. Throws SyntaxError on a bad pattern (config validation
- * calls this once, at start-up).
- */
+/** An include/exclude entry of the config, compiled (its meaning is config/matcher.ts's). */
 export function compileMatcher(text: string): RegExp {
-  const literal = /^\/(.+)\/([a-z]*)$/s.exec(text);
-  if (literal?.[1] !== undefined) return new RegExp(literal[1], literal[2]?.includes('i') ? literal[2] : `${literal[2] ?? ''}i`);
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(text.trim())}(?![\\p{L}\\p{N}])`, 'iu');
+  const { source, flags } = matcherSource(text);
+  return new RegExp(source, flags);
 }
 
 export function matchesFilter(article: Article, filter: OutputFilter, tagsOfSource: (sourceId: string) => string[]): boolean {

@@ -16,15 +16,15 @@ function pollOptions(sourceId: string) {
   };
 }
 
-export async function enqueuePoll(queue: Queue<PollJobData, unknown, 'poll'>, sourceId: string): Promise<Job<PollJobData, unknown, 'poll'>> {
-  return queue.add('poll', { sourceId }, pollOptions(sourceId));
+export async function enqueuePoll(queue: Queue<PollJobData, unknown, 'poll'>, sourceId: string, sources?: number): Promise<Job<PollJobData, unknown, 'poll'>> {
+  return queue.add('poll', { sourceId, ...(sources === undefined ? {} : { sources }) }, pollOptions(sourceId));
 }
 
 /** Many polls in one call per 500 (the scheduler's tick, `run --once`). */
-export async function enqueuePolls(queue: Queue<PollJobData, unknown, 'poll'>, sourceIds: string[]): Promise<Array<Job<PollJobData, unknown, 'poll'>>> {
+export async function enqueuePolls(queue: Queue<PollJobData, unknown, 'poll'>, sourceIds: string[], sources?: number): Promise<Array<Job<PollJobData, unknown, 'poll'>>> {
   const jobs: Array<Job<PollJobData, unknown, 'poll'>> = [];
   for (let start = 0; start < sourceIds.length; start += 500) {
-    jobs.push(...(await queue.addBulk(sourceIds.slice(start, start + 500).map((sourceId) => ({ name: 'poll' as const, data: { sourceId }, opts: pollOptions(sourceId) })))));
+    jobs.push(...(await queue.addBulk(sourceIds.slice(start, start + 500).map((sourceId) => ({ name: 'poll' as const, data: { sourceId, ...(sources === undefined ? {} : { sources }) }, opts: pollOptions(sourceId) })))));
   }
   return jobs;
 }

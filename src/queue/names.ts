@@ -12,6 +12,8 @@ export const QUEUE_NAMES = {
 
 export interface PollJobData {
   sourceId: string;
+  /** The version of the source definitions the enqueuer knew (SourceDirectory): a worker with older ones reads them again first. */
+  sources?: number;
 }
 
 export interface PublishJobData {

@@ -4,7 +4,7 @@ import type { PollOutcome } from '../model/source-state.js';
 import { enqueuePolls } from '../queue/enqueue-poll.js';
 import { QUEUE_NAMES } from '../queue/names.js';
 import { emptyOutcome } from '../schedule/poll-decision.js';
-import { startWorkers, type Runtime } from './runtime.js';
+import { startWorkers, type Processors, type Runtime } from './runtime.js';
 
 export interface PollNow {
   /** Enqueue (or join the queued polls of) these sources and wait for every outcome, in order. */
@@ -23,9 +23,9 @@ function failedOutcome(sourceId: string, reason: string): PollOutcome {
  * (BullMQ's job.waitUntilFinished adds listeners per job, and 11 of them trip Node's
  * MaxListenersExceededWarning).
  */
-export async function startPollNow(runtime: Runtime): Promise<PollNow> {
+export async function startPollNow(runtime: Runtime, poll: NonNullable<Processors['poll']>): Promise<PollNow> {
   // Polls only: run --once publishes once at the end, and ticks are the scheduler's business.
-  startWorkers(runtime, ['poll']);
+  startWorkers(runtime, { poll });
   const { bullConnection, config, queues } = runtime.context;
   const events = new QueueEvents(QUEUE_NAMES.poll, { connection: bullConnection, prefix: config.redis.prefix });
   runtime.queueEvents.push(events);

@@ -1,14 +1,11 @@
 /** Connections, queues and workers of one process, and their orderly shutdown. */
-import { Queue, QueueEvents, Worker } from 'bullmq';
+import { Queue, QueueEvents, Worker, type Processor } from 'bullmq';
 import type { RedisClient as Redis } from '../store/redis-client.js';
 import type { Logger } from 'pino';
 import type { Config, SourceConfig } from '../../config/schema.js';
 import { AddressPolicy } from '../fetch/address-guard.js';
 import { closeHttpClients, createHttpClients } from '../fetch/http-clients.js';
-import { createPollProcessor } from '../../jobs/poll-source.js';
-import { createPublishProcessor } from '../../jobs/publish-feeds.js';
-import { createTickProcessor } from '../../jobs/schedule-tick.js';
-import { QUEUE_NAMES, TICK_SCHEDULER_ID } from '../queue/names.js';
+import { QUEUE_NAMES, TICK_SCHEDULER_ID, type PollJobData, type PublishJobData, type TickJobData } from '../queue/names.js';
 import { checkClusterPrefix, createRedis, resolveRedis, warnOnEvictionPolicy, type RedisTarget } from '../queue/redis-connection.js';
 import { BacklogWarning } from '../queue/event-backlog.js';
 import { RedisHealth } from '../queue/redis-health.js';
@@ -144,8 +141,18 @@ export async function syncSources(runtime: Runtime, sources: SourceConfig[] = ru
   return { added, removed };
 }
 
-/** Start workers for these queues (all by default; run --once and refresh need polls only). */
-export function startWorkers(runtime: Runtime, only: Array<'poll' | 'publish' | 'scheduler'> = ['poll', 'publish', 'scheduler']): void {
+/**
+ * The job processors a command gives its workers (jobs/processors.ts builds them): the
+ * runtime runs them, it does not know them.
+ */
+export interface Processors {
+  poll?: Processor<PollJobData>;
+  publish?: Processor<PublishJobData>;
+  scheduler?: Processor<TickJobData>;
+}
+
+/** Start a worker for each queue that has a processor (run --once and refresh poll only). */
+export function startWorkers(runtime: Runtime, processors: Processors): void {
   const { context } = runtime;
   const connection = context.bullConnection;
   const prefix = context.config.redis.prefix;
@@ -154,10 +161,10 @@ export function startWorkers(runtime: Runtime, only: Array<'poll' | 'publish' | 
     if (isRedisUnavailable(error)) runtime.health.report(`worker ${name}`, error);
     else context.log.error({ queue: name, job: job?.id, err: error.message }, 'job failed');
   };
-  const workers = [
-    ...(only.includes('poll') ? [new Worker(QUEUE_NAMES.poll, createPollProcessor(context), { connection, prefix, concurrency: context.config.fetch.concurrency })] : []),
-    ...(only.includes('publish') ? [new Worker(QUEUE_NAMES.publish, createPublishProcessor(context), { connection, prefix, concurrency: 1 })] : []),
-    ...(only.includes('scheduler') ? [new Worker(QUEUE_NAMES.scheduler, createTickProcessor(context), { connection, prefix, concurrency: 1 })] : []),
+  const workers: Worker[] = [
+    ...(processors.poll ? [new Worker(QUEUE_NAMES.poll, processors.poll, { connection, prefix, concurrency: context.config.fetch.concurrency })] : []),
+    ...(processors.publish ? [new Worker(QUEUE_NAMES.publish, processors.publish, { connection, prefix, concurrency: 1 })] : []),
+    ...(processors.scheduler ? [new Worker(QUEUE_NAMES.scheduler, processors.scheduler, { connection, prefix, concurrency: 1 })] : []),
   ];
   for (const worker of workers) {
     worker.on('failed', onFailed(worker.name));

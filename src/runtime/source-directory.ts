@@ -37,12 +37,17 @@ function parseStored(json: string): SourceConfig | null {
 
 export class SourceDirectory {
   private byId: Map<string, SourceConfig>;
-  private version: string | null = null;
+  private version: number | null = null;
   private checkedAt = 0;
 
   /** `initial`: the process's own config (used until Redis has definitions). */
   constructor(private readonly redis: Redis, private readonly keys: StoreKeys, initial: SourceConfig[]) {
     this.byId = new Map(initial.map((source) => [source.id, source]));
+  }
+
+  /** The version of the definitions held (null until read from Redis or published). */
+  get currentVersion(): number | null {
+    return this.version;
   }
 
   get size(): number {
@@ -57,9 +62,12 @@ export class SourceDirectory {
     return [...this.byId.values()];
   }
 
-  /** The definition of a source, read again from Redis when stale or unknown. */
-  async lookup(id: string, now = Date.now()): Promise<SourceConfig | undefined> {
-    await this.refresh(now, !this.byId.has(id));
+  /**
+   * The definition of a source, read again from Redis when stale, unknown, or older than the
+   * version `atLeast` the job's enqueuer knew.
+   */
+  async lookup(id: string, atLeast: number | null = null, now = Date.now()): Promise<SourceConfig | undefined> {
+    await this.refresh(now, !this.byId.has(id) || (atLeast !== null && (this.version ?? 0) < atLeast));
     return this.byId.get(id);
   }
 
@@ -67,7 +75,8 @@ export class SourceDirectory {
   async refresh(now = Date.now(), force = false): Promise<void> {
     if (!force && now - this.checkedAt < CHECK_MS) return;
     this.checkedAt = now;
-    const version = await this.redis.get(this.keys.sourceDefsVersion);
+    const stored = await this.redis.get(this.keys.sourceDefsVersion);
+    const version = stored === null ? null : Number(stored);
     if (version === null || version === this.version) return;
     const raw = await this.redis.hgetall(this.keys.sourceDefs);
     const next = new Map<string, SourceConfig>();
@@ -87,7 +96,7 @@ export class SourceDirectory {
     if (fields.length > 0) multi.hset(this.keys.sourceDefs, ...fields);
     const result = await multi.incr(this.keys.sourceDefsVersion).exec();
     this.byId = new Map(sources.map((source) => [source.id, source]));
-    this.version = String(result?.at(-1)?.[1] ?? '');
+    this.version = Number(result?.at(-1)?.[1] ?? 0);
     this.checkedAt = Date.now();
   }
 }

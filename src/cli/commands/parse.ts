@@ -71,8 +71,16 @@ async function runManifest(manifest: string, root: string | undefined): Promise<
   const now = new Date();
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   for (const [index, line] of lines.entries()) {
-    const entry = parseManifestLine(line, index + 1);
     let output: Record<string, unknown>;
+    let entry: ManifestLine;
+    try {
+      entry = parseManifestLine(line, index + 1);
+    } catch (error) {
+      // A bad line is one error line, in its place; the run goes on.
+      output = { path: null, line: index + 1, error: describeError(error) };
+      if (!process.stdout.write(`${JSON.stringify(output)}\n`)) await new Promise((done) => process.stdout.once('drain', done));
+      continue;
+    }
     try {
       const loaded = await readLocal(resolve(folder, entry.path), entry.base ?? undefined, entry.contentType ?? undefined);
       output = { path: entry.path, ...(await parseLoaded(loaded, now)) };

@@ -8,6 +8,7 @@ import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import type { PollOutcome } from '../../model/source-state.js';
 import { createLogger } from '../../runtime/logger.js';
+import { createPollProcessor } from '../../../jobs/poll-source.js';
 import { startPollNow, type PollNow } from '../../runtime/poll-now.js';
 import { openRuntime, syncSources, type Runtime } from '../../runtime/runtime.js';
 import { stringOption, type Command } from '../command.js';
@@ -42,7 +43,7 @@ export const runCommand: Command = {
       await syncSources(runtime);
       // A shared private Redis that is gone for good ends the run (instead of waiting forever).
       const gone = runtime.fatal.then((reason) => Promise.reject(new FeedaggError('REDIS_UNAVAILABLE', reason)));
-      const rows = await Promise.race([pollAll(runtime, await startPollNow(runtime)), gone]);
+      const rows = await Promise.race([pollAll(runtime, await startPollNow(runtime, createPollProcessor(runtime.context))), gone]);
       const published = await publishNow(runtime.context);
       log.info({ items: published.items, written: published.written }, 'published');
       const pacer = runtime.context.heapPacer;

@@ -5,6 +5,7 @@ import { FeedaggError } from '../../errors.js';
 import { sourceRows, type SourceRow } from '../../observe/source-rows.js';
 import { BACKLOG_ADVICE, describeBacklog, eventBacklog } from '../../queue/event-backlog.js';
 import { createLogger } from '../../runtime/logger.js';
+import { createPollProcessor } from '../../../jobs/poll-source.js';
 import { startPollNow } from '../../runtime/poll-now.js';
 import { openRuntime, type Runtime } from '../../runtime/runtime.js';
 import { pollUrl } from '../../schedule/source-transition.js';
@@ -83,7 +84,7 @@ export const refreshCommand: Command = {
       if (await releaseHost(redis, keys, host)) runtime.context.log.warn({ source: id, host }, 'refresh lifted the Retry-After hold on the host');
       await updateSourceState(redis, keys, id, { state: 'active', consecutiveFailures: 0, firstFailureAt: null });
       await scheduleNow(redis, keys, id, runtime.context.now().getTime());
-      const outcome = await (await startPollNow(runtime)).poll(id);
+      const outcome = await (await startPollNow(runtime, createPollProcessor(runtime.context))).poll(id);
       process.stdout.write(formatSummary([{ outcome }]));
       return outcome.ok ? EXIT.ok : EXIT.someSourcesFailed;
     } finally {

@@ -7,6 +7,7 @@ import { documentPath, FORMATS, type Format } from '../../publish/document-set.j
 import { outputPlans } from '../../publish/publish-outputs.js';
 import { PUBLISH_DEDUP_ID } from '../../queue/names.js';
 import { createLogger } from '../../runtime/logger.js';
+import { jobProcessors } from '../../../jobs/processors.js';
 import { reloadConfig, serialReloads, watchConfig } from '../../runtime/config-reload.js';
 import { openRuntime, startScheduler, startWorkers, syncSources, type Runtime } from '../../runtime/runtime.js';
 import { stringOption, type Command, type ParsedArgs } from '../command.js';
@@ -54,7 +55,7 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
   const runtime = await openRuntime(config, log);
   let onHangup = () => log.info({ signal: 'SIGHUP' }, 'a worker has nothing to reload: it reads its sources from Redis, as feedagg start publishes them');
   try {
-    startWorkers(runtime);
+    startWorkers(runtime, jobProcessors(runtime.context));
     if (withScheduler) {
       await syncSources(runtime);
       await startScheduler(runtime);
