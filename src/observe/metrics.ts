@@ -24,8 +24,9 @@ function pollResult(outcome: PollOutcome): string {
   return outcome.notModified ? 'not_modified' : 'ok';
 }
 
-function bucketFields(name: string, seconds: number, buckets: number[]): string[] {
-  return [...buckets.filter((bound) => seconds <= bound).map((bound) => `${name}|${bound}`), `${name}|+Inf`];
+/** The one bucket an observation falls in (counts are per bucket; /metrics adds them up). */
+function bucketField(name: string, seconds: number, buckets: number[]): string {
+  return `${name}|${buckets.find((bound) => seconds <= bound) ?? '+Inf'}`;
 }
 
 /** Count one poll (one pipelined round trip; auto-pipelining joins it with the poll's writes). */
@@ -34,7 +35,7 @@ export async function countPoll(redis: Redis, keys: StoreKeys, outcome: PollOutc
   pipeline.hincrby(keys.metrics, `polls|${pollResult(outcome)}|${outcome.error?.code ?? ''}`, 1);
   if (!outcome.skipped) {
     const seconds = outcome.durationMs / 1000;
-    for (const field of bucketFields('fetch', seconds, FETCH_BUCKETS)) pipeline.hincrby(keys.metrics, field, 1);
+    pipeline.hincrby(keys.metrics, bucketField('fetch', seconds, FETCH_BUCKETS), 1);
     pipeline.hincrbyfloat(keys.metrics, 'fetch_sum', seconds);
     if (bytes > 0) pipeline.hincrby(keys.metrics, 'bytes', bytes);
     if (outcome.status === 304) pipeline.hincrby(keys.metrics, 'not_modified_304', 1);
@@ -48,7 +49,7 @@ export async function countPoll(redis: Redis, keys: StoreKeys, outcome: PollOutc
 /** Count one publish and its duration. */
 export async function countPublish(redis: Redis, keys: StoreKeys, seconds: number): Promise<void> {
   const pipeline = redis.pipeline();
-  for (const field of bucketFields('publish', seconds, PUBLISH_BUCKETS)) pipeline.hincrby(keys.metrics, field, 1);
+  pipeline.hincrby(keys.metrics, bucketField('publish', seconds, PUBLISH_BUCKETS), 1);
   pipeline.hincrbyfloat(keys.metrics, 'publish_sum', seconds);
   await pipeline.exec();
 }
@@ -138,11 +139,16 @@ export function createMetrics(sources: MetricsSources): Metrics {
  */
 function histogramText(name: string, help: string, field: string, buckets: number[], counts: Record<string, string>): string {
   const at = (bound: string) => Number(counts[`${field}|${bound}`] ?? 0);
-  const total = at('+Inf');
+  let cumulative = 0;
+  const lines = buckets.map((bound) => {
+    cumulative += at(String(bound));
+    return `${name}_bucket{le="${bound}"} ${cumulative}`;
+  });
+  const total = cumulative + at('+Inf');
   return [
     `# HELP ${name} ${help}`,
     `# TYPE ${name} histogram`,
-    ...buckets.map((bound) => `${name}_bucket{le="${bound}"} ${at(String(bound))}`),
+    ...lines,
     `${name}_bucket{le="+Inf"} ${total}`,
     `${name}_sum ${Number(counts[`${field}_sum`] ?? 0)}`,
     `${name}_count ${total}`,

@@ -86,7 +86,7 @@ export function buildAtom(items: PublishedItem[], options: FeedOptions): string 
     link: options.urls.home,
     feed: options.urls.atom,
     hub: options.hub ?? undefined,
-    updated: newestUpdate(items),
+    updated: newestUpdate(items, options.emptyFeedDate),
     generator: 'feedagg',
     author: { name: options.title, link: options.urls.home },
   });

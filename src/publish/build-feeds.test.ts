@@ -31,6 +31,12 @@ describe('buildFeeds', () => {
     expect(first.atom).toContain('<updated>2026-11-21T10:00:00.000Z</updated>');
   });
 
+  it('an empty feed carries the publish time, never a 1970 date', () => {
+    const empty = buildFeeds([], { ...options, emptyFeedDate: new Date('2026-11-28T12:00:00Z') });
+    expect(`${empty.rss}${empty.atom}${empty.json}`).not.toMatch(/1970/);
+    expect(empty.atom).toContain('<updated>2026-11-28T12:00:00.000Z</updated>');
+  });
+
   it('RSS: <source>, dc:creator for names without email, one enclosure, media:thumbnail, declared namespaces, self/alternate/hub links, ttl', () => {
     const { rss } = buildFeeds([item(article('1', {
       authors: [{ name: 'Ann', email: null, url: null }, { name: 'Bob', email: 'bob@x.example', url: null }],

@@ -59,7 +59,7 @@ export function buildJsonFeed(items: PublishedItem[], options: FeedOptions): str
     title: options.title,
     link: options.urls.home,
     feedLinks: { json: options.urls.json },
-    updated: newestUpdate(items),
+    updated: newestUpdate(items, options.emptyFeedDate),
     author: { name: options.title, link: options.urls.home },
   });
   for (const item of items) feed.addItem(toItem(item, options));

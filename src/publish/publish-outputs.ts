@@ -76,6 +76,7 @@ export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Conf
       urls: { home: config.output.link, rss: new URL('feed.xml', base).toString(), atom: new URL('atom.xml', base).toString(), json: new URL('feed.json', base).toString() },
       sources,
       ttlMinutes: Math.max(1, Math.round(config.schedule.defaultInterval / 60_000)),
+      emptyFeedDate: now,
       hub: config.output.websubHub,
     });
     for (const document of documentsOf(plan.folder, feeds)) {

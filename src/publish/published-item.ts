@@ -29,6 +29,8 @@ export interface FeedOptions {
   sources: ReadonlyMap<string, SourceInfo>;
   ttlMinutes: number;
   hub: string | null;
+  /** The feed's own date when it has no item (the publish time): never 1970. */
+  emptyFeedDate?: Date;
 }
 
 /** The item fields every format shares; each builder adds its own. */
@@ -87,8 +89,12 @@ export function stripInvalidXmlCharacters(xml: string): string {
   return xml.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
 }
 
-/** The newest change among the items: a feed's own date, so an unchanged window is byte-identical. */
-export function newestUpdate(items: PublishedItem[]): Date {
+/**
+ * The newest change among the items: a feed's own date, so an unchanged window is
+ * byte-identical. An empty feed has no such date: it takes the publish time instead.
+ */
+export function newestUpdate(items: PublishedItem[], emptyFeedDate: Date = new Date()): Date {
+  if (items.length === 0) return emptyFeedDate;
   return items.reduce((latest, item) => {
     const time = articleUpdated(item.article);
     return time > latest ? time : latest;

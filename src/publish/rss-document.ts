@@ -83,7 +83,7 @@ export function buildRss(items: PublishedItem[], options: FeedOptions): string {
     id: options.urls.home,
     link: options.urls.home,
     description: options.title,
-    updated: newestUpdate(items),
+    updated: newestUpdate(items, options.emptyFeedDate),
     generator: 'feedagg',
     ttl: options.ttlMinutes,
   });

@@ -22,7 +22,10 @@ function areaOf(url: string, functionName: string): string {
   return functionName.startsWith('(') ? functionName : 'native / other';
 }
 
-export async function selfTimeByArea(path: string, count: number): Promise<string[]> {
+type CallFrame = Profile['nodes'][number]['callFrame'];
+
+/** Self time summed by a key of each sample's call frame, the `count` largest first. */
+async function selfTimeBy(path: string, count: number, keyOf: (frame: CallFrame) => string): Promise<string[]> {
   const profile = JSON.parse(await readFile(path, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const totals = new Map<string, number>();
@@ -32,26 +35,19 @@ export async function selfTimeByArea(path: string, count: number): Promise<strin
     const delta = profile.timeDeltas[index] ?? 0;
     all += delta;
     if (!node) return;
-    const key = areaOf(node.callFrame.url, node.callFrame.functionName);
+    const key = keyOf(node.callFrame);
     totals.set(key, (totals.get(key) ?? 0) + delta);
   });
   return [...totals].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key, micros]) => `${(micros / 1000).toFixed(0).padStart(6)} ms ${((micros / all) * 100).toFixed(1).padStart(5)}%  ${key}`);
 }
 
-export async function topSelfTime(path: string, count: number): Promise<string[]> {
-  const profile = JSON.parse(await readFile(path, 'utf8')) as Profile;
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const totals = new Map<string, number>();
-  let all = 0;
-  profile.samples.forEach((id, index) => {
-    const node = byId.get(id);
-    const delta = profile.timeDeltas[index] ?? 0;
-    all += delta;
-    if (!node) return;
-    const { functionName, url, lineNumber } = node.callFrame;
+export function selfTimeByArea(path: string, count: number): Promise<string[]> {
+  return selfTimeBy(path, count, (frame) => areaOf(frame.url, frame.functionName));
+}
+
+export function topSelfTime(path: string, count: number): Promise<string[]> {
+  return selfTimeBy(path, count, ({ functionName, url, lineNumber }) => {
     const where = url.replace(/^.*\/node_modules\//, '').replace(/^.*\/dist\//, '').replace(/^file:\/\//, '');
-    const key = `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
-    totals.set(key, (totals.get(key) ?? 0) + delta);
+    return `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
   });
-  return [...totals].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key, micros]) => `${(micros / 1000).toFixed(0).padStart(6)} ms ${((micros / all) * 100).toFixed(1).padStart(5)}%  ${key}`);
 }
