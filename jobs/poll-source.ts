@@ -7,29 +7,18 @@ import type { AppContext } from '../src/runtime/context.js';
 import { skippedOutcome, skipReason } from '../src/schedule/poll-decision.js';
 import { beginPoll } from '../src/store/poll-store.js';
 import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
-import { scheduleNow, setNextPoll } from '../src/store/schedule-store.js';
-import type { SourceConfig } from '../config/schema.js';
+import { setNextPoll } from '../src/store/schedule-store.js';
 import { attemptPoll, POLL_STAGES, slotLimits, type PollStages } from './attempt-poll.js';
 import { recordPoll } from './record-poll.js';
 import { countPoll } from '../src/observe/metrics.js';
 
 type PollJob = Pick<Job<PollJobData>, 'data'> & Partial<Pick<Job<PollJobData>, 'moveToDelayed'>>;
 
-/**
- * A source redefined while it was being polled (a reload changed its URL or headers) is due
- * again at once: this poll used the old definition, and the wait it earned (a feed's <ttl>
- * can be hours) belongs to the old one. One GET of the definitions' version per poll.
- */
-async function pollAgainIfRedefined(context: AppContext, used: SourceConfig): Promise<void> {
-  await context.sources.refresh(Date.now(), true);
-  const current = context.sources.get(used.id);
-  if (current?.enabled && JSON.stringify(current) !== JSON.stringify(used)) await scheduleNow(context.redis, context.keys, used.id, context.now().getTime());
-}
-
 export function createPollProcessor(context: AppContext, stages: PollStages = POLL_STAGES) {
   return async function pollSource(job: PollJob, token?: string): Promise<PollOutcome> {
     const { redis, keys, log } = context;
     const source = await context.sources.lookup(job.data.sourceId, job.data.sources ?? null);
+    const definitionsVersion = context.sources.currentVersion ?? 0;
     if (!source) throw new UnrecoverableError(`source "${job.data.sourceId}" is not configured (not among the sources feedagg start publishes)`);
     const slotToken = randomUUID();
     const begin = () => beginPoll(redis, keys, source, slotLimits(context), slotToken).catch((error: unknown) => {
@@ -56,9 +45,8 @@ export function createPollProcessor(context: AppContext, stages: PollStages = PO
     }
     const now = context.now();
     const attempt = await attemptPoll(context, source, start.state, start.url, start.host, slotToken, now, stages);
-    await recordPoll(context, source, start.state, start.url, attempt);
+    await recordPoll(context, source, start.state, start.url, attempt, definitionsVersion);
     await countPoll(redis, keys, attempt.outcome, attempt.fetched?.body.length ?? 0);
-    await pollAgainIfRedefined(context, source);
     context.heapPacer.check();
     const { outcome } = attempt;
     if (outcome.created + outcome.merged + outcome.updated > 0) {

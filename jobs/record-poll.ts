@@ -10,7 +10,8 @@ import { holdHost } from '../src/store/host-store.js';
 import { finishPoll } from '../src/store/poll-store.js';
 import type { PollAttempt } from './attempt-poll.js';
 
-export async function recordPoll(context: AppContext, source: SourceConfig, previous: SourceState, pollUrl: string, attempt: PollAttempt): Promise<SourceState> {
+/** `definitionsVersion`: the version of the source definitions this poll used (SourceDirectory). */
+export async function recordPoll(context: AppContext, source: SourceConfig, previous: SourceState, pollUrl: string, attempt: PollAttempt, definitionsVersion: number): Promise<SourceState> {
   const { config, redis, keys } = context;
   const now = context.now();
   const { outcome, fetched, document } = attempt;
@@ -49,6 +50,6 @@ export async function recordPoll(context: AppContext, source: SourceConfig, prev
     skipDays: hints?.skipDays,
     random: Math.random(),
   });
-  await finishPoll(redis, keys, state, next);
+  await finishPoll(redis, keys, state, next, definitionsVersion);
   return state;
 }

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SourceConfig } from '../config/schema.js';
 import { SourceDirectory } from '../src/runtime/source-directory.js';
 import { storeKeys } from '../src/store/keys.js';
+import { finishPoll } from '../src/store/poll-store.js';
+import { decodeSourceState } from '../src/store/source-state-store.js';
 import { deletePrefix } from './helpers/workspace.js';
 
 const redisUrl = inject('redisUrl');
@@ -39,5 +41,25 @@ describe('SourceDirectory', () => {
     await start.publish([source('a', 'http://feeds.example/moved.xml'), source('c')]);
     expect((await worker.lookup('c'))?.id).toBe('c');
     expect(await worker.lookup('nope')).toBeUndefined();
+  });
+
+  it('marks a redefined source so a poll that ran on the old definition is followed by one at once', async () => {
+    const keys = storeKeys(`${prefix}-r`);
+    const start = new SourceDirectory(redis, keys, [source('a'), source('b')]);
+    expect(await start.publish([source('a'), source('b')])).toEqual([]);
+    const used = start.currentVersion ?? 0;
+    expect(await start.publish([source('a', 'http://feeds.example/moved.xml'), source('b')])).toEqual(['a']);
+    const later = Date.now() + 3_600_000;
+    await redis.zadd(keys.schedule, later, 'a', later, 'b');
+    const state = (id: string) => ({ ...decodeSourceState(id, {}), lastPollAt: new Date().toISOString() });
+    // Both polls ran on the old definitions: only the redefined source is due again now.
+    await finishPoll(redis, keys, state('a'), later, used);
+    await finishPoll(redis, keys, state('b'), later, used);
+    expect(Number(await redis.zscore(keys.schedule, 'a'))).toBeLessThanOrEqual(Date.now());
+    expect(Number(await redis.zscore(keys.schedule, 'b'))).toBe(later);
+    // A poll on the new definition keeps the time it earned.
+    await finishPoll(redis, keys, state('a'), later, start.currentVersion ?? 0);
+    expect(Number(await redis.zscore(keys.schedule, 'a'))).toBe(later);
+    await deletePrefix(redisUrl, `${prefix}-r`);
   });
 });

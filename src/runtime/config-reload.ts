@@ -7,10 +7,9 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import type { Config, SourceConfig } from '../../config/schema.js';
+import type { Config } from '../../config/schema.js';
 import { loadConfig } from '../config/load-config.js';
 import { FeedaggError } from '../errors.js';
-import { scheduleNow } from '../store/schedule-store.js';
 import { syncSources, type Runtime } from './runtime.js';
 
 /** Editors save in bursts (write, rename, chmod): one reload per burst. */
@@ -22,11 +21,6 @@ export interface ReloadResult {
   removed: string[];
   changed: string[];
   restartNeeded: string[];
-}
-
-function changedSources(before: SourceConfig[], after: SourceConfig[]): string[] {
-  const old = new Map(before.map((source) => [source.id, JSON.stringify(source)]));
-  return after.filter((source) => old.has(source.id) && old.get(source.id) !== JSON.stringify(source)).map((source) => source.id);
 }
 
 /** Top-level sections other than `sources` whose value changed: they apply after a restart. */
@@ -45,15 +39,9 @@ export async function reloadConfig(runtime: Runtime, path: string, trigger: stri
     return { applied: false, added: [], removed: [], changed: [], restartNeeded: [] };
   }
   const current = runtime.context.config;
-  const changed = changedSources(current.sources, next.sources);
   const restartNeeded = sectionsChanged(current, next);
-  const { added, removed } = await syncSources(runtime, next.sources);
+  const { added, removed, changed } = await syncSources(runtime, next.sources);
   runtime.context.config = { ...current, sources: next.sources };
-  // A changed source (new URL, headers, interval…) is polled again now, with its new definition,
-  // rather than after the wait its old one earned (a feed's <ttl> can be hours).
-  const enabled = new Set(next.sources.filter((source) => source.enabled).map((source) => source.id));
-  const now = runtime.context.now().getTime();
-  for (const id of changed) if (enabled.has(id)) await scheduleNow(runtime.context.redis, runtime.context.keys, id, now);
   // Added and changed sources are due now: a tick claims them without waiting for the next one.
   if (added.length > 0 || changed.length > 0) await runtime.context.queues.scheduler.add('tick', {}, { removeOnComplete: true, removeOnFail: 50 });
   log.info({ config: path, trigger, sources: next.sources.length, added, removed, changed }, 'config reloaded');

@@ -127,18 +127,22 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
 /**
  * Make these sources (the config's by default) those of every process: their definitions go
  * to Redis for the workers, new ones are put on the schedule (due now), removed ones leave it
- * (their articles stay), disabled ones are marked.
+ * (their articles stay), disabled ones are marked. Changed ones are due now too: the wait
+ * their last poll earned (a feed's <ttl> can be hours) belongs to the old definition.
  */
-export async function syncSources(runtime: Runtime, sources: SourceConfig[] = runtime.context.config.sources): Promise<{ added: string[]; removed: string[] }> {
+export async function syncSources(runtime: Runtime, sources: SourceConfig[] = runtime.context.config.sources): Promise<{ added: string[]; removed: string[]; changed: string[] }> {
   const { redis, keys, log } = runtime.context;
-  await runtime.context.sources.publish(sources);
+  const changed = await runtime.context.sources.publish(sources);
   const enabled = sources.filter((source) => source.enabled).map((source) => source.id);
-  const { added, removed } = await syncSchedule(redis, keys, enabled, runtime.context.now().getTime());
+  const now = runtime.context.now().getTime();
+  const { added, removed } = await syncSchedule(redis, keys, enabled, now);
+  // XX: only sources on the schedule (a disabled one stays off it).
+  if (changed.length > 0) await redis.zadd(keys.schedule, 'XX', ...changed.flatMap((id) => [now, id]));
   for (const source of sources.filter((entry) => !entry.enabled)) {
     await updateSourceState(redis, keys, source.id, { state: 'disabled' });
   }
   if (added.length > 0 || removed.length > 0) log.info({ added, removed }, 'sources synced with the config');
-  return { added, removed };
+  return { added, removed, changed };
 }
 
 /**

@@ -10,7 +10,10 @@
 import { z } from 'zod';
 import type { SourceConfig } from '../../config/schema.js';
 import type { StoreKeys } from '../store/keys.js';
+import { LuaScript } from '../store/lua-script.js';
 import type { RedisClient as Redis } from '../store/redis-client.js';
+
+const publishScript = LuaScript.load('publish-sources');
 
 const CHECK_MS = 2_000;
 
@@ -89,14 +92,22 @@ export class SourceDirectory {
     this.version = version;
   }
 
-  /** `start`: make these the sources of every process (one MULTI: definitions, then the version). */
-  async publish(sources: SourceConfig[]): Promise<void> {
-    const fields = sources.flatMap((source) => [source.id, JSON.stringify(source)]);
-    const multi = this.redis.multi().del(this.keys.sourceDefs);
-    if (fields.length > 0) multi.hset(this.keys.sourceDefs, ...fields);
-    const result = await multi.incr(this.keys.sourceDefsVersion).exec();
+  /**
+   * `start`: make these the sources of every process (publish-sources.lua: definitions, then
+   * the version). Returns the ids whose definition changed: they are marked with the new
+   * version, so a poll that ran on the old one is followed by another at once.
+   */
+  async publish(sources: SourceConfig[]): Promise<string[]> {
+    const json = new Map(sources.map((source) => [source.id, JSON.stringify(source)]));
+    const changed = [...json].filter(([id, definition]) => {
+      const before = this.byId.get(id);
+      return before !== undefined && JSON.stringify(before) !== definition;
+    }).map(([id]) => id);
+    const keys = [this.keys.sourceDefs, this.keys.sourceDefsVersion, this.keys.redefinedSources];
+    const version = await publishScript.run(this.redis, keys, [changed.length, ...changed, ...[...json].flat()]);
     this.byId = new Map(sources.map((source) => [source.id, source]));
-    this.version = Number(result?.at(-1)?.[1] ?? 0);
+    this.version = Number(version);
     this.checkedAt = Date.now();
+    return changed;
   }
 }

@@ -39,6 +39,8 @@ export interface StoreKeys {
   metrics: string;
   /** Bumped on every write of sourceDefs. */
   sourceDefsVersion: string;
+  /** Source id → the sourceDefs version that last changed its definition. */
+  redefinedSources: string;
   host(host: string, part: 'inflight' | 'last' | 'retry-after'): string;
 }
 
@@ -65,6 +67,7 @@ export function storeKeys(prefix: string): StoreKeys {
     sourceDefs: `${root}:source-defs`,
     metrics: `${root}:metrics`,
     sourceDefsVersion: `${root}:source-defs:version`,
+    redefinedSources: `${root}:source-defs:redefined`,
     host: (host, part) => `${root}:host:${host.toLowerCase()}:${part}`,
   };
 }

@@ -64,8 +64,11 @@ export function releaseSlot(redis: RedisClient, keys: StoreKeys, host: string, t
   redis.zrem(keys.host(host, 'inflight'), token).catch(() => undefined);
 }
 
-/** Store the source's new state and its next poll time ('+inf' parks a gone source). */
-export async function finishPoll(redis: RedisClient, keys: StoreKeys, state: SourceState, nextPoll: number | '+inf'): Promise<void> {
+/**
+ * Store the source's new state and its next poll time ('+inf' parks a gone source). A source
+ * redefined after `definitionsVersion` (the version the poll used) is due again at once.
+ */
+export async function finishPoll(redis: RedisClient, keys: StoreKeys, state: SourceState, nextPoll: number | '+inf', definitionsVersion: number): Promise<void> {
   const fields = Object.entries(encodeFields(state)).flat();
-  await finishScript.run(redis, [keys.source(state.id), keys.schedule], [state.id, String(nextPoll), ...fields]);
+  await finishScript.run(redis, [keys.source(state.id), keys.schedule, keys.redefinedSources], [state.id, String(nextPoll), definitionsVersion, ...fields]);
 }
