@@ -14,7 +14,15 @@ export type JsonSchema = {
   [key: string]: unknown;
 };
 
+let generatedOnce: JsonSchema | null = null;
+
+/** Generated once per process (validation asks for it for every unknown key). */
 export function configJsonSchema(): JsonSchema {
+  generatedOnce ??= generate();
+  return generatedOnce;
+}
+
+function generate(): JsonSchema {
   const generated = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   return {
     ...generated,

@@ -62,6 +62,21 @@ async function configure(articles: Record<string, unknown> = {}): Promise<void> 
 
 const queued = () => queuedEvents(redisUrl, workspace.prefix);
 
+/** Run the example consumer until it has `count` events (or 15 s passed); the events it got. */
+async function consume(count: number): Promise<ArticleEvent[]> {
+  const received: ArticleEvent[] = [];
+  const worker = startConsumer(redisUrl, workspace.prefix, async (event) => {
+    received.push(event);
+  });
+  try {
+    const deadline = Date.now() + 15_000;
+    while (received.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    return received;
+  } finally {
+    await worker.close();
+  }
+}
+
 describe('the articles queue', () => {
   it('carries v1 payloads that validate against the JSON Schema, one per version', async () => {
     await configure();
@@ -90,17 +105,7 @@ describe('the articles queue', () => {
   it('the example consumer reads every event; completed jobs are trimmed to articles.keepCompleted', async () => {
     await configure({ keepCompleted: 3 });
     await runCli(['run', '--once', '--config', workspace.configPath]);
-    const received: ArticleEvent[] = [];
-    const worker = startConsumer(redisUrl, workspace.prefix, async (event) => {
-      received.push(event);
-    });
-    try {
-      const deadline = Date.now() + 15_000;
-      while (received.length < 10 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(received).toHaveLength(10);
-    } finally {
-      await worker.close();
-    }
+    expect(await consume(10)).toHaveLength(10);
     const redis = new Redis(redisUrl);
     try {
       expect(await redis.zcard(`${workspace.prefix}:articles:completed`)).toBeLessThanOrEqual(3);
@@ -133,16 +138,7 @@ describe('the articles queue', () => {
     const before = await runCli(['sources', '--config', workspace.configPath]);
     expect(before.stdout).toMatch(/article events waiting for a consumer: 10 \(over articles\.warnBacklog/);
 
-    const received: ArticleEvent[] = [];
-    const worker = startConsumer(redisUrl, workspace.prefix, async (event) => {
-      received.push(event);
-    });
-    try {
-      const deadline = Date.now() + 15_000;
-      while (received.length < 10 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    } finally {
-      await worker.close();
-    }
+    await consume(10);
     const after = await runCli(['sources', '--config', workspace.configPath]);
     expect(after.stdout).toMatch(/article events waiting for a consumer: 0\n$/);
   });

@@ -12,7 +12,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { parseOutboxMember } from '../store/outbox-store.js';
-import { readStoredArticles } from './stored-articles.js';
+import { articleJobs, readStoredArticles } from './stored-articles.js';
 import { storeKeys } from '../store/keys.js';
 import { readSourceStates } from '../store/source-state-store.js';
 import { freePort } from '../queue/embedded-redis.js';
@@ -146,7 +146,8 @@ export async function runCrashPhase(redis: RedisProcess, dir: string, chaosSecon
   for (const [state, count] of Object.entries(pending)) if (count > 0) stuck.push(`${count} article events ${state}`);
 
   // The store against the ground truth.
-  const stored = await readStoredArticles(client, keys, prefix);
+  const jobs = await articleJobs(client, prefix);
+  const stored = await readStoredArticles(client, keys, jobs);
   const byUrl = new Map<string, number>();
   for (const entry of stored) if (entry.article?.url) byUrl.set(entry.article.url, (byUrl.get(entry.article.url) ?? 0) + 1);
   const lost = farm.stories.filter((story) => !byUrl.has(story.url)).length;
@@ -155,7 +156,6 @@ export async function runCrashPhase(redis: RedisProcess, dir: string, chaosSecon
   const staleText = farm.stories.filter((story) => byUrl.has(story.url) && titles.get(story.url) !== story.title).length;
 
   // Every version has its event, and no event names a version the store does not have.
-  const jobs = await articlesQueue.getJobs(['completed', 'waiting', 'active', 'delayed', 'failed', 'prioritized']);
   const versions = new Map(stored.map((entry) => [entry.id, entry.version]));
   const seen = new Set<string>();
   let eventsDoubled = 0;

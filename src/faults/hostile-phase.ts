@@ -14,7 +14,7 @@ import type { RedisProcess } from './redis-process.js';
 import { Redis } from 'ioredis';
 import type { Article } from '../model/article.js';
 import { storeKeys } from '../store/keys.js';
-import { readStoredArticles } from './stored-articles.js';
+import { articleJobs, readStoredArticles } from './stored-articles.js';
 import { GOOD_SOURCES, goodFeed, HOSTILE_CLASSES, type ClassView } from './hostile-classes.js';
 
 export interface ClassResult {
@@ -104,7 +104,7 @@ export async function runHostilePhase(redis: RedisProcess, dir: string, progress
   // What each source stored, from the store itself (the published window holds the newest 100).
   const client = new Redis(redis.url);
   const keys = storeKeys(prefix);
-  const stored = await readStoredArticles(client, keys, prefix);
+  const stored = await readStoredArticles(client, keys, await articleJobs(client, prefix));
   client.disconnect();
   const bySource = new Map<string, Article[]>();
   for (const { article } of stored) if (article) bySource.set(article.sourceId, [...(bySource.get(article.sourceId) ?? []), article]);

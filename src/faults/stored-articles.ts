@@ -4,7 +4,7 @@
  * known by its meta alone; its text is then the one its newest event carried downstream,
  * which is what a consumer holds. An article with neither is still counted as stored.
  */
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Article } from '../model/article.js';
 import { readArticles, readMetas } from '../store/article-store.js';
@@ -23,23 +23,27 @@ interface EventData {
   article?: Article;
 }
 
-/** Every stored article (by meta), with its newest text. `events` is the articles queue's jobs, if already read. */
-export async function readStoredArticles(client: Redis, keys: StoreKeys, prefix: string): Promise<StoredView[]> {
+/** The articles queue's jobs in every state: the events delivered or waiting. */
+export async function articleJobs(client: Redis, prefix: string): Promise<Job[]> {
+  const queue = new Queue('articles', { connection: client, prefix });
+  try {
+    return await queue.getJobs(['completed', 'waiting', 'active', 'delayed', 'failed', 'prioritized']);
+  } finally {
+    await queue.close();
+  }
+}
+
+/** Every stored article (by meta), with its newest text; `jobs` are the articles queue's (articleJobs). */
+export async function readStoredArticles(client: Redis, keys: StoreKeys, jobs: Job[]): Promise<StoredView[]> {
   const ids = await client.zrange(keys.articlesByTime, 0, -1);
   const metas = await readMetas(client, keys, ids);
   const withBody = new Map((await readArticles(client, keys, ids)).map((entry) => [entry.article.id, entry.article]));
-  const queue = new Queue('articles', { connection: client, prefix });
   const newest = new Map<string, { version: number; article: Article }>();
-  try {
-    const jobs = await queue.getJobs(['completed', 'waiting', 'active', 'delayed', 'failed', 'prioritized']);
-    for (const job of jobs) {
-      const data = job.data as EventData;
-      if (!data.article || typeof data.version !== 'number') continue;
-      const known = newest.get(data.article.id);
-      if (!known || known.version < data.version) newest.set(data.article.id, { version: data.version, article: data.article });
-    }
-  } finally {
-    await queue.close();
+  for (const job of jobs) {
+    const data = job.data as EventData;
+    if (!data.article || typeof data.version !== 'number') continue;
+    const known = newest.get(data.article.id);
+    if (!known || known.version < data.version) newest.set(data.article.id, { version: data.version, article: data.article });
   }
   return ids.flatMap((id) => {
     const meta = metas.get(id);

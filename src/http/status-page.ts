@@ -4,6 +4,7 @@
  * the last publish and links to every output and to /opml.xml. Everything that came from a
  * feed or a server (titles, URLs, error messages) is escaped.
  */
+import { escapeAttribute } from '../escape-markup.js';
 import type { SourceRow } from '../observe/source-rows.js';
 
 export interface StatusData {
@@ -16,24 +17,20 @@ export interface StatusData {
   now: Date;
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
 function time(iso: string | null, now: Date): string {
   if (!iso) return '<span class="muted">never</span>';
   const seconds = Math.round((Date.parse(iso) - now.getTime()) / 1000);
   const span = Math.abs(seconds);
   const amount = span < 90 ? `${span} s` : span < 5400 ? `${Math.round(span / 60)} min` : span < 172_800 ? `${Math.round(span / 3600)} h` : `${Math.round(span / 86_400)} d`;
-  return `<time datetime="${escapeHtml(iso)}" title="${escapeHtml(iso)}">${seconds < 0 ? `${amount} ago` : `in ${amount}`}</time>`;
+  return `<time datetime="${escapeAttribute(iso)}" title="${escapeAttribute(iso)}">${seconds < 0 ? `${amount} ago` : `in ${amount}`}</time>`;
 }
 
 function sourceRow(row: SourceRow, now: Date): string {
-  const error = row.lastError ? `<code>${escapeHtml(row.lastError.code)}</code> ${escapeHtml(row.lastError.message)}` : '';
+  const error = row.lastError ? `<code>${escapeAttribute(row.lastError.code)}</code> ${escapeAttribute(row.lastError.message)}` : '';
   return [
-    `<tr class="source state-${escapeHtml(row.state)}" data-source="${escapeHtml(row.id)}">`,
-    `<td><a href="${escapeHtml(row.effectiveUrl)}" rel="noopener noreferrer">${escapeHtml(row.id)}</a></td>`,
-    `<td class="state">${escapeHtml(row.state)}</td>`,
+    `<tr class="source state-${escapeAttribute(row.state)}" data-source="${escapeAttribute(row.id)}">`,
+    `<td><a href="${escapeAttribute(row.effectiveUrl)}" rel="noopener noreferrer">${escapeAttribute(row.id)}</a></td>`,
+    `<td class="state">${escapeAttribute(row.state)}</td>`,
     `<td>${time(row.lastPollAt, now)}</td>`,
     `<td>${row.lastStatus ?? ''}</td>`,
     `<td class="error">${error}</td>`,
@@ -51,20 +48,20 @@ td.error{max-width:28rem;overflow-wrap:anywhere}ul.links{padding-left:1.2rem}cod
 
 export function renderStatusPage(data: StatusData): string {
   const failing = data.rows.filter((row) => row.state === 'failing' || row.state === 'gone').length;
-  const queueRows = data.queues.map((queue) => `<tr><td>${escapeHtml(queue.name)}</td>${['waiting', 'active', 'delayed', 'failed'].map((state) => `<td class="num">${queue.counts[state] ?? 0}</td>`).join('')}</tr>`);
+  const queueRows = data.queues.map((queue) => `<tr><td>${escapeAttribute(queue.name)}</td>${['waiting', 'active', 'delayed', 'failed'].map((state) => `<td class="num">${queue.counts[state] ?? 0}</td>`).join('')}</tr>`);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(data.title)} — feedagg status</title>
+<title>${escapeAttribute(data.title)} — feedagg status</title>
 <style>${STYLE}</style>
 </head>
 <body>
-<h1>${escapeHtml(data.title)}</h1>
+<h1>${escapeAttribute(data.title)}</h1>
 <p id="summary">${data.rows.length} sources, ${failing} failing or gone. Last publish: ${time(data.lastPublishAt, data.now)}.</p>
 <h2>Outputs</h2>
-<ul class="links">${data.documents.map((path) => `<li><a href="${escapeHtml(path)}">${escapeHtml(path)}</a></li>`).join('')}<li><a href="/opml.xml">/opml.xml</a> (the sources as OPML)</li><li><a href="/metrics">/metrics</a></li></ul>
+<ul class="links">${data.documents.map((path) => `<li><a href="${escapeAttribute(path)}">${escapeAttribute(path)}</a></li>`).join('')}<li><a href="/opml.xml">/opml.xml</a> (the sources as OPML)</li><li><a href="/metrics">/metrics</a></li></ul>
 <h2>Queues</h2>
 <div class="table"><table id="queues"><thead><tr><th>queue</th><th>waiting</th><th>active</th><th>delayed</th><th>failed</th></tr></thead><tbody>${queueRows.join('')}</tbody></table></div>
 <h2>Sources</h2>

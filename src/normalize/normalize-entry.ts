@@ -10,6 +10,7 @@ import { collapseWhitespace, firstWords, htmlToText } from './html-to-text.js';
 import { parseDate } from './parse-date.js';
 import { sanitizeWithText, type SafeHtml } from './sanitize-content.js';
 import { removeTrackingParams, resolveUrl } from './urls.js';
+import { escapeText } from '../escape-markup.js';
 
 export type EntryFields = Omit<Article, 'id' | 'sourceId' | 'sources'>;
 
@@ -75,7 +76,7 @@ export function plainText(text: RawText | null): string | null {
  */
 function safeHtml(text: RawText | null, fallbackBase: string | null, maxBytes: number, report: LimitReport): SafeHtml | null {
   if (!text) return null;
-  let html = text.html ? text.value : `<p>${escapeText(text.value)}</p>`;
+  let html = text.html ? text.value : `<p>${textToHtml(text.value)}</p>`;
   // Cut before sanitizing, so a huge body costs no more than the budget; sanitizing can
   // lengthen it again (absolute URLs, rel attributes), so check its output and cut again.
   let cut = false;
@@ -153,6 +154,6 @@ export function entryUrl(raw: RawEntry, context: Pick<NormalizeContext, 'documen
 }
 
 /** Plain text into HTML: escaped, blank lines as paragraph breaks. */
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n\s*\n/g, '</p><p>');
+function textToHtml(text: string): string {
+  return escapeText(text).replace(/\n\s*\n/g, '</p><p>');
 }

@@ -11,6 +11,7 @@
  * which took 58 µs per 2.4 KB entry plus a second pass for the text (this: about 20 µs for
  * both) and loaded postcss at start-up.
  */
+import { escapeAttribute, escapeText } from '../escape-markup.js';
 import { Parser } from 'htmlparser2';
 import { collapseWhitespace } from './html-to-text.js';
 import { resolveUrl } from './urls.js';
@@ -53,14 +54,6 @@ const ATTRIBUTES: Record<string, readonly string[]> = {
 };
 
 const URL_ATTRIBUTES = new Set(['href', 'src', 'poster', 'cite']);
-
-function escapeText(text: string): string {
-  return text.replace(/[&<>]/g, (char) => (char === '&' ? '&amp;' : char === '<' ? '&lt;' : '&gt;'));
-}
-
-function escapeAttribute(text: string): string {
-  return text.replace(/[&<>"]/g, (char) => (char === '&' ? '&amp;' : char === '<' ? '&lt;' : char === '>' ? '&gt;' : '&quot;'));
-}
 
 /** An absolute http(s) or mailto URL (data: for images), else null: the attribute is dropped. */
 function safeUrl(tag: string, value: string, base: string | null): string | null {

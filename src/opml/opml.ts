@@ -7,17 +7,14 @@
  */
 import type { SourceConfig } from '../../config/schema.js';
 import { FeedaggError } from '../errors.js';
+import { escapeAttribute } from '../escape-markup.js';
 
 type XmlJsElement = { type?: string; name?: string; attributes?: Record<string, string | number | undefined>; elements?: XmlJsElement[] };
 
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 function outline(source: SourceConfig, indent: string): string {
-  const title = escapeXml(source.title ?? source.id);
-  const category = source.tags.length > 0 ? ` category="${escapeXml(source.tags.map((tag) => `/${tag}`).join(','))}"` : '';
-  return `${indent}<outline type="rss" text="${title}" title="${title}" xmlUrl="${escapeXml(source.url)}"${category}/>`;
+  const title = escapeAttribute(source.title ?? source.id);
+  const category = source.tags.length > 0 ? ` category="${escapeAttribute(source.tags.map((tag) => `/${tag}`).join(','))}"` : '';
+  return `${indent}<outline type="rss" text="${title}" title="${title}" xmlUrl="${escapeAttribute(source.url)}"${category}/>`;
 }
 
 export function exportOpml(sources: SourceConfig[], title: string, now: Date = new Date()): string {
@@ -29,14 +26,14 @@ export function exportOpml(sources: SourceConfig[], title: string, now: Date = n
     else folders.set(folder, [...(folders.get(folder) ?? []), source]);
   }
   const body = [
-    ...[...folders].flatMap(([folder, members]) => [`    <outline text="${escapeXml(folder)}" title="${escapeXml(folder)}">`, ...members.map((source) => outline(source, '      ')), '    </outline>']),
+    ...[...folders].flatMap(([folder, members]) => [`    <outline text="${escapeAttribute(folder)}" title="${escapeAttribute(folder)}">`, ...members.map((source) => outline(source, '      ')), '    </outline>']),
     ...loose.map((source) => outline(source, '    ')),
   ];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<opml version="2.0">',
     '  <head>',
-    `    <title>${escapeXml(title)}</title>`,
+    `    <title>${escapeAttribute(title)}</title>`,
     `    <dateCreated>${now.toUTCString()}</dateCreated>`,
     '  </head>',
     '  <body>',

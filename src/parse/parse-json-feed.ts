@@ -4,7 +4,7 @@ import { emptyEntry, noHints, type RawEnclosure, type RawText, type RawEntry, ty
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

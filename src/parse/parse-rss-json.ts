@@ -4,14 +4,12 @@
  * the same element names, with text and attributes in the shapes those converters produce
  * (`"title": "…"`, `{"#value": "…"}`, `{"_": "…", "$": {…}}`, `"@url"`).
  */
+import { isObject } from './parse-json-feed.js';
 import { keepBest, type EntrySelection } from './select-entries.js';
+import { looksLikeHtml } from './tree-text.js';
 import { emptyEntry, noHints, type RawEnclosure, type RawEntry, type RawFeed, type RawText } from './raw-feed.js';
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const TEXT_KEYS = ['#value', '#text', '_', '$t', 'value', 'text', 'content'];
 
@@ -40,10 +38,10 @@ function html(value: unknown): RawText | null {
   return text ? { value: text, html: true, base: null } : null;
 }
 
-/** A title is plain text unless it carries markup or entities, as the XML reader decides (tree-text.ts). */
+/** A title is plain text unless it carries markup or entities, as the XML reader decides. */
 function titleText(value: unknown): RawText | null {
   const text = textOf(value);
-  return text ? { value: text, html: /<\/?[a-zA-Z][^<>]*>|&(#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);/.test(text), base: null } : null;
+  return text ? { value: text, html: looksLikeHtml(text), base: null } : null;
 }
 
 function plain(value: unknown): RawText | null {

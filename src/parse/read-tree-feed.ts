@@ -54,8 +54,8 @@ function links(element: XmlElement): Link[] {
 }
 
 /** RFC 4287 4.2.7.2: rel="alternate" (the default) is the entry's page. CDF puts it in HREF. */
-function alternateLink(element: XmlElement): string | null {
-  const alternate = links(element).find((link) => link.rel === 'alternate')?.href;
+function alternateLink(element: XmlElement, list: Link[] = links(element)): string | null {
+  const alternate = list.find((link) => link.rel === 'alternate')?.href;
   return alternate ?? (element.attrs.href ? absolute(element.attrs.href, element.base) : null);
 }
 
@@ -172,12 +172,13 @@ function last(entry: XmlElement, ...keys: string[]): XmlElement | undefined {
 function readEntry(entry: XmlElement, format: FeedFormat): RawEntry {
   const { people, texts } = authors(entry);
   const { summary, content } = summaryAndContent(entry);
-  const enclosureLinks = links(entry).filter((link) => link.rel === 'enclosure').map((link) => ({ url: link.href, type: link.type, length: link.length }));
+  const entryLinks = links(entry);
+  const enclosureLinks = entryLinks.filter((link) => link.rel === 'enclosure').map((link) => ({ url: link.href, type: link.type, length: link.length }));
   const media = entryMedia(entry, enclosureLinks, [...texts, ...people.map((person) => person.name ?? '')], absolute);
   return {
     ...emptyEntry(),
     guid: entryId(entry, format),
-    link: alternateLink(entry) ?? permalink(entry) ?? idLink(entry, format),
+    link: alternateLink(entry, entryLinks) ?? permalink(entry) ?? idLink(entry, format),
     title: textConstruct(child(entry, 'title', 'dc:title', 'media:title')),
     summary: textConstruct(summary),
     content: textConstruct(content),

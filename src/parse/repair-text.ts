@@ -3,7 +3,11 @@
  * and browsers do.
  */
 
-/** Windows-1252's characters for bytes 0x80–0x9F (WHATWG Encoding, index windows-1252); 0 where it has none. */
+/**
+ * Windows-1252's characters for bytes 0x80–0x9F (WHATWG Encoding, index windows-1252); 0 where
+ * it has none. Written out: Node 20's TextDecoder('windows-1252') decodes as ISO-8859-1, and
+ * iconv-lite is loaded only for documents that need it.
+ */
 const WINDOWS_1252_HIGH = [
   0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
   0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,

@@ -1,4 +1,5 @@
 /** Reading values out of an XmlElement tree: text, inner markup, children by key. */
+import { escapeAttribute, escapeText } from '../escape-markup.js';
 import { repairDoubleEncoding } from './repair-text.js';
 import type { XmlElement, XmlNode } from './xml-tree.js';
 
@@ -34,14 +35,6 @@ export function trimmedText(element: XmlElement | undefined): string | null {
   return value === '' ? null : value;
 }
 
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function escapeAttribute(text: string): string {
-  return escapeText(text).replace(/"/g, '&quot;');
-}
-
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
 
 /**
@@ -71,6 +64,11 @@ export interface TextValue {
 }
 
 const LOOKS_LIKE_HTML = /<\/?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?\/?>|&(#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);/;
+
+/** Text with a tag or an entity reference in it: an RSS value with no stated type is then HTML. */
+export function looksLikeHtml(text: string): boolean {
+  return LOOKS_LIKE_HTML.test(text);
+}
 
 /**
  * An Atom text construct (RFC 4287 3.1: type text|html|xhtml; Atom 0.3: MIME types and
@@ -103,5 +101,5 @@ export function textConstruct(element: XmlElement | undefined): TextValue | null
   if (trimmed === '') return null;
   if (type === 'text' || type === 'text/plain') return { value: trimmed, html: false, base };
   if (type === 'html' || type === 'text/html' || mode === 'escaped' || binary) return { value: trimmed, html: true, base };
-  return { value: trimmed, html: LOOKS_LIKE_HTML.test(trimmed), base };
+  return { value: trimmed, html: looksLikeHtml(trimmed), base };
 }

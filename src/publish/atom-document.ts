@@ -10,13 +10,10 @@
  */
 import { Feed, type Item } from 'feed';
 import { js2xml, xml2js, type ElementCompact } from 'xml-js';
+import { escapeAttribute } from '../escape-markup.js';
 import { baseItem, newestUpdate, xmlJsText, type FeedOptions, type PublishedItem } from './published-item.js';
 
-/** xml-js decodes attribute values when reading but does not escape them when writing. */
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
+// xml-js decodes attribute values when reading but does not escape them when writing.
 const XML_OPTIONS = { compact: true, spaces: 4, attributeValueFn: escapeAttribute } as const;
 
 function toItem(item: PublishedItem, options: FeedOptions): Item {

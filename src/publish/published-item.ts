@@ -60,11 +60,6 @@ export function articleUpdated(article: Article): Date {
   return new Date(article.updatedAt ?? article.publishedAt ?? article.sources[0]?.seenAt ?? '1970-01-01T00:00:00Z');
 }
 
-/** Plain text as HTML (titles and summaries are plain text; RSS and Atom carry them as HTML). */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /**
  * Plain text for an RSS element that readers may render as HTML (titles, categories, names:
  * RSS 2.0 does not say, and many readers do). `<` and `>` are escaped, and `&` where it would

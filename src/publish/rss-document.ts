@@ -10,7 +10,8 @@
  *   every namespace used declared on <rss>.
  */
 import { Feed, type Item } from 'feed';
-import { baseItem, escapeHtml, htmlSafeText, itemId, newestUpdate, xmlJsText, type FeedOptions, type PublishedItem } from './published-item.js';
+import { escapeText } from '../escape-markup.js';
+import { baseItem, htmlSafeText, itemId, newestUpdate, xmlJsText, type FeedOptions, type PublishedItem } from './published-item.js';
 
 /** Plain text for an RSS text element: HTML-safe for readers that render it, exact through xml-js. */
 function rssText(text: string): string {
@@ -51,7 +52,8 @@ function toItem(published: PublishedItem, options: FeedOptions): Item {
     // show the same text, and markup in them (`<script>`) stays text.
     title: htmlSafeText(article.title || '(untitled)'),
     guid: itemId(article),
-    description: article.summary ? escapeHtml(article.summary) : undefined,
+    // Plain text as HTML: RSS carries the summary as HTML.
+    description: article.summary ? escapeText(article.summary) : undefined,
     author: withEmail.length > 0 ? withEmail.map((author) => ({ name: rssText(author.name), email: author.email ?? undefined })) : undefined,
     category: article.categories.map((name) => ({ name: rssText(name) })),
     enclosure: enclosure ? { url: enclosure.url, type: enclosure.type ?? 'application/octet-stream', length: enclosure.length ?? 0 } : undefined,

@@ -25,23 +25,23 @@ export class LuaScript {
     return new LuaScript(name, readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8'));
   }
 
-  async run(redis: RedisClient, keys: string[], args: Arg[]): Promise<unknown> {
+  /** Run by its SHA; after a SCRIPT FLUSH or a restart (NOSCRIPT), by its source, which loads it again. */
+  private async evaluate(bySha: () => Promise<unknown>, bySource: () => Promise<unknown>): Promise<unknown> {
     try {
-      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+      return await bySha();
     } catch (error) {
       if (!isNoScript(error)) throw error;
-      return redis.eval(this.source, keys.length, ...keys, ...args);
+      return bySource();
     }
   }
 
+  run(redis: RedisClient, keys: string[], args: Arg[]): Promise<unknown> {
+    return this.evaluate(() => redis.evalsha(this.sha, keys.length, ...keys, ...args), () => redis.eval(this.source, keys.length, ...keys, ...args));
+  }
+
   /** The same, with every string of the reply as a Buffer (for binary values). */
-  async runBuffer(redis: RedisClient, keys: string[], args: Arg[]): Promise<unknown> {
-    try {
-      return await redis.evalshaBuffer(this.sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!isNoScript(error)) throw error;
-      return redis.evalBuffer(this.source, keys.length, ...keys, ...args);
-    }
+  runBuffer(redis: RedisClient, keys: string[], args: Arg[]): Promise<unknown> {
+    return this.evaluate(() => redis.evalshaBuffer(this.sha, keys.length, ...keys, ...args), () => redis.evalBuffer(this.source, keys.length, ...keys, ...args));
   }
 }
 
