@@ -22,8 +22,9 @@ const NOISE = new RegExp([
   String.raw`\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?\b`,
   // "5 minutes ago", "updated 2 hours ago"
   String.raw`\b(?:updated\s+)?\d+\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b`,
-  // "12 comments", "1,204 views": the word stays
-  String.raw`\b\d[\d,.]*\s*(${COUNTED})\b`,
+  // "12 comments", "1,204 views": the word stays. A count is at most 24 characters: unbounded,
+  // `[\d,.]*` rescanned the rest of a "1,1,1,…" run from every digit (quadratic).
+  String.raw`\b\d[\d,.]{0,24}\s*(${COUNTED})\b`,
   // "Comments (5)", "Likes: 3": the word stays
   String.raw`\b(${COUNTED})\s*[:(]?\s*\d[\d,.]*(?![\d:])`,
 ].join('|'), 'giu');

@@ -1,5 +1,5 @@
 /** HTML → plain text: tags removed, entities decoded, whitespace collapsed. */
-import { Parser } from 'htmlparser2';
+import { BoundedParser } from '../parse/bounded-parser.js';
 
 const BLOCK_TAGS = new Set([
   'p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre',
@@ -10,7 +10,7 @@ const SKIPPED_TAGS = new Set(['script', 'style', 'noscript', 'template']);
 export function htmlToText(html: string): string {
   const parts: string[] = [];
   let skipping = 0;
-  const parser = new Parser(
+  const parser = new BoundedParser(
     {
       onopentag(name) {
         if (SKIPPED_TAGS.has(name)) skipping += 1;

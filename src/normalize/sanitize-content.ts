@@ -12,7 +12,7 @@
  * both) and loaded postcss at start-up.
  */
 import { escapeAttribute, escapeText } from '../escape-markup.js';
-import { Parser } from 'htmlparser2';
+import { BoundedParser } from '../parse/bounded-parser.js';
 import { collapseWhitespace } from './html-to-text.js';
 import { resolveUrl } from './urls.js';
 
@@ -92,7 +92,7 @@ export function sanitizeWithText(html: string, baseUrl: string | null): SafeHtml
   // One entry per element htmlparser2 opened: its name when it was written, else null.
   const open: Array<string | null> = [];
   let dropping = 0;
-  const parser = new Parser(
+  const parser = new BoundedParser(
     {
       onopentag(name, attribs) {
         if (dropping > 0 || DROPPED_WITH_CONTENT.has(name)) {

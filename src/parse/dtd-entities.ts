@@ -27,22 +27,93 @@ export const ENTITY_LIMITS: EntityLimits = { freeExpansion: 1_000_000, amplifica
 /** The internal subset is read this far into the document at most (a DTD is a few KB). */
 const MAX_DOCTYPE_SCAN = 1_000_000;
 const DOCTYPE_START = /<!DOCTYPE\b/i;
-const DOCTYPE = /<!DOCTYPE[^[>]*\[([\s\S]*?)\]\s*>/i;
-// The internal subset, one markup declaration, comment or PI at a time (quoted literals are
-// consumed whole, so a declaration inside another's value or inside a comment is never read).
-// XML 1.0 [71]-[74]: only `<!ENTITY name "value">` declares anything here; `<!ENTITY % name …>`
-// (parameter) and `<!ENTITY name SYSTEM "uri">` (external) are skipped, and `%name;` is never expanded.
-const SUBSET_TOKEN = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!ENTITY\s+(%\s+)?([A-Za-z_][\w.-]*)\s+((?:"[^"]*"|'[^']*'|[^"'>])*)>|<!(?:"[^"]*"|'[^']*'|[^"'>])*>|[^<]+|</g;
+const ENTITY_DECLARATION = /^<!ENTITY\s+(%\s+)?([A-Za-z_][\w.-]*)\s+([\s\S]*)>$/;
 const LITERAL_ONLY = /^\s*(?:"([^"]*)"|'([^']*)')\s*$/;
 const REFERENCE = /&([A-Za-z_][\w.-]*);/g;
+
+/**
+ * The end of a markup declaration that starts at `from` (just past `<!`): the index after its
+ * `>`, skipping quoted literals whole (XML 1.0 [9] EntityValue, [11] SystemLiteral), so a `>`
+ * inside a value does not end it. -1 when it never ends. One forward scan: a regex that tried
+ * this from every `<!` rescanned the rest of the document each time (`<!` × 200 KB took 15 s).
+ */
+function declarationEnd(text: string, from: number): number {
+  let quote = '';
+  for (let index = from; index < text.length; index += 1) {
+    const char = text[index];
+    if (quote) {
+      if (char === quote) quote = '';
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === '>') return index + 1;
+  }
+  return -1;
+}
+
+/**
+ * Where the internal subset of the DOCTYPE at `doctypeAt` starts (after its `[`), or -1 when
+ * the DOCTYPE has none (XML 1.0 [28]: `<!DOCTYPE name ExternalID? [ intSubset ]>`).
+ */
+function subsetStart(text: string, doctypeAt: number): number {
+  for (let index = doctypeAt + 9; index < text.length; index += 1) {
+    const char = text[index];
+    if (char === '>') return -1;
+    if (char === '[') return index + 1;
+  }
+  return -1;
+}
+
+interface SubsetScan {
+  declarations: string[];
+  /** Index of the `]` closing the subset; -1 when the text ends first. */
+  end: number;
+}
+
+/**
+ * The subset's markup declarations, comments and PIs skipped, one after the other (XML 1.0
+ * [28b]). Each step moves past what it looked at, and a construct that never ends stops the
+ * scan, so the whole is linear in the subset's length.
+ */
+function subsetTokens(text: string, start: number): SubsetScan {
+  const declarations: string[] = [];
+  let index = start;
+  while (index < text.length) {
+    const char = text[index];
+    if (char === ']') return { declarations, end: index };
+    if (char !== '<') {
+      index += 1;
+      continue;
+    }
+    if (text.startsWith('<!--', index)) {
+      const close = text.indexOf('-->', index + 4);
+      if (close === -1) break;
+      index = close + 3;
+    } else if (text.startsWith('<?', index)) {
+      const close = text.indexOf('?>', index + 2);
+      if (close === -1) break;
+      index = close + 2;
+    } else if (text.startsWith('<!', index)) {
+      const end = declarationEnd(text, index + 2);
+      if (end === -1) break;
+      declarations.push(text.slice(index, end));
+      index = end;
+    } else index += 1;
+  }
+  return { declarations, end: -1 };
+}
 
 /** Entity name → literal value, as declared in the DOCTYPE's internal subset. */
 export function declaredEntities(text: string): Map<string, string> {
   const entities = new Map<string, string>();
-  const start = text.slice(0, 20_000).search(DOCTYPE_START);
+  const doctype = text.slice(0, 20_000).search(DOCTYPE_START);
+  if (doctype === -1) return entities;
+  const window = text.slice(0, doctype + MAX_DOCTYPE_SCAN);
+  const start = subsetStart(window, doctype);
   if (start === -1) return entities;
-  const subset = DOCTYPE.exec(text.slice(start, start + MAX_DOCTYPE_SCAN))?.[1] ?? '';
-  for (const [, parameter, name, definition] of subset.matchAll(SUBSET_TOKEN)) {
+  const scanned = subsetTokens(window, start);
+  // A subset that never closes declares nothing (the document is broken past repair there).
+  if (scanned.end === -1) return entities;
+  for (const declaration of scanned.declarations) {
+    const [, parameter, name, definition] = ENTITY_DECLARATION.exec(declaration) ?? [];
     if (parameter || !name || definition === undefined) continue;
     const literal = LITERAL_ONLY.exec(definition);
     // XML 1.0 4.2: the first declaration of an entity binds.

@@ -6,9 +6,13 @@ function attribute(tag: string, name: string): string | null {
   return match ? (match[1] ?? match[2] ?? match[3] ?? null) : null;
 }
 
+/**
+ * `[^<>]` rather than `[^>]`: a `<link` never closed would otherwise be scanned to the end of
+ * the page once per `<link` after it (quadratic); a tag's attributes hold no raw `<` anyway.
+ */
 export function findFeedLinks(html: string, baseUrl: string | null): string[] {
   const links: string[] = [];
-  for (const [tag] of html.matchAll(/<link\b[^>]*>/gi)) {
+  for (const [tag] of html.matchAll(/<link\b[^<>]*>/gi)) {
     const rel = attribute(tag, 'rel')?.toLowerCase().split(/\s+/) ?? [];
     const type = attribute(tag, 'type') ?? '';
     const href = attribute(tag, 'href');

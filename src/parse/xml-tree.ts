@@ -5,7 +5,7 @@
  * and those declared in the DOCTYPE), and xml:base / xml:lang inherited down the tree.
  */
 import { decodeHTMLStrict } from 'entities';
-import { Parser, type QuoteType } from 'htmlparser2';
+import { BoundedParser } from './bounded-parser.js';
 import { FeedaggError } from '../errors.js';
 import { declaredEntities, EntityExpander } from './dtd-entities.js';
 import { prefixForNamespace } from './namespaces.js';
@@ -107,26 +107,6 @@ export interface XmlTreeOptions {
 
 const ENTRY_KEYS = new Set(['item', 'entry']);
 
-/**
- * htmlparser2 collects every attribute of a tag into one object before it reports the tag: a
- * tag with a million attributes would build a million-key object. Past MAX_ATTRIBUTES they
- * are not collected.
- */
-class BoundedParser extends Parser {
-  private attributes = 0;
-
-  override onopentagname(start: number, endIndex: number): void {
-    this.attributes = 0;
-    super.onopentagname(start, endIndex);
-  }
-
-  override onattribend(quote: QuoteType, endIndex: number): void {
-    this.attributes += 1;
-    if (this.attributes <= MAX_ATTRIBUTES) super.onattribend(quote, endIndex);
-    else (this as unknown as { attribvalue: string }).attribvalue = '';
-  }
-}
-
 /** Parse a document into a tree, recovering from what an XML parser would reject. */
 export function parseXmlTree(text: string, documentUrl: string | null, options: XmlTreeOptions = {}): XmlTree {
   const decode = makeDecoder(new EntityExpander(declaredEntities(text), text.length));
@@ -190,6 +170,8 @@ export function parseXmlTree(text: string, documentUrl: string | null, options: 
       },
     },
     { xmlMode: true, decodeEntities: false, recognizeCDATA: true, recognizeSelfClosing: true },
+    // Depth is refused above (a PARSE error) before the parser's own stack could grow past this.
+    { maxAttributes: MAX_ATTRIBUTES, maxDepth: MAX_DEPTH + 2 },
   );
   parser.write(text);
   const unclosedEntry = stack.find((scope) => ENTRY_KEYS.has(scope.element.key))?.element.name ?? null;
