@@ -10,6 +10,7 @@ import { checkLiteralHost, type AddressPolicy } from './address-guard.js';
 import { classifyStatus, classifyTransportError } from './classify-error.js';
 import { ACCEPT_ENCODING, readDecodedBody } from './decompress.js';
 import { parseRetryAfter } from './retry-after.js';
+import { splitCredentials } from '../redact.js';
 
 /** Called before every request (each redirect hop too); resolves to a release function. */
 export type BeforeRequest = (url: URL) => Promise<() => Promise<void>>;
@@ -59,8 +60,10 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return out;
 }
 
-function requestHeaders(options: FetchOptions, withSourceHeaders: boolean): Record<string, string> {
+function requestHeaders(options: FetchOptions, withSourceHeaders: boolean, authorization: string | null): Record<string, string> {
   const headers: Record<string, string> = {
+    // Userinfo in the source URL is Basic auth, for the configured origin only (like headers).
+    ...(withSourceHeaders && authorization ? { authorization } : {}),
     'user-agent': options.userAgent,
     accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5',
     'accept-encoding': ACCEPT_ENCODING,
@@ -99,7 +102,8 @@ async function readResponse(response: Dispatcher.ResponseData, current: string, 
     await response.body.dump();
     const maxRedirects = options.maxRedirects ?? 5;
     if (redirects.length >= maxRedirects) throw new FeedaggError('TOO_MANY_REDIRECTS', `${redirects[0]?.from ?? current}: more than ${maxRedirects} redirects (last: ${current})`);
-    const next = new URL(location, current).toString();
+    // Credentials in a Location are never sent on (nor shown): the hop goes to the bare URL.
+    const next = splitCredentials(new URL(location, current).toString()).url;
     redirects.push({ from: current, to: next, status: response.statusCode });
     return { next };
   }
@@ -117,8 +121,10 @@ async function readResponse(response: Dispatcher.ResponseData, current: string, 
   return { result: { ...base, status: response.statusCode, notModified: false, body, etag: headers.etag ?? null, lastModified: headers['last-modified'] ?? null } };
 }
 
-export async function fetchFeed(url: string, options: FetchOptions): Promise<FetchResult> {
+export async function fetchFeed(configuredUrl: string, options: FetchOptions): Promise<FetchResult> {
   const now = options.now ?? Date.now;
+  // RFC 3986 3.2.1: userinfo is not sent in the URL; curl and browsers send it as Basic auth.
+  const { url, authorization } = splitCredentials(configuredUrl);
   const redirects: RedirectHop[] = [];
   const origin = new URL(url).origin;
   let current = url;
@@ -139,7 +145,7 @@ export async function fetchFeed(url: string, options: FetchOptions): Promise<Fet
       const started = Date.now();
       try {
         const signal = AbortSignal.timeout(Math.max(1, options.timeoutMs - spentMs));
-        const response = await request(current, { method: 'GET', headers: requestHeaders(options, sameOrigin), signal, dispatcher: options.dispatcher });
+        const response = await request(current, { method: 'GET', headers: requestHeaders(options, sameOrigin, authorization), signal, dispatcher: options.dispatcher });
         const step = await readResponse(response, current, redirects, options, now());
         if ('result' in step) return step.result;
         current = step.next;

@@ -5,6 +5,7 @@ import type { AppContext } from '../runtime/context.js';
 import { pollUrl } from '../schedule/source-transition.js';
 import { nextPollTimes } from '../store/schedule-store.js';
 import { readSourceStates } from '../store/source-state-store.js';
+import { redactText, redactUrl } from '../redact.js';
 
 /** One row of `feedagg sources --json`: the operator's view of a source (a documented contract). */
 export interface SourceRow {
@@ -33,12 +34,13 @@ export async function sourceRows(context: Pick<AppContext, 'redis' | 'keys'>, so
     const state = !source.enabled ? 'disabled' : stored?.state === 'disabled' ? 'active' : (stored?.state ?? 'active');
     return {
       id: source.id,
-      url: source.url,
-      effectiveUrl: stored ? pollUrl(source.url, stored) : source.url,
+      // Shown to operators, pages and scripts: never with credentials (DESIGN.md "Secrets").
+      url: redactUrl(source.url),
+      effectiveUrl: redactUrl(stored ? pollUrl(source.url, stored) : source.url),
       state,
       lastPollAt: stored?.lastPollAt ?? null,
       lastStatus: stored?.lastStatus ?? null,
-      lastError: stored?.lastError ?? null,
+      lastError: stored?.lastError ? { ...stored.lastError, message: redactText(stored.lastError.message) } : null,
       nextPollAt: source.enabled && next !== null && next !== undefined && Number.isFinite(next) ? new Date(next).toISOString() : null,
       consecutiveFailures: stored?.consecutiveFailures ?? 0,
       etag: stored?.etag ?? null,

@@ -8,16 +8,22 @@
 import type { SourceConfig } from '../../config/schema.js';
 import { FeedaggError } from '../errors.js';
 import { escapeAttribute } from '../escape-markup.js';
+import { redactUrl } from '../redact.js';
 
 type XmlJsElement = { type?: string; name?: string; attributes?: Record<string, string | number | undefined>; elements?: XmlJsElement[] };
 
-function outline(source: SourceConfig, indent: string): string {
-  const title = escapeAttribute(source.title ?? source.id);
-  const category = source.tags.length > 0 ? ` category="${escapeAttribute(source.tags.map((tag) => `/${tag}`).join(','))}"` : '';
-  return `${indent}<outline type="rss" text="${title}" title="${title}" xmlUrl="${escapeAttribute(source.url)}"${category}/>`;
+export interface OpmlExportOptions {
+  /** Keep userinfo and secret query parameters in xmlUrl (`opml export --with-secrets`, for migration). */
+  withSecrets?: boolean;
 }
 
-export function exportOpml(sources: SourceConfig[], title: string, now: Date = new Date()): string {
+function outline(source: SourceConfig, indent: string, options: OpmlExportOptions): string {
+  const title = escapeAttribute(source.title ?? source.id);
+  const category = source.tags.length > 0 ? ` category="${escapeAttribute(source.tags.map((tag) => `/${tag}`).join(','))}"` : '';
+  return `${indent}<outline type="rss" text="${title}" title="${title}" xmlUrl="${escapeAttribute(options.withSecrets ? source.url : redactUrl(source.url))}"${category}/>`;
+}
+
+export function exportOpml(sources: SourceConfig[], title: string, now: Date = new Date(), options: OpmlExportOptions = {}): string {
   const folders = new Map<string, SourceConfig[]>();
   const loose: SourceConfig[] = [];
   for (const source of sources) {
@@ -26,8 +32,8 @@ export function exportOpml(sources: SourceConfig[], title: string, now: Date = n
     else folders.set(folder, [...(folders.get(folder) ?? []), source]);
   }
   const body = [
-    ...[...folders].flatMap(([folder, members]) => [`    <outline text="${escapeAttribute(folder)}" title="${escapeAttribute(folder)}">`, ...members.map((source) => outline(source, '      ')), '    </outline>']),
-    ...loose.map((source) => outline(source, '    ')),
+    ...[...folders].flatMap(([folder, members]) => [`    <outline text="${escapeAttribute(folder)}" title="${escapeAttribute(folder)}">`, ...members.map((source) => outline(source, '      ', options)), '    </outline>']),
+    ...loose.map((source) => outline(source, '    ', options)),
   ];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

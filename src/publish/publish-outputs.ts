@@ -4,6 +4,7 @@
  * tell the store which articles the windows hold (they keep their bodies, compressed), and
  * ping the WebSub hub about the changed documents.
  */
+import { redactUrl } from '../redact.js';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../../config/schema.js';
@@ -50,7 +51,7 @@ export function outputPlans(config: Config): OutputPlan[] {
 }
 
 export function sourceInfos(config: Config): Map<string, SourceInfo> {
-  return new Map(config.sources.map((source) => [source.id, { id: source.id, title: source.title ?? source.id, url: source.url }]));
+  return new Map(config.sources.map((source) => [source.id, { id: source.id, title: source.title ?? source.id, url: redactUrl(source.url) }]));
 }
 
 export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Config, now: Date, deps: PublishDeps): Promise<PublishResult> {

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
 import { FeedaggError } from '../errors.js';
+import { redactText } from '../redact.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -22,9 +23,29 @@ export function logSettings(env: NodeJS.ProcessEnv = process.env, fallbackLevel 
   return { level, pretty: format === 'pretty' || (format !== 'json' && process.stderr.isTTY === true) };
 }
 
+/** Strings of a log object (one level deep: `err`, `url`, `warnings`…) with their URLs redacted. */
+export function redactFields(object: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(object)) out[name] = redactValue(value, 1);
+  return out;
+}
+
+function redactValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (depth > 3 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
+  if (value instanceof Error) return redactText(value.message);
+  return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, redactValue(inner, depth + 1)]));
+}
+
+/** The message strings of a log call, redacted (DESIGN.md "Secrets": nothing logged carries one). */
+function redactMessage(this: Logger, args: Parameters<Logger['info']>, method: (...args: unknown[]) => void): void {
+  method.apply(this, (args as unknown[]).map((arg) => (typeof arg === 'string' ? redactText(arg) : arg)));
+}
+
 export function createLogger(level?: string): Logger {
   const settings = logSettings(level === undefined ? process.env : { ...process.env, LOG_LEVEL: level });
-  const options = { level: settings.level, base: { service: 'feedagg' } };
+  const options = { level: settings.level, base: { service: 'feedagg' }, formatters: { log: redactFields }, hooks: { logMethod: redactMessage } };
   if (settings.pretty) {
     // Synchronous, in this thread: lines never interleave with run --once's progress lines.
     const require = createRequire(import.meta.url);

@@ -63,15 +63,15 @@ async function importOpml(file: string, configPath: string, write: boolean): Pro
 
 export const opmlCommand: Command = {
   name: 'opml',
-  usage: 'Usage: feedagg opml import FILE [--write] [--config PATH]\n       feedagg opml export [--config PATH]\n\nimport prints the sources an OPML file would add (ids from titles, folders as tags, known URLs skipped);\n--write adds them to the config file, keeping its comments and order.\nexport prints the sources as OPML 2.0 (the same document as /opml.xml).',
-  options: { write: { type: 'boolean' } },
+  usage: 'Usage: feedagg opml import FILE [--write] [--config PATH]\n       feedagg opml export [--with-secrets] [--config PATH]\n\nimport prints the sources an OPML file would add (ids from titles, folders as tags, known URLs skipped);\n--write adds them to the config file, keeping its comments and order.\nexport prints the sources as OPML 2.0 (the same document as /opml.xml): source URLs without userinfo and with\nsecret query parameters REDACTED, unless --with-secrets (for moving to another reader).',
+  options: { write: { type: 'boolean' }, 'with-secrets': { type: 'boolean' } },
   allowPositionals: true,
   async run(args) {
     const [action, file] = args.positionals;
     const configPath = resolveConfigPath(stringOption(args, 'config'));
     if (action === 'export') {
       const config = await loadConfig(configPath);
-      process.stdout.write(exportOpml(config.sources, config.output.title));
+      process.stdout.write(exportOpml(config.sources, config.output.title, new Date(), { withSecrets: args.values['with-secrets'] === true }));
       return EXIT.ok;
     }
     if (action === 'import' && file) return importOpml(file, configPath, args.values.write === true);
