@@ -109,6 +109,8 @@ export const configSchema = z
         /** Articles published longer ago are left out; null: maxItems alone bounds the window. */
         maxAge: duration.nullable().default(null),
         websubHub: httpUrl.nullable().default(null),
+        /** Bytes of one published document; items past it are left out (with a warning). */
+        maxBytes: size.prefault('16MB'),
       })
       .prefault({}),
     outputs: z.array(outputFeedSchema).default([]),
@@ -132,6 +134,10 @@ export const configSchema = z
         maxCategories: z.number().int().positive().default(100),
         /** Bytes of an entry's sanitized HTML content (and plain-text summary); cut at an element boundary. */
         maxContentSize: size.prefault('512KB'),
+        /** Threads that read documents (decode, parse, normalize, sanitize, fingerprint); null: one per core. */
+        parseThreads: z.number().int().positive().max(64).nullable().default(null),
+        /** CPU time one document may take in its thread; past it the thread is stopped and the poll fails PARSE_TIMEOUT. */
+        maxParseTime: duration.prefault('10s'),
         /** A permanent redirect (301/308) replaces a source's URL only once seen on this many polls over this span. */
         permanentRedirects: z
           .strictObject({ polls: z.number().int().positive().default(3), span: duration.prefault('24h') })

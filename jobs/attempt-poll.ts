@@ -11,14 +11,12 @@ import type { SourceConfig } from '../config/schema.js';
 import { asFeedaggError, type FeedaggError } from '../src/errors.js';
 import { fetchFeed, type FetchOptions, type FetchResult } from '../src/fetch/fetch-feed.js';
 import type { PollOutcome, SourceState } from '../src/model/source-state.js';
-import { entryRank } from '../src/normalize/document-limits.js';
-import { feedWarnings } from '../src/normalize/normalize-feed.js';
-import { openDocument, prepareEntries, type OpenedDocument } from '../src/pipeline/read-feed.js';
+import type { DocumentReading } from '../src/pipeline/read-document.js';
+import { redactText } from '../src/redact.js';
 import { acceptedEvents, addEvents } from '../src/queue/article-events.js';
-import { collectGarbage } from '../src/runtime/collect-garbage.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { emptyOutcome } from '../src/schedule/poll-decision.js';
-import { acceptEntries, entryKeyHash, readListing } from '../src/store/article-store.js';
+import { acceptEntries, readListing } from '../src/store/article-store.js';
 import { acquireHostSlot } from '../src/store/host-store.js';
 import { releaseSlot, type SlotLimits } from '../src/store/poll-store.js';
 import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
@@ -26,23 +24,12 @@ import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.
 export interface PollAttempt {
   outcome: PollOutcome;
   fetched: FetchResult | null;
-  document: OpenedDocument | null;
+  document: DocumentReading | null;
   /** Publish dates of the document's entries (for its cadence). */
   dates: Array<string | null>;
   bodyHash: string | null;
   error: FeedaggError | null;
 }
-
-/** The pure stages a poll runs on fetched bytes; replaceable so tests can make them fail. */
-export interface PollStages {
-  open: typeof openDocument;
-  prepare: typeof prepareEntries;
-}
-
-export const POLL_STAGES: PollStages = { open: openDocument, prepare: prepareEntries };
-
-/** Documents from this size on are followed by a garbage collection (see collectGarbage). */
-const LARGE_DOCUMENT_BYTES = 1024 * 1024;
 
 export function slotLimits(context: AppContext): SlotLimits {
   const { fetch } = context.config;
@@ -79,38 +66,36 @@ function fetchOptions(context: AppContext, source: SourceConfig, state: SourceSt
   };
 }
 
-async function openBody(context: AppContext, source: SourceConfig, fetched: FetchResult, stages: PollStages, now: Date): Promise<OpenedDocument> {
-  return context.parseBudget.run(fetched.body.length, async () => {
-    try {
-      return await stages.open({ sourceId: source.id, body: fetched.body, contentType: fetched.contentType, documentUrl: fetched.url, now, limits: context.config.fetch });
-    } finally {
-      // Parsing a large document leaves many times its size in garbage: collect it now.
-      if (fetched.body.length >= LARGE_DOCUMENT_BYTES) collectGarbage();
-    }
-  });
+/** Read the document in a thread, against the source's listing (only new or changed entries are prepared). */
+async function readBody(context: AppContext, source: SourceConfig, fetched: FetchResult, now: Date): Promise<DocumentReading> {
+  const previous = await readListing(context.redis, context.keys, source.id);
+  return context.parseBudget.run(fetched.body.length, () => context.documents.read({
+    sourceId: source.id,
+    body: fetched.body,
+    contentType: fetched.contentType,
+    documentUrl: fetched.url,
+    now: now.getTime(),
+    limits: context.config.fetch,
+    previous: [...previous],
+  }));
 }
 
-async function storeDocument(context: AppContext, source: SourceConfig, document: OpenedDocument, attempt: PollAttempt, stages: PollStages, now: Date): Promise<void> {
+async function storeDocument(context: AppContext, source: SourceConfig, document: DocumentReading, attempt: PollAttempt, now: Date): Promise<void> {
   const { outcome } = attempt;
   const { redis, keys } = context;
-  // An entry listed twice in one document is stored once (its listings would take turns).
-  const entries = document.entries.filter((entry) => !entry.identity.repeat);
-  const listing = entries.map((entry) => ({ ekh: entryKeyHash(entry.identity.entryKey), rawFp: entry.rawFp }));
-  const previous = await readListing(redis, keys, source.id);
-  const changed = entries.filter((entry, index) => previous.get(listing[index]?.ekh ?? '') !== entry.rawFp);
-  outcome.entries = entries.length;
-  if (changed.length > 0 || previous.size !== listing.length) {
-    const prepared = stages.prepare(document, source.id, changed);
-    const results = await acceptEntries(redis, keys, source.id, listing, prepared, { windowMs: context.config.dedupe.window }, now);
+  outcome.entries = document.listing.length;
+  if (document.changed) {
+    const { prepared } = document;
+    const results = await acceptEntries(redis, keys, source.id, document.listing, prepared, { windowMs: context.config.dedupe.window }, now);
     outcome.created = results.filter((result) => result.decision === 'created').length;
     outcome.merged = results.filter((result) => result.decision === 'merged').length;
     outcome.updated = results.filter((result) => result.decision === 'updated').length;
     await addEvents(redis, keys, context.queues.articles, acceptedEvents(prepared, results, now), context.config.articles);
   }
-  outcome.warnings = feedWarnings(document.open);
+  outcome.warnings = document.warnings;
 }
 
-export async function attemptPoll(context: AppContext, source: SourceConfig, state: SourceState, url: string, host: string, slotToken: string, now: Date, stages: PollStages = POLL_STAGES): Promise<PollAttempt> {
+export async function attemptPoll(context: AppContext, source: SourceConfig, state: SourceState, url: string, host: string, slotToken: string, now: Date): Promise<PollAttempt> {
   const outcome = emptyOutcome(source.id);
   const attempt: PollAttempt = { outcome, fetched: null, document: null, dates: [], bodyHash: null, error: null };
   const started = Date.now();
@@ -127,13 +112,10 @@ export async function attemptPoll(context: AppContext, source: SourceConfig, sta
     // Same bytes as last time: nothing to parse (servers without validators send these daily).
     outcome.notModified = fetched.notModified || attempt.bodyHash === state.bodyHash;
     if (!outcome.notModified) {
-      const document = await openBody(context, source, fetched, stages, now);
+      const document = await readBody(context, source, fetched, now);
       attempt.document = document;
-      attempt.dates = document.entries.map((entry) => {
-        const rank = entryRank(entry.raw, now);
-        return Number.isFinite(rank) ? new Date(rank).toISOString() : null;
-      });
-      await storeDocument(context, source, document, attempt, stages, now);
+      attempt.dates = document.dates;
+      await storeDocument(context, source, document, attempt, now);
     }
     outcome.ok = true;
   } catch (error) {
@@ -142,7 +124,8 @@ export async function attemptPoll(context: AppContext, source: SourceConfig, sta
     attempt.error = typed;
     attempt.bodyHash = state.bodyHash;
     outcome.ok = false;
-    outcome.error = { code: typed.code, message: typed.message };
+    // Stored, shown and logged: a URL in the message loses its credentials here.
+    outcome.error = { code: typed.code, message: redactText(typed.message) };
     outcome.status = typed.status ?? outcome.status;
   }
   outcome.durationMs = Math.max(0, Date.now() - started - outcome.waitMs);

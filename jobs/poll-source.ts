@@ -8,13 +8,13 @@ import { skippedOutcome, skipReason } from '../src/schedule/poll-decision.js';
 import { beginPoll } from '../src/store/poll-store.js';
 import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
 import { setNextPoll } from '../src/store/schedule-store.js';
-import { attemptPoll, POLL_STAGES, slotLimits, type PollStages } from './attempt-poll.js';
+import { attemptPoll, slotLimits } from './attempt-poll.js';
 import { recordPoll } from './record-poll.js';
 import { countPoll } from '../src/observe/metrics.js';
 
 type PollJob = Pick<Job<PollJobData>, 'data'> & Partial<Pick<Job<PollJobData>, 'moveToDelayed'>>;
 
-export function createPollProcessor(context: AppContext, stages: PollStages = POLL_STAGES) {
+export function createPollProcessor(context: AppContext) {
   return async function pollSource(job: PollJob, token?: string): Promise<PollOutcome> {
     const { redis, keys, log } = context;
     const source = await context.sources.lookup(job.data.sourceId, job.data.sources ?? null);
@@ -44,7 +44,7 @@ export function createPollProcessor(context: AppContext, stages: PollStages = PO
       return skipped;
     }
     const now = context.now();
-    const attempt = await attemptPoll(context, source, start.state, start.url, start.host, slotToken, now, stages);
+    const attempt = await attemptPoll(context, source, start.state, start.url, start.host, slotToken, now);
     await recordPoll(context, source, start.state, start.url, attempt, definitionsVersion);
     await countPoll(redis, keys, attempt.outcome, attempt.fetched?.body.length ?? 0);
     context.heapPacer.check();

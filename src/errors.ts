@@ -15,6 +15,10 @@ export type ErrorCode =
   | 'BLOCKED_ADDRESS'
   | 'NOT_A_FEED'
   | 'PARSE'
+  /** A document took longer than fetch.maxParseTime in its thread: the thread was stopped. */
+  | 'PARSE_TIMEOUT'
+  /** A document's reading ran out of its thread's memory. */
+  | 'PARSE_MEMORY'
   | 'BOT_CHALLENGE'
   | 'READ'
   /** Anything not foreseen (a bug, a library's own error): recorded like any failure. */

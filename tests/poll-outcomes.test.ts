@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createPollProcessor } from '../jobs/poll-source.js';
-import { POLL_STAGES } from '../jobs/attempt-poll.js';
+import type { DocumentReader } from '../src/runtime/document-pool.js';
 import { enqueuePoll } from '../src/queue/enqueue-poll.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../src/queue/embedded-redis.js';
 import type { Runtime } from '../src/runtime/runtime.js';
@@ -48,11 +48,17 @@ async function open(url: string, sources: Array<Record<string, unknown>>, overri
   return runtime;
 }
 
+/** Document threads that fail the way an unforeseen bug would (the rest of the poll is real). */
+function failingReader(error: Error): DocumentReader {
+  return { read: () => Promise.reject(error), close: () => Promise.resolve() };
+}
+
 describe('unforeseen errors', () => {
   it('are recorded as INTERNAL with their message, and the source backs off like any failure', async () => {
     server.routes.set('/poison.xml', { body: RSS });
     const { context } = await open(redisUrl, [{ id: 'poison', url: server.url('/poison.xml') }]);
-    const poll = createPollProcessor(context, { ...POLL_STAGES, open: () => Promise.reject(new RangeError('Invalid string length')) });
+    context.documents = failingReader(new RangeError('Invalid string length'));
+    const poll = createPollProcessor(context);
     const before = Date.now();
     const outcome = await poll({ data: { sourceId: 'poison' } });
     expect(outcome).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: 'RangeError: Invalid string length' } });
@@ -69,8 +75,11 @@ describe('unforeseen errors', () => {
   it('a poll that works again clears the error', async () => {
     server.routes.set('/flaky.xml', { body: RSS });
     const { context } = await open(redisUrl, [{ id: 'flaky', url: server.url('/flaky.xml') }]);
-    await createPollProcessor(context, { ...POLL_STAGES, open: () => Promise.reject(new TypeError('boom')) })({ data: { sourceId: 'flaky' } });
-    const outcome = await createPollProcessor(context, POLL_STAGES)({ data: { sourceId: 'flaky' } });
+    const threads = context.documents;
+    context.documents = failingReader(new TypeError('boom'));
+    await createPollProcessor(context)({ data: { sourceId: 'flaky' } });
+    context.documents = threads;
+    const outcome = await createPollProcessor(context)({ data: { sourceId: 'flaky' } });
     expect(outcome).toMatchObject({ ok: true, created: 3 });
     expect(await readSourceState(context.redis, context.keys, 'flaky')).toMatchObject({ consecutiveFailures: 0, lastError: null });
   });

@@ -76,6 +76,11 @@ export function entryKeys(entries: IdentityFields[]): string[] {
 }
 
 /** The article id: a hash of the story key, so the same URL from any source gives the same id. */
+/** The short hash an entry is listed under in its source's listing (the store's `ekh`). */
+export function entryKeyHash(entryKey: string): string {
+  return hashText(entryKey, 16);
+}
+
 export function articleId(sourceId: string, entryKey: string, storyKey: string | null): string {
   return hashText(storyKey ?? `${sourceId}\n${entryKey}`);
 }

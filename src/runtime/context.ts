@@ -9,6 +9,7 @@ import type { PollJobData, PublishJobData, TickJobData } from '../queue/names.js
 import type { StoreKeys } from '../store/keys.js';
 import type { BacklogWarning } from '../queue/event-backlog.js';
 import type { ByteBudget } from './byte-budget.js';
+import type { DocumentReader } from './document-pool.js';
 import type { HeapPacer } from './collect-garbage.js';
 import type { SourceDirectory } from './source-directory.js';
 
@@ -34,6 +35,8 @@ export interface AppContext {
   http: HttpClients;
   /** Bytes of documents parsed at once in this process (see ByteBudget). */
   parseBudget: ByteBudget;
+  /** Threads that read documents under fetch.maxParseTime (the main thread only does I/O). */
+  documents: DocumentReader;
   /** Collects garbage after a poll when the heap grew well past what is live. */
   heapPacer: HeapPacer;
   /** Warns when article events pile up with no consumer (articles.warnBacklog). */

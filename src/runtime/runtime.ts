@@ -14,7 +14,9 @@ import { watchSharedRedis } from './shared-redis-watch.js';
 import { storeKeys } from '../store/keys.js';
 import { syncSchedule } from '../store/schedule-store.js';
 import { updateSourceState } from '../store/source-state-store.js';
+import { availableParallelism } from 'node:os';
 import { ByteBudget } from './byte-budget.js';
+import { DocumentPool } from './document-pool.js';
 import { HeapPacer } from './collect-garbage.js';
 import { runCloseSteps, type CloseStep } from './close-steps.js';
 import { SourceDirectory } from './source-directory.js';
@@ -83,6 +85,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     log,
     userAgent: config.fetch.userAgent ?? userAgent(),
     parseBudget: new ByteBudget(PARSE_BUDGET_BYTES),
+    documents: new DocumentPool({ threads: config.fetch.parseThreads ?? availableParallelism(), maxParseTimeMs: config.fetch.maxParseTime }),
     backlogWarning: new BacklogWarning(log, config.articles.warnBacklog),
     heapPacer: new HeapPacer(),
     http: createHttpClients(new AddressPolicy(undefined, config.fetch.allowAddresses)),
@@ -94,6 +97,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     for (const worker of runtime.workers) void worker.close(true).catch(() => undefined);
     for (const events of runtime.queueEvents) void events.disconnect().catch(() => undefined);
     for (const queue of Object.values(queues)) void queue.disconnect().catch(() => undefined);
+    void context.documents.close();
     redis.disconnect();
     bullConnection.disconnect();
     await target.embedded?.stop(2_000);
@@ -109,6 +113,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
         ...runtime.queueEvents.map((events) => ({ name: `queue events ${events.name}`, run: () => events.close() })),
         ...Object.values(queues).map((queue) => ({ name: `queue ${queue.name}`, run: () => queue.close() })),
         { name: 'http clients', run: () => closeHttpClients(context.http) },
+        { name: 'document threads', run: () => context.documents.close() },
         { name: 'redis', run: () => redis.quit() },
         { name: 'redis (queues)', run: () => bullConnection.quit() },
         ...(target.embedded ? [{ name: 'embedded redis-server', run: () => target.embedded?.stop() ?? Promise.resolve() }] : []),

@@ -5,7 +5,7 @@
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { LONGER_FACTOR, LONGER_MARGIN } from '../dedupe/change-rule.js';
-import { hashText } from '../dedupe/identity.js';
+import { entryKeyHash, hashText } from '../dedupe/identity.js';
 import { BANDS, SIMILARITY_THRESHOLD, HASHES } from '../dedupe/minhash.js';
 import type { Article, ArticleSource } from '../model/article.js';
 import type { EntryFields } from '../normalize/normalize-entry.js';
@@ -56,9 +56,7 @@ export const MAX_PROVENANCE = 50;
 /** Merges that make a version each; later ones are coalesced into one update. */
 export const EVENT_MERGES = 3;
 
-export function entryKeyHash(entryKey: string): string {
-  return hashText(entryKey, 16);
-}
+export { entryKeyHash };
 
 function storyHash(storyKey: string): string {
   return hashText(storyKey, 16);

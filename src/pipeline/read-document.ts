@@ -1,0 +1,76 @@
+/**
+ * One document's CPU work, as a document thread runs it (DESIGN.md "Data flow"): decode,
+ * parse, open, identify every entry, compare with the source's listing, and prepare
+ * (normalize, sanitize, fingerprint) only the entries that are new or changed. Takes and
+ * returns plain data (structured-clone safe), never throws: a failure is a typed outcome.
+ */
+import { entryKeyHash } from '../dedupe/identity.js';
+import { asFeedaggError, type ErrorCode } from '../errors.js';
+import { entryRank, type DocumentLimits } from '../normalize/document-limits.js';
+import { feedWarnings, type FeedInfo } from '../normalize/normalize-feed.js';
+import type { FeedHints } from '../parse/raw-feed.js';
+import type { PreparedEntry } from './prepare-entry.js';
+import { openDocument, prepareEntries } from './read-feed.js';
+
+export interface DocumentTask {
+  sourceId: string;
+  body: Uint8Array;
+  contentType: string | null;
+  documentUrl: string | null;
+  /** Epoch ms: the poll's clock. */
+  now: number;
+  limits: DocumentLimits;
+  /** The source's listing as stored (entry key hash → raw fingerprint). */
+  previous: Array<[string, string]>;
+}
+
+export interface ListedEntry {
+  ekh: string;
+  rawFp: string;
+}
+
+export interface DocumentReading {
+  format: string;
+  encoding: string;
+  feed: FeedInfo;
+  hints: FeedHints;
+  /** Every entry of the document once (repeats left out), in document order. */
+  listing: ListedEntry[];
+  /** The entries that are new or changed against `previous`, prepared for the store. */
+  prepared: PreparedEntry[];
+  /** The listing differs from `previous` (an entry new, changed or gone). */
+  changed: boolean;
+  /** Publish dates of the entries (ISO), for the source's cadence. */
+  dates: Array<string | null>;
+  warnings: string[];
+}
+
+export type DocumentResult =
+  | { ok: true; reading: DocumentReading }
+  | { ok: false; error: { code: ErrorCode; message: string; feedLinks?: string[] } };
+
+export async function readDocument(task: DocumentTask): Promise<DocumentResult> {
+  try {
+    const now = new Date(task.now);
+    const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
+    const document = await openDocument({ sourceId: task.sourceId, body, contentType: task.contentType, documentUrl: task.documentUrl, now, limits: task.limits });
+    const previous = new Map(task.previous);
+    // An entry listed twice in one document is stored once (its listings would take turns).
+    const entries = document.entries.filter((entry) => !entry.identity.repeat);
+    const listing = entries.map((entry) => ({ ekh: entryKeyHash(entry.identity.entryKey), rawFp: entry.rawFp }));
+    const changedEntries = entries.filter((entry, index) => previous.get(listing[index]?.ekh ?? '') !== entry.rawFp);
+    const changed = changedEntries.length > 0 || previous.size !== listing.length;
+    const prepared = changed ? prepareEntries(document, task.sourceId, changedEntries) : [];
+    const dates = document.entries.map((entry) => {
+      const rank = entryRank(entry.raw, now);
+      return Number.isFinite(rank) ? new Date(rank).toISOString() : null;
+    });
+    return {
+      ok: true,
+      reading: { format: document.format, encoding: document.encoding, feed: document.feed, hints: document.hints, listing, prepared, changed, dates, warnings: feedWarnings(document.open) },
+    };
+  } catch (error) {
+    const typed = asFeedaggError(error);
+    return { ok: false, error: { code: typed.code, message: typed.message, ...(typed.feedLinks ? { feedLinks: typed.feedLinks } : {}) } };
+  }
+}
