@@ -7,6 +7,7 @@
 import type { RawEntry } from '../parse/raw-feed.js';
 import { keepBest, type EntrySelection } from '../parse/select-entries.js';
 import { parseDate } from './parse-date.js';
+import { MAX_URL_LENGTH } from './urls.js';
 
 export interface DocumentLimits {
   /** Entries read per document; the newest are kept. */
@@ -34,10 +35,12 @@ export interface LimitReport {
   summaries: number;
   authors: number;
   enclosures: number;
+  /** URLs longer than MAX_URL_LENGTH, dropped. */
+  urls: number;
 }
 
 export function emptyReport(): LimitReport {
-  return { droppedEntries: 0, titles: 0, categories: 0, contents: 0, summaries: 0, authors: 0, enclosures: 0 };
+  return { droppedEntries: 0, titles: 0, categories: 0, contents: 0, summaries: 0, authors: 0, enclosures: 0, urls: 0 };
 }
 
 /** How new an entry is, for keeping the newest: its date, or -Infinity (undated ones rank last). */
@@ -51,7 +54,16 @@ export function entryRank(entry: RawEntry, now: Date): number {
  * undated ones after them in document order (feeds list newest first).
  */
 export function newestSelection(max: number, now: Date): EntrySelection {
-  return { max, rank: (entry) => entryRank(entry, now) };
+  // Pruning ranks the entries kept so far again each round: each entry's date is parsed once.
+  const ranks = new WeakMap<RawEntry, number>();
+  return {
+    max,
+    rank: (entry) => {
+      let rank = ranks.get(entry);
+      if (rank === undefined) ranks.set(entry, (rank = entryRank(entry, now)));
+      return rank;
+    },
+  };
 }
 
 export function newestEntries(entries: RawEntry[], max: number, now: Date): RawEntry[] {
@@ -116,5 +128,6 @@ export function limitWarnings(report: LimitReport, limits: DocumentLimits, total
   if (report.summaries > 0) out.push(`${report.summaries} summaries cut at ${limits.maxContentSize} bytes (fetch.maxContentSize)`);
   if (report.authors > 0) out.push(`${report.authors} entries kept their first ${MAX_AUTHORS} authors`);
   if (report.enclosures > 0) out.push(`${report.enclosures} entries kept their first ${MAX_ENCLOSURES} enclosures`);
+  if (report.urls > 0) out.push(`${report.urls} URLs longer than ${MAX_URL_LENGTH / 1024} KB dropped`);
   return out;
 }

@@ -9,7 +9,7 @@ import { charactersWithin, cutHtml, cutText, MAX_AUTHORS, MAX_ENCLOSURES, type D
 import { collapseWhitespace, firstWords, htmlToText } from './html-to-text.js';
 import { parseDate } from './parse-date.js';
 import { sanitizeWithText, type SafeHtml } from './sanitize-content.js';
-import { removeTrackingParams, resolveUrl } from './urls.js';
+import { MAX_URL_LENGTH, removeTrackingParams, resolveUrl } from './urls.js';
 import { escapeText } from '../escape-markup.js';
 
 export type EntryFields = Omit<Article, 'id' | 'sourceId' | 'sources'>;
@@ -117,6 +117,7 @@ export interface NormalizedEntry {
 export function normalizeEntry(raw: RawEntry, context: NormalizeContext): NormalizedEntry {
   const { limits, report } = context;
   const bases = [context.documentUrl, context.feedLink];
+  report.urls += [raw.link, raw.imageUrl, ...raw.enclosures.map((enclosure) => enclosure.url)].filter((url) => url && url.length > MAX_URL_LENGTH).length;
   const link = resolveUrl(raw.link, ...bases);
   const contentBase = link ?? context.documentUrl ?? context.feedLink;
   const source = raw.content ?? raw.summary;

@@ -12,10 +12,17 @@ function isTrackingParam(name: string): boolean {
   return TRACKING_PARAMS.has(lower) || TRACKING_PREFIXES.some((prefix) => lower.startsWith(prefix));
 }
 
-/** Resolve `value` against each base in turn; null when no absolute http(s) URL results. */
+/**
+ * Longer URLs are dropped, wherever they come from (element text, attributes, JSON): browsers
+ * and servers refuse them long before (RFC 9110 4.1 recommends supporting 8,000 octets), and
+ * each one would be stored and published with every copy of its article.
+ */
+export const MAX_URL_LENGTH = 8 * 1024;
+
+/** Resolve `value` against each base in turn; null when no absolute http(s) URL results, or it is longer than MAX_URL_LENGTH. */
 export function resolveUrl(value: string | null | undefined, ...bases: Array<string | null | undefined>): string | null {
   const text = value?.trim();
-  if (!text) return null;
+  if (!text || text.length > MAX_URL_LENGTH) return null;
   for (const base of [undefined, ...bases]) {
     try {
       if (base === null) continue;

@@ -79,6 +79,20 @@ function children(element: XmlJsElement, name: string): XmlJsElement[] {
   return (element.elements ?? []).filter((child) => child.type === 'element' && child.name?.toLowerCase() === name);
 }
 
+/** Readers nest folders two or three deep; past this an OPML file is broken or hostile. */
+export const MAX_OUTLINE_DEPTH = 64;
+
+/** The line where outlines first nest deeper than MAX_OUTLINE_DEPTH (1-based), for the error. */
+function outlineDepthLine(text: string): number {
+  let depth = 0;
+  for (const match of text.matchAll(/<outline\b[^<>]*?(\/)?>|<\/outline\s*>/gi)) {
+    if (match[0].startsWith('</')) depth -= 1;
+    else if (!match[1]) depth += 1;
+    if (depth > MAX_OUTLINE_DEPTH) return text.slice(0, match.index).split('\n').length;
+  }
+  return 1;
+}
+
 /** Every feed outline of an OPML document, with the folders above it as tags. */
 export async function readOpml(text: string, file: string): Promise<OpmlFeed[]> {
   const document = await parseXml(text, file);
@@ -86,18 +100,22 @@ export async function readOpml(text: string, file: string): Promise<OpmlFeed[]> 
   const body = root ? children(root, 'body')[0] : undefined;
   if (!body) throw new FeedaggError('PARSE', `${file}: not OPML: no <opml><body> element`);
   const feeds: OpmlFeed[] = [];
-  const walk = (element: XmlJsElement, folders: string[]) => {
-    for (const item of children(element, 'outline')) {
-      const url = attribute(item, 'xmlUrl');
-      const label = attribute(item, 'title') ?? attribute(item, 'text');
-      if (url) {
-        const categories = (attribute(item, 'category') ?? '').split(',').map((category) => category.trim().replace(/^\//, '').split('/').filter(Boolean).join('/')).filter(Boolean);
-        feeds.push({ title: label, url, tags: [...new Set([...folders, ...categories])] });
-      }
-      walk(item, label && !url ? [...folders, label] : folders);
+  // Depth first with a stack of its own, in document order: 4,000 nested outlines are a typed
+  // error naming the line, never a RangeError from recursion.
+  type Pending = { item: XmlJsElement; folders: string[]; depth: number };
+  const below = (element: XmlJsElement, folders: string[], depth: number): Pending[] => children(element, 'outline').map((item) => ({ item, folders, depth })).reverse();
+  const stack: Pending[] = below(body, [], 1);
+  while (stack.length > 0) {
+    const { item, folders, depth } = stack.pop() as Pending;
+    if (depth > MAX_OUTLINE_DEPTH) throw new FeedaggError('PARSE', `${file}: not valid OPML: outlines nested deeper than ${MAX_OUTLINE_DEPTH} levels at line ${outlineDepthLine(text)}`);
+    const url = attribute(item, 'xmlUrl');
+    const label = attribute(item, 'title') ?? attribute(item, 'text');
+    if (url) {
+      const categories = (attribute(item, 'category') ?? '').split(',').map((category) => category.trim().replace(/^\//, '').split('/').filter(Boolean).join('/')).filter(Boolean);
+      feeds.push({ title: label, url, tags: [...new Set([...folders, ...categories])] });
     }
-  };
-  walk(body, []);
+    stack.push(...below(item, label && !url ? [...folders, label] : folders, depth + 1));
+  }
   return feeds;
 }
 

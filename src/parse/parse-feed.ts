@@ -5,6 +5,7 @@
 import { FeedaggError } from '../errors.js';
 import { findFeedLinks } from './find-feed-links.js';
 import { isJsonFeed, parseJsonFeed } from './parse-json-feed.js';
+import { forEachElement, scanJson } from './json-scan.js';
 import { parseLenientJson } from './lenient-json.js';
 import { parseRssJson, rssJsonChannel } from './parse-rss-json.js';
 import type { RawFeed } from './raw-feed.js';
@@ -30,6 +31,12 @@ export function detectDocumentKind(text: string): DocumentKind {
 }
 
 function parseJson(text: string, options: ParseOptions): RawFeed {
+  const { items } = scanJson(text);
+  // A JSON Feed's items are parsed one by one, keeping the best fetch.maxItems as they come.
+  if (items) {
+    const head = parseLenientJson(`${text.slice(0, items.open)}[]${text.slice(items.close + 1)}`);
+    if (isJsonFeed(head)) return parseJsonFeed(head, options.selection ?? null, (onItem) => forEachElement(text, items.open, items.close, (element) => onItem(parseLenientJson(element))));
+  }
   const document = parseLenientJson(text);
   if (isJsonFeed(document)) return parseJsonFeed(document, options.selection ?? null);
   const channel = rssJsonChannel(document);

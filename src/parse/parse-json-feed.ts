@@ -82,9 +82,23 @@ export function isJsonFeed(value: unknown): value is Json {
   return (typeof value.version === 'string' && value.version.includes('jsonfeed.org/version/')) || Array.isArray(value.items);
 }
 
-export function parseJsonFeed(document: Json, selection: EntrySelection | null = null): RawFeed {
-  const items = Array.isArray(document.items) ? document.items.filter(isObject) : [];
-  const entries = items.map(toEntry);
+/** Items handed over one at a time (parsed from the text one by one, see json-scan.ts). */
+export type ItemSource = (onItem: (item: unknown) => void) => void;
+
+/**
+ * `items`: the document's own array, or a source that reads them one at a time; with a
+ * selection, the entries kept are pruned to the best `max` as they pile up (as the XML reader does).
+ */
+export function parseJsonFeed(document: Json, selection: EntrySelection | null = null, items?: ItemSource): RawFeed {
+  let entries: RawEntry[] = [];
+  let entryCount = 0;
+  const each: ItemSource = items ?? ((onItem) => (Array.isArray(document.items) ? document.items : []).forEach(onItem));
+  each((item) => {
+    if (!isObject(item)) return;
+    entryCount += 1;
+    entries.push(toEntry(item));
+    if (selection && entries.length >= selection.max * 2) entries = keepBest(entries, selection);
+  });
   return {
     format: 'json',
     version: str(document.version),
@@ -93,6 +107,6 @@ export function parseJsonFeed(document: Json, selection: EntrySelection | null =
     language: str(document.language),
     hints: noHints(),
     entries: selection ? keepBest(entries, selection) : entries,
-    entryCount: entries.length,
+    entryCount,
   };
 }

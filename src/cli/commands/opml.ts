@@ -7,7 +7,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { isSeq, parseDocument } from 'yaml';
 import { loadConfig, parseConfigText, resolveConfigPath } from '../../config/load-config.js';
+import { sourceSchema } from '../../../config/schema.js';
 import { FeedaggError } from '../../errors.js';
+import { redactUrl } from '../../redact.js';
 import { exportOpml, readOpml, sourceIdFor } from '../../opml/opml.js';
 import { stringOption, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -40,22 +42,31 @@ async function importOpml(file: string, configPath: string, write: boolean): Pro
       skipped.push(`${feed.url} (already a source)`);
       continue;
     }
+    const candidate: NewSource = { id: sourceIdFor(feed.title, url, ids), url: feed.url, ...(feed.title ? { title: feed.title } : {}), ...(feed.tags.length > 0 ? { tags: feed.tags } : {}) };
+    // The dry run refuses what --write would refuse: every source passes the config's own schema.
+    const checked = sourceSchema.safeParse(candidate);
+    if (!checked.success) {
+      ids.delete(candidate.id);
+      skipped.push(`${redactUrl(feed.url).slice(0, 200)} (${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')})`);
+      continue;
+    }
     urls.add(feed.url);
     urls.add(url);
-    added.push({ id: sourceIdFor(feed.title, url, ids), url: feed.url, ...(feed.title ? { title: feed.title } : {}), ...(feed.tags.length > 0 ? { tags: feed.tags } : {}) });
+    added.push(candidate);
   }
-  for (const source of added) process.stdout.write(`+ ${source.id.padEnd(24)} ${source.url}${source.tags ? `  [${source.tags.join(', ')}]` : ''}\n`);
+  for (const source of added) process.stdout.write(`+ ${source.id.padEnd(24)} ${redactUrl(source.url)}${source.tags ? `  [${source.tags.join(', ')}]` : ''}\n`);
   for (const line of skipped) process.stdout.write(`= skipped ${line}\n`);
   process.stdout.write(`${added.length} to add, ${skipped.length} skipped${write ? '' : ' (dry run: --write adds them to the config)'}\n`);
-  if (!write || added.length === 0) return EXIT.ok;
+  if (added.length === 0) return EXIT.ok;
   const text = await readFile(configPath, 'utf8');
   const document = parseDocument(text);
   const sources = document.get('sources');
   if (isSeq(sources)) for (const source of added) sources.add(document.createNode(source));
   else document.set('sources', document.createNode(added));
   const next = document.toString();
-  // The result must still be a valid config before it replaces the file.
+  // The result must still be a valid config before it replaces the file; a dry run checks it too.
   parseConfigText(next, configPath);
+  if (!write) return EXIT.ok;
   await writeFile(configPath, next);
   process.stdout.write(`wrote ${added.length} sources to ${configPath}\n`);
   return EXIT.ok;
