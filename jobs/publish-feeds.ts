@@ -4,6 +4,8 @@
  * near-duplicate data past the window goes. Last, a warning when events pile up unconsumed.
  */
 import type { Job } from 'bullmq';
+import type { BuildTask } from '../src/pipeline/thread-tasks.js';
+import { buildBytes } from '../src/runtime/document-pool.js';
 import { BANDS } from '../src/dedupe/minhash.js';
 import { countPublish } from '../src/observe/metrics.js';
 import { publishOutputs, type PublishResult } from '../src/publish/publish-outputs.js';
@@ -12,6 +14,7 @@ import { eventBacklog } from '../src/queue/event-backlog.js';
 import type { PublishJobData } from '../src/queue/names.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { coalesceMerges } from '../src/store/outbox-store.js';
+import { recordPublishFailure } from '../src/store/output-store.js';
 import { sweepExpired, sweepWindow } from '../src/store/working-set.js';
 
 /** Publish every output now, from this process (the publish job, and run --once). */
@@ -25,6 +28,9 @@ export async function publishNow(context: AppContext): Promise<PublishResult> {
   // Source titles and tags as every process sees them (start may have reloaded its config).
   const result = await publishOutputs(redis, keys, { ...config, sources: context.sources.all() }, now, {
     dispatcher: context.http.open,
+    // Building documents of up to output.maxBytes is CPU work: a document thread does it.
+    // Weighed like documents being read, so a large build never runs beside large reads.
+    ...(context.documents.build ? { build: (task: BuildTask) => context.parseBudget.run(buildBytes(task), () => (context.documents.build as NonNullable<typeof context.documents.build>)(task)) } : {}),
     onPingError: (error) => context.log.warn({ hub: config.output.websubHub, err: error instanceof Error ? error.message : String(error) }, 'WebSub ping failed'),
   });
   await sweepExpired(redis, keys, now.getTime() - config.dedupe.retention);
@@ -36,7 +42,21 @@ export async function publishNow(context: AppContext): Promise<PublishResult> {
 
 export function createPublishProcessor(context: AppContext) {
   return async function publishFeeds(job: Job<PublishJobData>): Promise<PublishResult> {
-    const result = await publishNow(context);
+    let result: PublishResult;
+    try {
+      result = await publishNow(context);
+    } catch (error) {
+      // /readyz of every process says so until the next good publish (the files stay as they were).
+      const message = error instanceof Error ? error.message : String(error);
+      context.publishFailure = { at: context.now().toISOString(), message };
+      await recordPublishFailure(context.redis, context.keys, context.publishFailure).catch(() => undefined);
+      context.log.error({ reason: job.data.reason, err: message }, 'publish failed; the outputs stay as they were');
+      throw error;
+    }
+    context.publishFailure = null;
+    for (const [folder, count] of Object.entries(result.leftOut)) {
+      context.log.warn({ output: folder || '(main)', leftOut: count, maxBytes: context.config.output.maxBytes }, 'items left out of the published documents to stay within output.maxBytes');
+    }
     context.log.info({ reason: job.data.reason, items: result.items, written: result.written, pinged: result.pinged.length }, 'published');
     return result;
   };

@@ -14,9 +14,10 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeServer, createHttpServer, listen, SERVER_TIMEOUTS } from '../src/http/server.js';
 import { startEmbeddedRedis } from '../src/queue/embedded-redis.js';
+import { compressDocument } from '../src/publish/compress-document.js';
 import { strongEtag } from '../src/publish/document-set.js';
 import { storeKeys } from '../src/store/keys.js';
-import { recordPublish, saveDocument } from '../src/store/output-store.js';
+import { recordPublish, recordPublishFailure, saveDocument } from '../src/store/output-store.js';
 import { deletePrefix } from './helpers/workspace.js';
 
 const redisUrl = inject('redisUrl');
@@ -33,7 +34,7 @@ let base: string;
 let second: string;
 
 async function publish(path: string, body: string, contentType: string, modified = new Date('2026-11-26T10:00:00Z')): Promise<void> {
-  await saveDocument(redis, keys, { path, body, contentType, etag: strongEtag(body), modified: modified.toUTCString() });
+  await saveDocument(redis, keys, { path, body, contentType, etag: strongEtag(body), modified: modified.toUTCString(), ...(await compressDocument(Buffer.from(body))) });
 }
 
 async function startServer(): Promise<string> {
@@ -92,6 +93,36 @@ describe('HTTP server', () => {
     expect(decode(response.body).toString()).toBe(DOCUMENTS['/feed.xml']?.[1]);
     expect(response.headers.etag).toMatch(new RegExp(`-${coding === 'br' ? 'br' : 'gz'}"$`));
     expect((await get(`${base}/feed.xml`, { 'accept-encoding': accept, 'if-none-match': String(response.headers.etag) })).status).toBe(304);
+  });
+
+  it('never compresses on request: a document stored without its variants is sent as it is', async () => {
+    const body = '<feed xmlns="http://www.w3.org/2005/Atom"><title>plain</title></feed>';
+    await saveDocument(redis, keys, { path: '/missing.xml', body, contentType: 'application/atom+xml', etag: strongEtag(body), modified: new Date().toUTCString() });
+    const response = await get(`${base}/missing.xml`, { 'accept-encoding': 'br, gzip' });
+    expect(response.headers['content-encoding']).toBeUndefined();
+    expect(response.body.toString()).toBe(body);
+    await redis.del(`${keys.outputs}:/missing.xml`);
+  });
+
+  it('/readyz is 503 with the reason after a failed publish, until the next good one', async () => {
+    await recordPublishFailure(redis, keys, { at: '2026-11-26T10:05:00.000Z', message: 'ENOSPC: no space left on device, write' });
+    const failed = await get(`${base}/readyz`);
+    expect(failed.status).toBe(503);
+    expect(JSON.parse(failed.body.toString())).toMatchObject({ status: 'not ready', publish: 'the last publish failed at 2026-11-26T10:05:00.000Z: ENOSPC: no space left on device, write' });
+    await recordPublish(redis, keys, new Date('2026-11-26T10:00:00Z'));
+    expect((await get(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it('/readyz is 503 "Redis out of memory" while Redis refuses writes', async () => {
+    const health = { outOfMemory: true, publishFailure: () => null };
+    const server = createHttpServer({ redis, keys, paths: new Set(), maxAgeSeconds: 60, log: pino({ level: 'silent' }), health });
+    servers.push(server);
+    const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+    const response = await get(`${url}/readyz`);
+    expect(response.status).toBe(503);
+    expect(JSON.parse(response.body.toString()).redis).toMatch(/Redis out of memory/);
+    health.outOfMemory = false;
+    expect((await get(`${url}/readyz`)).status).toBe(200);
   });
 
   it('HEAD sends the headers without a body', async () => {
@@ -176,7 +207,7 @@ describe('HTTP server', () => {
     expect(JSON.parse((await get(`${base}/healthz`)).body.toString())).toEqual({ status: 'ok' });
     const ready = await get(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(JSON.parse(ready.body.toString())).toEqual({ status: 'ready', redis: 'ok', lastPublishAt: '2026-11-26T10:00:00.000Z' });
+    expect(JSON.parse(ready.body.toString())).toEqual({ status: 'ready', redis: 'ok', publish: 'ok', lastPublishAt: '2026-11-26T10:00:00.000Z' });
     expect((await get(`${base}/missing.xml`)).status).toBe(503);
     expect((await get(`${base}/nope`)).status).toBe(404);
     const post = await request(`${base}/feed.xml`, { method: 'POST' });

@@ -34,7 +34,7 @@ export class DocumentCache {
     if (cached?.etag === etag) return cached;
     const stored = await within(loadDocument(this.redis, this.keys, path), this.waitMs * 4, null);
     if (!stored) return cached;
-    const document = makeDocument(Buffer.from(stored.body, 'utf8'), stored.contentType, new Date(stored.modified), stored.etag);
+    const document = makeDocument(stored.body, stored.contentType, new Date(stored.modified), stored.etag, { ...(stored.gzip ? { gzip: stored.gzip } : {}), ...(stored.br ? { br: stored.br } : {}) });
     this.documents.set(path, document);
     return document;
   }

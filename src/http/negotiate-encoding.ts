@@ -1,7 +1,8 @@
 /** Content-coding negotiation (RFC 9110 12.5.3): br, else gzip, else identity. */
 export type Coding = 'br' | 'gzip' | 'identity';
 
-export function chooseCoding(acceptEncoding: string | undefined): Coding {
+/** `available`: the codings the document was stored in (identity always is). */
+export function chooseCoding(acceptEncoding: string | undefined, available: readonly Coding[] = ['br', 'gzip']): Coding {
   if (!acceptEncoding) return 'identity';
   const weights = new Map<string, number>();
   for (const part of acceptEncoding.split(',')) {
@@ -10,7 +11,9 @@ export function chooseCoding(acceptEncoding: string | undefined): Coding {
     weights.set(name.trim(), q === undefined ? 1 : Number(q));
   }
   const weight = (coding: string) => weights.get(coding) ?? (weights.has('*') ? (weights.get('*') ?? 0) : 0);
-  if (weight('br') > 0 && weight('br') >= weight('gzip')) return 'br';
-  if (weight('gzip') > 0) return 'gzip';
+  const br = available.includes('br') ? weight('br') : 0;
+  const gzip = available.includes('gzip') ? weight('gzip') : 0;
+  if (br > 0 && br >= gzip) return 'br';
+  if (gzip > 0) return 'gzip';
   return 'identity';
 }

@@ -1,6 +1,9 @@
-/** One published document over HTTP: strong ETag, Last-Modified, 304, HEAD, compression (RFC 9110). */
+/**
+ * One published document over HTTP: strong ETag, Last-Modified, 304, HEAD, and the compressed
+ * variants made when it was published (RFC 9110). Nothing is compressed on request: a coding
+ * the document was not stored in is served as identity.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chooseCoding, type Coding } from './negotiate-encoding.js';
 
 export interface ServedDocument {
@@ -8,21 +11,19 @@ export interface ServedDocument {
   contentType: string;
   modified: Date;
   etag: string;
-  /** Compressed variants, made once per document version. */
+  /** Compressed variants, made once when the document was published. */
   variants: Partial<Record<Exclude<Coding, 'identity'>, Buffer>>;
 }
 
-export function makeDocument(body: Buffer, contentType: string, modified: Date, etag: string): ServedDocument {
-  return { body, contentType, modified, etag, variants: {} };
+export function makeDocument(body: Buffer, contentType: string, modified: Date, etag: string, variants: ServedDocument['variants'] = {}): ServedDocument {
+  return { body, contentType, modified, etag, variants };
 }
 
-function variant(document: ServedDocument, coding: Coding): { body: Buffer; etag: string } {
-  if (coding === 'identity') return { body: document.body, etag: document.etag };
-  document.variants[coding] ??= coding === 'br'
-    ? brotliCompressSync(document.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } })
-    : gzipSync(document.body, { level: 9 });
+function variant(document: ServedDocument, wanted: Coding): { body: Buffer; etag: string; coding: Coding } {
+  const stored = wanted === 'identity' ? undefined : document.variants[wanted];
+  if (wanted === 'identity' || !stored) return { body: document.body, etag: document.etag, coding: 'identity' };
   // Each representation has its own strong validator (RFC 9110 8.8.3).
-  return { body: document.variants[coding], etag: `${document.etag.slice(0, -1)}-${coding === 'br' ? 'br' : 'gz'}"` };
+  return { body: stored, etag: `${document.etag.slice(0, -1)}-${wanted === 'br' ? 'br' : 'gz'}"`, coding: wanted };
 }
 
 /** RFC 9110 13.1.2: If-None-Match uses weak comparison; `*` matches any current representation. */
@@ -40,8 +41,7 @@ function isNotModified(request: IncomingMessage, etag: string, modified: Date): 
 }
 
 export function sendDocument(request: IncomingMessage, response: ServerResponse, document: ServedDocument, maxAgeSeconds: number): void {
-  const coding = chooseCoding(request.headers['accept-encoding']);
-  const { body, etag } = variant(document, coding);
+  const { body, etag, coding } = variant(document, chooseCoding(request.headers['accept-encoding'], Object.keys(document.variants) as Coding[]));
   response.setHeader('ETag', etag);
   response.setHeader('Last-Modified', document.modified.toUTCString());
   response.setHeader('Cache-Control', `public, max-age=${maxAgeSeconds}`);

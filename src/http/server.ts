@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { RedisClient as Redis } from '../store/redis-client.js';
 import type { Logger } from 'pino';
 import type { StoreKeys } from '../store/keys.js';
-import { lastPublish } from '../store/output-store.js';
+import { lastPublish, publishFailure } from '../store/output-store.js';
 import { DocumentCache, within } from './document-cache.js';
 import { sendDocument } from './serve-document.js';
 
@@ -21,6 +21,8 @@ export interface HttpOptions {
   log: Logger;
   /** Pages made on request: `/` (status), `/metrics`, `/opml.xml` (never cached). */
   pages?: ReadonlyMap<string, () => Promise<Page>>;
+  /** What this process knows beyond a PING: Redis refusing writes, its own last publish failing. */
+  health?: { readonly outOfMemory: boolean; publishFailure: () => { at: string; message: string } | null };
   /** Node's server.headersTimeout and requestTimeout (ms): a slowloris client is cut off then. */
   timeouts?: { headersMs: number; requestMs: number };
 }
@@ -44,9 +46,17 @@ async function ready(options: HttpOptions): Promise<{ status: number; body: unkn
   const { redis } = options;
   // Not connected: say so at once (a command now would wait in ioredis's offline queue).
   if (redis.status !== 'ready') return { status: 503, body: { status: 'not ready', redis: redis.status } };
+  // A full Redis answers PING but refuses every write: not ready, and said so.
+  if (options.health?.outOfMemory) return { status: 503, body: { status: 'not ready', redis: 'Redis out of memory (maxmemory reached): writes are refused' } };
   const check = (async () => {
     await redis.ping();
-    return { status: 200, body: { status: 'ready', redis: 'ok', lastPublishAt: await lastPublish(redis, options.keys) } };
+    const [lastPublishAt, stored] = await Promise.all([lastPublish(redis, options.keys), publishFailure(redis, options.keys)]);
+    // The deployment's last publish (any process); a failure this process saw but could not
+    // store (a full Redis refuses the write) counts until a later good publish.
+    const local = options.health?.publishFailure() ?? null;
+    const failure = stored ?? (local && (!lastPublishAt || local.at > lastPublishAt) ? local : null);
+    if (failure) return { status: 503, body: { status: 'not ready', redis: 'ok', publish: `the last publish failed at ${failure.at}: ${failure.message}`, lastPublishAt } };
+    return { status: 200, body: { status: 'ready', redis: 'ok', publish: 'ok', lastPublishAt } };
   })();
   const failed = (reason: string) => ({ status: 503, body: { status: 'not ready', redis: reason } });
   return within(check.catch((error: unknown) => failed(error instanceof Error ? error.message : String(error))), READY_WITHIN_MS, failed(`no answer within ${READY_WITHIN_MS} ms`));

@@ -7,7 +7,7 @@ import { lastPublish } from '../store/output-store.js';
 import type { Page } from './server.js';
 import { renderStatusPage } from './status-page.js';
 
-export function servicePages(context: AppContext, documents: string[]): Map<string, () => Promise<Page>> {
+export function servicePages(context: AppContext, documents: string[], health?: { readonly outOfMemory: boolean }): Map<string, () => Promise<Page>> {
   const rows = async () => {
     await context.sources.refresh();
     return sourceRows(context, context.sources.all());
@@ -16,6 +16,7 @@ export function servicePages(context: AppContext, documents: string[]): Map<stri
     redis: context.redis,
     keys: context.keys,
     queues: context.queues,
+    outOfMemory: () => health?.outOfMemory ?? false,
     async sourceStates() {
       const counts = new Map<string, number>();
       for (const row of await rows()) counts.set(row.state, (counts.get(row.state) ?? 0) + 1);

@@ -60,6 +60,8 @@ export interface MetricsSources {
   queues: Queues;
   /** Sources by state (active, failing, gone, disabled…), read at scrape time. */
   sourceStates(): Promise<Map<string, number>>;
+  /** Redis refuses writes (maxmemory reached), as this process sees it. */
+  outOfMemory?: () => boolean;
 }
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
@@ -109,6 +111,12 @@ export function createMetrics(sources: MetricsSources): Metrics {
     async collect() {
       this.reset();
       for (const [state, total] of await sources.sourceStates()) this.set({ state }, total);
+    },
+  });
+  new Gauge({
+    name: 'feedagg_redis_out_of_memory', help: '1 while Redis refuses writes because it reached maxmemory.', registers: [registry],
+    collect() {
+      this.set(sources.outOfMemory?.() ? 1 : 0);
     },
   });
   new Gauge({

@@ -11,7 +11,7 @@
 import { Feed, type Item } from 'feed';
 import { js2xml, xml2js, type ElementCompact } from 'xml-js';
 import { escapeAttribute } from '../escape-markup.js';
-import { baseItem, newestUpdate, xmlJsText, type FeedOptions, type PublishedItem } from './published-item.js';
+import { baseItem, newestUpdate, publishedSummary, xmlJsText, type FeedOptions, type PublishedItem } from './published-item.js';
 
 // xml-js decodes attribute values when reading but does not escape them when writing.
 const XML_OPTIONS = { compact: true, spaces: 4, attributeValueFn: escapeAttribute } as const;
@@ -20,7 +20,7 @@ function toItem(item: PublishedItem, options: FeedOptions): Item {
   const { article } = item;
   return {
     ...baseItem(item, options),
-    description: article.summary ?? undefined,
+    description: publishedSummary(article) ?? undefined,
     author: article.authors.length > 0 ? article.authors.map((author) => ({ name: author.name, email: author.email ?? undefined, link: author.url ?? undefined })) : undefined,
     category: article.categories.map((name) => ({ term: name, name })),
   };
@@ -58,7 +58,8 @@ function correctEntries(document: ElementCompact, items: PublishedItem[], option
     if (source) entry.source = source;
     // `feed` marks every title and summary type="html"; ours are plain text (RFC 4287 3.1.1.1).
     entry.title = { _attributes: { type: 'text' }, _text: item.article.title || '(untitled)' };
-    if (item.article.summary) entry.summary = { _attributes: { type: 'text' }, _text: item.article.summary };
+    const summary = publishedSummary(item.article);
+    if (summary) entry.summary = { _attributes: { type: 'text' }, _text: summary };
   });
 }
 

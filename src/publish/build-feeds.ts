@@ -16,10 +16,13 @@ export interface BuiltFeeds {
   json: string;
 }
 
-export function buildFeeds(items: PublishedItem[], options: FeedOptions): BuiltFeeds {
-  return {
-    rss: stripInvalidXmlCharacters(buildRss(items, options)),
-    atom: stripInvalidXmlCharacters(buildAtom(items, options)),
-    json: buildJsonFeed(items, options),
-  };
+/** `between`: called after each document (a document thread collects the last one's garbage there). */
+export function buildFeeds(items: PublishedItem[], options: FeedOptions, between: () => void = () => undefined): BuiltFeeds {
+  const rss = stripInvalidXmlCharacters(buildRss(items, options));
+  between();
+  const atom = stripInvalidXmlCharacters(buildAtom(items, options));
+  between();
+  const json = buildJsonFeed(items, options);
+  between();
+  return { rss, atom, json };
 }

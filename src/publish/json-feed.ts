@@ -5,7 +5,7 @@
  * listed in the `_feedagg` extension object (spec section "Extensions").
  */
 import { Feed, type Item } from 'feed';
-import { baseItem, newestUpdate, type FeedOptions, type PublishedItem } from './published-item.js';
+import { baseItem, newestUpdate, publishedSummary, type FeedOptions, type PublishedItem } from './published-item.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -13,7 +13,7 @@ function toItem(item: PublishedItem, options: FeedOptions): Item {
   const { article } = item;
   return {
     ...baseItem(item, options),
-    description: article.summary ?? undefined,
+    description: publishedSummary(article) ?? undefined,
     image: article.imageUrl ?? undefined,
     category: article.categories.map((name) => ({ name })),
   };

@@ -10,15 +10,18 @@ import type { Dispatcher } from 'undici';
 import type { Config } from '../../config/schema.js';
 import { articlePage, readArticles } from '../store/article-store.js';
 import type { StoreKeys } from '../store/keys.js';
-import { recordPublish, saveDocument } from '../store/output-store.js';
+import { documentEtag, recordPublish, saveDocument } from '../store/output-store.js';
 import { acceptSequence, keepWindowBodies } from '../store/working-set.js';
 import type { RedisClient as Redis } from '../store/redis-client.js';
 import { selectWindows } from './select-window.js';
 import type { SourceInfo } from './build-feeds.js';
-import { documentsOf } from './document-set.js';
+import type { BuildTask } from '../pipeline/thread-tasks.js';
+import type { BoundedFeeds } from './build-within.js';
+import { compressDocument } from './compress-document.js';
+import { documentsOf, type Document } from './document-set.js';
 import { compileMatcher, matchesFilter, type OutputFilter } from './output-filter.js';
 import { pingHub } from './websub.js';
-import { writeIfChanged } from './write-outputs.js';
+import { writeAllIfChanged } from './write-outputs.js';
 
 export interface OutputPlan {
   /** '' for the main output. */
@@ -32,10 +35,14 @@ export interface PublishResult {
   written: string[];
   unchanged: string[];
   pinged: string[];
+  /** Items left out of documents to keep them within output.maxBytes, by output folder ('' main). */
+  leftOut: Record<string, number>;
 }
 
 export interface PublishDeps {
   dispatcher: Dispatcher;
+  /** Builds an output's documents (in a document thread); in this thread when absent. */
+  build?: (task: BuildTask) => Promise<BoundedFeeds>;
   onPingError?: (error: unknown) => void;
 }
 
@@ -63,29 +70,38 @@ export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Conf
     const ids = await articlePage(redis, keys, offset, count, minTime);
     return { read: ids.length, articles: await readArticles(redis, keys, ids) };
   }, { maxItems: config.output.maxItems, maxScanned: config.output.maxItems * 50 }, (id) => tags.get(id) ?? []);
-  const result: PublishResult = { items: 0, written: [], unchanged: [], pinged: [] };
+  const result: PublishResult = { items: 0, written: [], unchanged: [], pinged: [], leftOut: {} };
   const changedUrls: string[] = [];
   const sources = sourceInfos(config);
   // The feed writers (feed, xml-js) load on the first publish, not at every start-up.
-  const { buildFeeds } = await import('./build-feeds.js');
+  const build = deps.build ?? (async (task: BuildTask) => (await import('./build-within.js')).buildWithin(task.items, task.options, task.maxBytes));
+  const documents: Document[] = [];
   for (const plan of plans) {
     const items = windows.get(plan.folder) ?? [];
-    if (plan.folder === '') result.items = items.length;
     const base = new URL(plan.folder ? `${plan.folder}/` : '', config.output.link);
-    const feeds = buildFeeds(items, {
+    const { feeds, leftOut } = await build({ items, maxBytes: config.output.maxBytes, options: {
       title: plan.title,
       urls: { home: config.output.link, rss: new URL('feed.xml', base).toString(), atom: new URL('atom.xml', base).toString(), json: new URL('feed.json', base).toString() },
       sources,
       ttlMinutes: Math.max(1, Math.round(config.schedule.defaultInterval / 60_000)),
       emptyFeedDate: now,
       hub: config.output.websubHub,
-    });
-    for (const document of documentsOf(plan.folder, feeds)) {
-      const fileChanged = await writeIfChanged(join(config.output.dir, document.path), document.body);
-      const stored = await saveDocument(redis, keys, { ...document, modified: now.toUTCString() });
-      (fileChanged ? result.written : result.unchanged).push(document.path.slice(1));
-      if (fileChanged || stored) changedUrls.push(new URL(document.path.slice(1), config.output.link).toString());
-    }
+    } });
+    if (plan.folder === '') result.items = items.length - leftOut;
+    if (leftOut > 0) result.leftOut[plan.folder] = leftOut;
+    documents.push(...documentsOf(plan.folder, feeds));
+  }
+  // Files first, all or nothing: a publish that cannot write leaves every output as it was.
+  const written = new Set(await writeAllIfChanged(documents.map((document) => ({ path: join(config.output.dir, document.path), body: document.body }))));
+  for (const document of documents) {
+    const fileChanged = written.has(join(config.output.dir, document.path));
+    (fileChanged ? result.written : result.unchanged).push(document.path.slice(1));
+    // Compressed once here, for every server to send as it is (never on request).
+    if ((await documentEtag(redis, keys, document.path)) !== document.etag) {
+      const body = Buffer.from(document.body, 'utf8');
+      await saveDocument(redis, keys, { ...document, ...(await compressDocument(body)), modified: now.toUTCString() });
+      changedUrls.push(new URL(document.path.slice(1), config.output.link).toString());
+    } else if (fileChanged) changedUrls.push(new URL(document.path.slice(1), config.output.link).toString());
   }
   await keepWindowBodies(redis, keys, [...new Set([...windows.values()].flat().map((entry) => entry.article.id))], sequence);
   await recordPublish(redis, keys, now);

@@ -1,5 +1,7 @@
 /** What the document builders share: the item model, the options, and text helpers. */
 import type { Article } from '../model/article.js';
+import { cutHtml } from '../normalize/document-limits.js';
+import { htmlToText } from '../normalize/html-to-text.js';
 
 /** An article and the source credited with it: the one whose copy supplies its text. */
 export interface PublishedItem {
@@ -94,4 +96,20 @@ export function newestUpdate(items: PublishedItem[], emptyFeedDate: Date = new D
     const time = articleUpdated(item.article);
     return time > latest ? time : latest;
   }, new Date(0));
+}
+
+/** Summaries shorter than this are kept whatever they say: a list view shows them. */
+const COPY_MIN_LENGTH = 1024;
+
+/**
+ * The summary to publish beside the content, or null when it is a copy of the content's own
+ * text (an HTML description read as both): an item carries the same text once, not twice (a
+ * 9.4 MB feed made an 18.7 MB published document). Only the content's first 4 KB are read.
+ */
+export function publishedSummary(article: Pick<Article, 'summary' | 'contentHtml'>): string | null {
+  const { summary, contentHtml } = article;
+  if (!summary || !contentHtml || summary.length < COPY_MIN_LENGTH) return summary;
+  const opening = htmlToText(cutHtml(contentHtml, 4096));
+  const probe = summary.slice(0, Math.min(1000, opening.length - 64));
+  return probe.length >= COPY_MIN_LENGTH / 2 && opening.startsWith(probe) ? null : summary;
 }

@@ -11,7 +11,7 @@
  */
 import { Feed, type Item } from 'feed';
 import { escapeText } from '../escape-markup.js';
-import { baseItem, htmlSafeText, itemId, newestUpdate, xmlJsText, type FeedOptions, type PublishedItem } from './published-item.js';
+import { baseItem, htmlSafeText, itemId, newestUpdate, publishedSummary, xmlJsText, type FeedOptions, type PublishedItem } from './published-item.js';
 
 /** Plain text for an RSS text element: HTML-safe for readers that render it, exact through xml-js. */
 function rssText(text: string): string {
@@ -46,6 +46,7 @@ function toItem(published: PublishedItem, options: FeedOptions): Item {
   const { article } = published;
   const enclosure = article.enclosures[0];
   const withEmail = article.authors.filter((author) => author.email);
+  const summary = publishedSummary(article);
   return {
     ...baseItem(published, options),
     // Titles are plain text; written so that readers that render them as HTML (many do)
@@ -53,7 +54,7 @@ function toItem(published: PublishedItem, options: FeedOptions): Item {
     title: htmlSafeText(article.title || '(untitled)'),
     guid: itemId(article),
     // Plain text as HTML: RSS carries the summary as HTML.
-    description: article.summary ? escapeText(article.summary) : undefined,
+    description: summary ? escapeText(summary) : undefined,
     author: withEmail.length > 0 ? withEmail.map((author) => ({ name: rssText(author.name), email: author.email ?? undefined })) : undefined,
     category: article.categories.map((name) => ({ name: rssText(name) })),
     enclosure: enclosure ? { url: enclosure.url, type: enclosure.type ?? 'application/octet-stream', length: enclosure.length ?? 0 } : undefined,

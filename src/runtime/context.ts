@@ -41,6 +41,8 @@ export interface AppContext {
   heapPacer: HeapPacer;
   /** Warns when article events pile up with no consumer (articles.warnBacklog). */
   backlogWarning: BacklogWarning;
+  /** The last publish this process ran failed (null after a good one): /readyz says so. */
+  publishFailure: { at: string; message: string } | null;
   /** The clock, injectable for tests. */
   now: () => Date;
 }

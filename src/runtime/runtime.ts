@@ -44,7 +44,7 @@ export interface Runtime {
  * in memory (text, tree, entries), so 8 MB keeps that near 100 MB: many small feeds go in
  * parallel, and a document of 8 MB or more is parsed alone.
  */
-export const PARSE_BUDGET_BYTES = 8 * 1024 * 1024;
+export const PARSE_BUDGET_BYTES = 4 * 1024 * 1024;
 
 /** A graceful shutdown that takes longer (jobs stuck on an absent Redis) is forced. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -68,7 +68,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
   if (target.cluster) checkClusterPrefix(config.redis.prefix);
   const redis = createRedis(target, 'feedagg', true);
   const bullConnection = createRedis(target, 'feedagg-queues');
-  const health = new RedisHealth(log);
+  const health = new RedisHealth(log, undefined, `${config.redis.prefix}:oom-probe`);
   health.watch(redis);
   await warnOnEvictionPolicy(redis, log);
   bullConnection.on('error', (error: Error) => health.report('queues', error));
@@ -89,6 +89,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     backlogWarning: new BacklogWarning(log, config.articles.warnBacklog),
     heapPacer: new HeapPacer(),
     http: createHttpClients(new AddressPolicy(undefined, config.fetch.allowAddresses)),
+    publishFailure: null,
     now,
   };
   let closing: Promise<string[]> | null = null;

@@ -20,6 +20,12 @@ export function isRedisUnavailable(error: unknown): boolean {
   return error.name === 'ReplyError' && UNAVAILABLE_REPLIES.test(error.message);
 }
 
+/** Redis refused a write because it reached maxmemory (reply `OOM command not allowed…`): it is up, but full. */
+export function isRedisOutOfMemory(error: unknown): boolean {
+  const cause = error instanceof FeedaggError ? error.cause : error;
+  return cause instanceof Error && /^OOM\b/.test(cause.message);
+}
+
 /** A Redis failure as the typed error the poll job retries on. */
 export function redisUnavailable(error: unknown, doing: string): FeedaggError {
   if (error instanceof FeedaggError && error.code === 'REDIS_UNAVAILABLE') return error;

@@ -4,7 +4,9 @@ import { FeedaggError } from '../../errors.js';
 import { closeServer, createHttpServer, listen } from '../../http/server.js';
 import { servicePages } from '../../http/service-pages.js';
 import { documentPath, FORMATS, type Format } from '../../publish/document-set.js';
+import { join } from 'node:path';
 import { outputPlans } from '../../publish/publish-outputs.js';
+import { removeStaleTemps } from '../../publish/write-outputs.js';
 import { PUBLISH_DEDUP_ID } from '../../queue/names.js';
 import { createLogger } from '../../runtime/logger.js';
 import { jobProcessors } from '../../../jobs/processors.js';
@@ -57,6 +59,9 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
   try {
     startWorkers(runtime, jobProcessors(runtime.context));
     if (withScheduler) {
+      // A publish killed mid-write left temporary files: nothing else would remove them.
+      const stale = await removeStaleTemps(outputPlans(config).map((plan) => join(config.output.dir, plan.folder)));
+      if (stale.length > 0) log.info({ removed: stale.length }, 'removed temporary files an interrupted publish left in output.dir');
       await syncSources(runtime);
       await startScheduler(runtime);
       const documents = outputPlans(config).flatMap((plan) => (Object.keys(FORMATS) as Format[]).map((format) => documentPath(plan.folder, format)));
@@ -64,7 +69,8 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
         redis: runtime.context.redis,
         keys: runtime.context.keys,
         paths: new Set(documents),
-        pages: servicePages(runtime.context, documents),
+        pages: servicePages(runtime.context, documents, runtime.health),
+        health: { get outOfMemory() { return runtime.health.outOfMemory; }, publishFailure: () => runtime.context.publishFailure },
         // The same freshness the feeds announce in <ttl>: readers need not ask more often.
         maxAgeSeconds: Math.round(config.schedule.defaultInterval / 1000),
         log,
