@@ -6,7 +6,7 @@
  * Redis failure escapes, as REDIS_UNAVAILABLE: it is not the source's fault, and the job is
  * retried.
  */
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import type { SourceConfig } from '../config/schema.js';
 import { asFeedaggError, type FeedaggError } from '../src/errors.js';
 import { fetchFeed, type FetchOptions, type FetchResult } from '../src/fetch/fetch-feed.js';
@@ -28,7 +28,17 @@ export interface PollAttempt {
   /** Publish dates of the document's entries (for its cadence). */
   dates: Array<string | null>;
   bodyHash: string | null;
+  /** Bytes of the body fetched (the body itself moves to the document thread). */
+  bytes: number;
   error: FeedaggError | null;
+}
+
+/** Bodies from this size on are hashed in libuv's thread pool (WebCrypto), not on the event loop. */
+const ASYNC_HASH_BYTES = 256 * 1024;
+
+async function bodyHash(body: Buffer): Promise<string> {
+  if (body.length < ASYNC_HASH_BYTES) return createHash('sha256').update(body).digest('hex');
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', body)).toString('hex');
 }
 
 export function slotLimits(context: AppContext): SlotLimits {
@@ -97,7 +107,7 @@ async function storeDocument(context: AppContext, source: SourceConfig, document
 
 export async function attemptPoll(context: AppContext, source: SourceConfig, state: SourceState, url: string, host: string, slotToken: string, now: Date): Promise<PollAttempt> {
   const outcome = emptyOutcome(source.id);
-  const attempt: PollAttempt = { outcome, fetched: null, document: null, dates: [], bodyHash: null, error: null };
+  const attempt: PollAttempt = { outcome, fetched: null, document: null, dates: [], bodyHash: null, bytes: 0, error: null };
   const started = Date.now();
   try {
     let fetched: FetchResult;
@@ -107,8 +117,9 @@ export async function attemptPoll(context: AppContext, source: SourceConfig, sta
       releaseSlot(context.redis, context.keys, host, slotToken);
     }
     attempt.fetched = fetched;
+    attempt.bytes = fetched.body.length;
     outcome.status = fetched.status;
-    attempt.bodyHash = fetched.notModified ? state.bodyHash : createHash('sha256').update(fetched.body).digest('hex');
+    attempt.bodyHash = fetched.notModified ? state.bodyHash : await bodyHash(fetched.body);
     // Same bytes as last time: nothing to parse (servers without validators send these daily).
     outcome.notModified = fetched.notModified || attempt.bodyHash === state.bodyHash;
     if (!outcome.notModified) {

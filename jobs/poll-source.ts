@@ -46,7 +46,7 @@ export function createPollProcessor(context: AppContext) {
     const now = context.now();
     const attempt = await attemptPoll(context, source, start.state, start.url, start.host, slotToken, now);
     await recordPoll(context, source, start.state, start.url, attempt, definitionsVersion);
-    await countPoll(redis, keys, attempt.outcome, attempt.fetched?.body.length ?? 0);
+    await countPoll(redis, keys, attempt.outcome, attempt.bytes);
     context.heapPacer.check();
     const { outcome } = attempt;
     if (outcome.created + outcome.merged + outcome.updated > 0) {

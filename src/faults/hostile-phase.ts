@@ -1,8 +1,9 @@
 /**
  * Hostile input: every class of HOSTILE_CLASSES is a source next to good ones, polled by
- * `feedagg run --once` while two `feedagg worker`s share the work. Each class must end with its
- * typed outcome, the good sources must be published whole, and no process may grow past the
- * memory limit.
+ * `feedagg run --once` while two `feedagg worker`s and a `feedagg start` share the work. Each
+ * class must end with its typed outcome, the good sources must be published whole, no process
+ * may grow past the memory limit, and start's main thread must keep answering /healthz (probed
+ * every 50 ms throughout: documents are read in threads).
  */
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -15,7 +16,7 @@ import { Redis } from 'ioredis';
 import type { Article } from '../model/article.js';
 import { storeKeys } from '../store/keys.js';
 import { articleJobs, readStoredArticles } from './stored-articles.js';
-import { GOOD_SOURCES, goodFeed, HOSTILE_CLASSES, type ClassView } from './hostile-classes.js';
+import { GOOD_SOURCES, goodFeed, HOSTILE_CLASSES as ALL_CLASSES, type ClassView, type HostileClass } from './hostile-classes.js';
 
 export interface ClassResult {
   name: string;
@@ -29,6 +30,34 @@ export interface HostileResult {
   goodSources: { total: number; unharmed: number };
   reusedGuidUpdates: number | null;
   peakBytes: number;
+  /** The slowest /healthz answer of `feedagg start` while the classes were polled (ms), and how many were asked. */
+  healthz: { worstMs: number; probes: number };
+}
+
+/** Asks /healthz every 50 ms until stopped; the slowest answer (a refused one counts as 5 s). */
+function probeHealth(port: number): { stop: () => Promise<{ worstMs: number; probes: number }> } {
+  let running = true;
+  let worstMs = 0;
+  let probes = 0;
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5_000) }).then((response) => response.ok, () => false);
+      // Before start listens, a refusal says nothing about its event loop.
+      if (ok || probes > 0) {
+        probes += 1;
+        worstMs = Math.max(worstMs, ok ? performance.now() - started : 5_000);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return { worstMs: Math.round(worstMs), probes };
+    },
+  };
 }
 
 interface SourceRow {
@@ -48,7 +77,9 @@ async function listen(host: string, handler: (request: IncomingMessage, response
   return { server, port: (server.address() as { port: number }).port };
 }
 
-export async function runHostilePhase(redis: RedisProcess, dir: string, progress: (line: string) => void): Promise<HostileResult> {
+/** `only`: class names to run (all when empty), for finding which class costs what. */
+export async function runHostilePhase(redis: RedisProcess, dir: string, progress: (line: string) => void, only: string[] = []): Promise<HostileResult> {
+  const HOSTILE_CLASSES: HostileClass[] = only.length > 0 ? ALL_CLASSES.filter((entry) => only.includes(entry.name)) : ALL_CLASSES;
   const ports: Record<string, number> = {};
   const route = (host: string) => (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname.slice(1);
@@ -67,29 +98,46 @@ export async function runHostilePhase(redis: RedisProcess, dir: string, progress
   }
   const portOf = (host: string) => ports[host === '127.0.0.1' ? 'main' : host] ?? 0;
   const prefix = `faults-${randomUUID().slice(0, 8)}`;
+  const httpPort = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
   const outputDir = join(dir, 'hostile-public');
   const configPath = join(dir, 'hostile.yaml');
   await writeFile(configPath, stringify({
     redis: { url: redis.url, prefix },
+    http: { port: httpPort },
     output: { dir: outputDir, maxAge: '3650d' },
     // The guard is on: only the feed servers' own addresses are let through, so every
     // redirect to another private address must be refused.
-    fetch: { timeout: '4s', maxBodySize: '16MB', allowPrivateNetworks: false, allowAddresses: hosts.map((host) => `${host}/32`), perHostInterval: '1ms', perHostConcurrency: 8 },
+    // maxParseTime 3s: the slowest legitimate class reads in 1.5 s here (under the suite's
+    // load), items-past-parse-time in about 8 s; the default (10s) would only make it slower.
+    fetch: { timeout: '4s', maxBodySize: '16MB', maxParseTime: '3s', allowPrivateNetworks: false, allowAddresses: hosts.map((host) => `${host}/32`), perHostInterval: '1ms', perHostConcurrency: 8 },
     sources: [
-      ...HOSTILE_CLASSES.map((entry) => ({ id: entry.name, url: `http://${entry.host ?? '127.0.0.1'}:${portOf(entry.host ?? '127.0.0.1')}/${entry.name}` })),
+      ...HOSTILE_CLASSES.map((entry) => {
+        const plain = `http://${entry.host ?? '127.0.0.1'}:${portOf(entry.host ?? '127.0.0.1')}/${entry.name}`;
+        return { id: entry.name, url: entry.url ? entry.url(plain) : plain };
+      }),
       ...Array.from({ length: GOOD_SOURCES }, (_, index) => ({ id: `good-${index}`, url: `http://127.0.0.1:${ports.main}/good-${index}` })),
     ],
   }));
   let peakBytes = 0;
   const onPeak = (bytes: number) => (peakBytes = Math.max(peakBytes, bytes));
-  const workers = [0, 1].map((index) => new FeedaggProcess(`hostile-worker-${index}`, ['worker', '--config', configPath], join(dir, `hostile-worker-${index}.log`)));
+  const workers = [
+    ...[0, 1].map((index) => new FeedaggProcess(`hostile-worker-${index}`, ['worker', '--config', configPath], join(dir, `hostile-worker-${index}.log`))),
+    new FeedaggProcess('hostile-start', ['start', '--config', configPath], join(dir, 'hostile-start.log')),
+  ];
   for (const worker of workers) worker.start();
-  progress(`  ${HOSTILE_CLASSES.length} hostile classes and ${GOOD_SOURCES} good sources, polled by run --once and 2 workers`);
+  const health = probeHealth(httpPort);
+  progress(`  ${HOSTILE_CLASSES.length} hostile classes and ${GOOD_SOURCES} good sources, polled by run --once, 2 workers and start`);
   const log = join(dir, 'hostile-run.log');
   await runToEnd(['run', '--once', '--config', configPath], {}, log, onPeak);
   progress('  second round (reused guids must settle)');
   const second = await runToEnd(['run', '--once', '--config', configPath], {}, log, onPeak);
-  progress(`  peak RSS of run --once: ${Math.round(peakBytes / 1048576)} MB`);
+  const healthz = await health.stop();
+  progress(`  peak RSS of run --once: ${Math.round(peakBytes / 1048576)} MB; worst /healthz of start: ${healthz.worstMs} ms of ${healthz.probes}`);
   for (const worker of workers) {
     await worker.stop();
     progress(`  peak RSS of ${worker.name}: ${Math.round(worker.peakBytes / 1048576)} MB`);
@@ -100,7 +148,10 @@ export async function runHostilePhase(redis: RedisProcess, dir: string, progress
     await new Promise((resolve) => server.close(resolve));
   }
 
-  const rows = new Map((JSON.parse((await runToEnd(['sources', '--json', '--config', configPath], {}, log, () => undefined)).stdout) as SourceRow[]).map((row) => [row.id, row]));
+  const listed = (await runToEnd(['sources', '--json', '--config', configPath], {}, log, () => undefined)).stdout;
+  const rows = new Map((JSON.parse(listed) as SourceRow[]).map((row) => [row.id, row]));
+  const logs = await Promise.all([log, ...workers.map((worker) => worker.logPath)].map((path) => readFile(path, 'utf8').catch(() => '')));
+  const shown = [listed, ...logs].join('\n');
   // What each source stored, from the store itself (the published window holds the newest 100).
   const client = new Redis(redis.url);
   const keys = storeKeys(prefix);
@@ -118,6 +169,7 @@ export async function runHostilePhase(redis: RedisProcess, dir: string, progress
       nextPollAt: row?.nextPollAt ?? null,
       items: bySource.get(id) ?? [],
       documents,
+      shown,
     };
   };
   const classes = HOSTILE_CLASSES.map((entry): ClassResult => {
@@ -127,5 +179,5 @@ export async function runHostilePhase(redis: RedisProcess, dir: string, progress
   });
   const unharmed = Array.from({ length: GOOD_SOURCES }, (_, index) => view(`good-${index}`)).filter((seen) => seen.code === 'ok' && seen.items.length === 3).length;
   const reused = /^reused-guids\s+\S+\s+\d+\s+\d+\s+\d+\s+(\d+)/m.exec(second.stdout);
-  return { classes, goodSources: { total: GOOD_SOURCES, unharmed }, reusedGuidUpdates: reused?.[1] === undefined ? null : Number(reused[1]), peakBytes };
+  return { classes, goodSources: { total: GOOD_SOURCES, unharmed }, reusedGuidUpdates: reused?.[1] === undefined ? null : Number(reused[1]), peakBytes, healthz };
 }

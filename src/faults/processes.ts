@@ -30,7 +30,7 @@ export class FeedaggProcess {
   peakBytes = 0;
   private sampler: NodeJS.Timeout | null = null;
 
-  constructor(readonly name: string, private readonly args: string[], private readonly logPath: string, private readonly env: NodeJS.ProcessEnv = {}) {}
+  constructor(readonly name: string, private readonly args: string[], readonly logPath: string, private readonly env: NodeJS.ProcessEnv = {}) {}
 
   get pid(): number | undefined {
     return this.child?.pid;

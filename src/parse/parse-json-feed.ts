@@ -1,5 +1,5 @@
 /** JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/) → RawFeed. */
-import { keepBest, type EntrySelection } from './select-entries.js';
+import { BestEntries, type EntrySelection } from './select-entries.js';
 import { emptyEntry, noHints, type RawEnclosure, type RawText, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
 
 type Json = Record<string, unknown>;
@@ -90,14 +90,10 @@ export type ItemSource = (onItem: (item: unknown) => void) => void;
  * selection, the entries kept are pruned to the best `max` as they pile up (as the XML reader does).
  */
 export function parseJsonFeed(document: Json, selection: EntrySelection | null = null, items?: ItemSource): RawFeed {
-  let entries: RawEntry[] = [];
-  let entryCount = 0;
+  const entries = new BestEntries(selection);
   const each: ItemSource = items ?? ((onItem) => (Array.isArray(document.items) ? document.items : []).forEach(onItem));
   each((item) => {
-    if (!isObject(item)) return;
-    entryCount += 1;
-    entries.push(toEntry(item));
-    if (selection && entries.length >= selection.max * 2) entries = keepBest(entries, selection);
+    if (isObject(item)) entries.add(toEntry(item));
   });
   return {
     format: 'json',
@@ -106,7 +102,7 @@ export function parseJsonFeed(document: Json, selection: EntrySelection | null =
     link: str(document.home_page_url),
     language: str(document.language),
     hints: noHints(),
-    entries: selection ? keepBest(entries, selection) : entries,
-    entryCount,
+    entries: entries.entries(),
+    entryCount: entries.count,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { FeedaggError } from '../errors.js';
 import { entryMedia } from './entry-media.js';
-import { keepBest, type EntrySelection } from './select-entries.js';
+import { BestEntries, type EntrySelection } from './select-entries.js';
 import { emptyEntry, type FeedFormat, type FeedHints, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
 import { child, childElements, children, textConstruct, trimmedText } from './tree-text.js';
 import type { XmlElement } from './xml-tree.js';
@@ -232,11 +232,12 @@ const FEED_ROOTS = new Set(['rss', 'rdf:rdf', 'feed', 'channel']);
  * document's size in entries never costs more than twice the limit in memory.
  */
 export class TreeFeedReader {
-  private entries: RawEntry[] = [];
-  private count = 0;
+  private readonly entries: BestEntries;
   private format: FeedFormat | null = null;
 
-  constructor(private readonly selection: EntrySelection | null = null) {}
+  constructor(selection: EntrySelection | null = null) {
+    this.entries = new BestEntries(selection);
+  }
 
   readonly onEntry = (element: XmlElement, root: XmlElement): void => {
     this.format ??= detectFormat(root).format;
@@ -244,16 +245,14 @@ export class TreeFeedReader {
   };
 
   private add(entry: RawEntry): void {
-    this.entries.push(entry);
-    this.count += 1;
-    if (this.selection && this.entries.length >= this.selection.max * 2) this.entries = keepBest(this.entries, this.selection);
+    this.entries.add(entry);
   }
 
   finish(root: XmlElement): RawFeed {
     const { format, version } = detectFormat(root);
     // Entries the tree still holds were not reported as they closed (none, when onEntry is used).
     for (const entry of findEntries(root)) this.add(readEntry(entry, this.format ?? format));
-    if (!FEED_ROOTS.has(root.key) && this.count === 0) {
+    if (!FEED_ROOTS.has(root.key) && this.entries.count === 0) {
       throw new FeedaggError('NOT_A_FEED', `XML document with root <${root.name}> that is neither RSS, RDF nor Atom`);
     }
     const channel = findChannel(root);
@@ -264,8 +263,8 @@ export class TreeFeedReader {
       link: alternateLink(channel) ?? idLink(channel, format),
       language: trimmedText(child(channel, 'language', 'dc:language')) ?? channel.attrs['xml:lang'] ?? root.attrs['xml:lang'] ?? null,
       hints: feedHints(channel),
-      entries: this.selection ? keepBest(this.entries, this.selection) : this.entries,
-      entryCount: this.count,
+      entries: this.entries.entries(),
+      entryCount: this.entries.count,
     };
   }
 }

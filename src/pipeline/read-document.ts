@@ -11,6 +11,10 @@ import { feedWarnings, type FeedInfo } from '../normalize/normalize-feed.js';
 import type { FeedHints } from '../parse/raw-feed.js';
 import type { PreparedEntry } from './prepare-entry.js';
 import { openDocument, prepareEntries } from './read-feed.js';
+import { collectGarbage } from '../runtime/collect-garbage.js';
+
+/** Documents from this size on are followed by a collection before their entries are prepared. */
+const LARGE_DOCUMENT_BYTES = 1024 * 1024;
 
 export interface DocumentTask {
   sourceId: string;
@@ -54,6 +58,9 @@ export async function readDocument(task: DocumentTask): Promise<DocumentResult> 
     const now = new Date(task.now);
     const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
     const document = await openDocument({ sourceId: task.sourceId, body, contentType: task.contentType, documentUrl: task.documentUrl, now, limits: task.limits });
+    // The text and the tree of a large document are garbage now: collect them before the
+    // entries are prepared, so the thread never holds both (its heap is capped).
+    if (body.length >= LARGE_DOCUMENT_BYTES) collectGarbage();
     const previous = new Map(task.previous);
     // An entry listed twice in one document is stored once (its listings would take turns).
     const entries = document.entries.filter((entry) => !entry.identity.repeat);

@@ -14,20 +14,38 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FeedaggError } from '../errors.js';
-import type { DocumentReading, DocumentResult, DocumentTask } from '../pipeline/read-document.js';
+import type { DocumentReading, DocumentTask } from '../pipeline/read-document.js';
+import type { TaskKind, TaskMessage, TaskResult, ThreadTasks } from '../pipeline/thread-tasks.js';
+import type { BoundedFeeds } from '../publish/build-within.js';
+import type { BuildTask } from '../pipeline/thread-tasks.js';
 
 export interface DocumentPoolOptions {
   threads: number;
   maxParseTimeMs: number;
-  /** V8 old-generation heap of one thread (MB): a runaway document fails alone. */
+  /**
+   * V8 old-generation heap of one reading thread (MB): a runaway document fails alone
+   * (PARSE_MEMORY). 64 MB reads a 10 MB feed of 2,000 full-text articles; a 15 MB feed whose
+   * 800 links per item sanitize to 47 MB does not.
+   */
   maxHeapMb?: number;
+  /** The heap of the thread that builds published documents (they may be output.maxBytes each). */
+  buildHeapMb?: number;
   /** A thread that read a document this large is replaced afterwards: its heap goes with it. */
   recycleBytes?: number;
+  /** A thread idle this long is stopped (its isolate's memory goes back); a new one starts on demand. */
+  idleMs?: number;
 }
 
 interface Pending {
-  task: DocumentTask;
-  resolve: (reading: DocumentReading) => void;
+  message: TaskMessage;
+  deadlineMs: number;
+  /** What the deadline error says. */
+  late: () => FeedaggError;
+  /** Bytes of input: a thread that handled this much is replaced afterwards. */
+  bytes: number;
+  /** Moved to the thread rather than copied. */
+  transfer: ArrayBuffer[];
+  resolve: (value: ThreadTasks[TaskKind]['result']) => void;
   reject: (error: FeedaggError) => void;
 }
 
@@ -47,10 +65,28 @@ export function documentThreadFile(): string {
   return join(dirname(here), '..', '..', 'dist', 'src', 'pipeline', 'document-thread.js');
 }
 
-/** What a poll needs of the document threads (a test may stand in a failing one). */
+/** What polls and publishes need of the document threads (a test may stand in a failing one). */
 export interface DocumentReader {
   read(task: DocumentTask): Promise<DocumentReading>;
+  /** The published documents of one output, built off the main thread. */
+  build?(task: BuildTask): Promise<BoundedFeeds>;
   close(): Promise<void>;
+}
+
+/** Building an output's three documents may take this long before the publish fails (16 MB documents take seconds). */
+export const BUILD_DEADLINE_MS = 120_000;
+
+/** How long an idle thread is kept for the next document. */
+export const IDLE_MS = 5_000;
+
+/** Reading threads' heap (MB); see DocumentPoolOptions.maxHeapMb. */
+export const DEFAULT_HEAP_MB = 64;
+/** The build thread's heap: three documents of up to 16 MB (output.maxBytes) and their trees. */
+export const DEFAULT_BUILD_HEAP_MB = 256;
+
+/** What a build weighs: the text of its items (for the byte budget and thread recycling). */
+export function buildBytes(task: BuildTask): number {
+  return task.items.reduce((sum, item) => sum + (item.article.contentHtml?.length ?? 0) + (item.article.summary?.length ?? 0), 0);
 }
 
 export class DocumentPool implements DocumentReader {
@@ -58,15 +94,32 @@ export class DocumentPool implements DocumentReader {
   private readonly queue: Pending[] = [];
   private closed = false;
   private readonly file = documentThreadFile();
+  private builder: DocumentPool | null = null;
   /** Threads started in all (replacements included), for tests and metrics. */
   started = 0;
 
   constructor(private readonly options: DocumentPoolOptions) {}
 
   read(task: DocumentTask): Promise<DocumentReading> {
+    const late = () => new FeedaggError('PARSE_TIMEOUT', `reading the document took longer than ${this.options.maxParseTimeMs / 1000} s (fetch.maxParseTime); its thread was stopped`);
+    // A body that owns its whole ArrayBuffer (any fetched body past a few KB) moves to the
+    // thread instead of being copied: the caller must not read it afterwards.
+    const { body } = task;
+    const movable = body.byteLength >= 64 * 1024 && body.byteOffset === 0 && body.buffer.byteLength === body.byteLength && body.buffer instanceof ArrayBuffer;
+    return this.run('read', task, this.options.maxParseTimeMs, late, body.byteLength, movable ? [body.buffer as ArrayBuffer] : []);
+  }
+
+  /** In a thread of its own (a bigger heap than reading needs), replaced after every large build. */
+  build(task: BuildTask): Promise<BoundedFeeds> {
+    this.builder ??= new DocumentPool({ threads: 1, maxParseTimeMs: BUILD_DEADLINE_MS, maxHeapMb: this.options.buildHeapMb ?? DEFAULT_BUILD_HEAP_MB });
+    const late = () => new FeedaggError('INTERNAL', `building the published documents took longer than ${BUILD_DEADLINE_MS / 1000} s; the thread was stopped`);
+    return this.builder.run('build', task, BUILD_DEADLINE_MS, late, buildBytes(task));
+  }
+
+  private run<K extends TaskKind>(kind: K, task: ThreadTasks[K]['task'], deadlineMs: number, late: () => FeedaggError, bytes: number, transfer: ArrayBuffer[] = []): Promise<ThreadTasks[K]['result']> {
     if (this.closed) return Promise.reject(new FeedaggError('INTERNAL', 'the document threads are closed (shutting down)'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ task, resolve, reject });
+      this.queue.push({ message: { kind, task }, deadlineMs, late, bytes, transfer, resolve: resolve as Pending['resolve'], reject });
       this.dispatch();
     });
   }
@@ -80,6 +133,7 @@ export class DocumentPool implements DocumentReader {
     this.closed = true;
     for (const pending of this.queue.splice(0)) pending.reject(new FeedaggError('INTERNAL', 'the document threads are closed (shutting down)'));
     await Promise.all([...this.threads].map((thread) => this.stop(thread)));
+    await this.builder?.close();
   }
 
   private dispatch(): void {
@@ -90,17 +144,18 @@ export class DocumentPool implements DocumentReader {
       const job = this.queue.shift() as Pending;
       thread.job = job;
       thread.worker.ref();
-      // The deadline runs from here, when the document starts in its thread.
-      thread.timer = setTimeout(() => this.fail(thread, new FeedaggError('PARSE_TIMEOUT', `reading the document took longer than ${this.options.maxParseTimeMs / 1000} s (fetch.maxParseTime); its thread was stopped`)), this.options.maxParseTimeMs);
-      thread.worker.postMessage(job.task);
+      // The deadline runs from here, when the task starts in its thread.
+      if (thread.timer) clearTimeout(thread.timer);
+      thread.timer = setTimeout(() => this.fail(thread, job.late()), job.deadlineMs);
+      thread.worker.postMessage(job.message, job.transfer);
     }
   }
 
   private spawn(): Thread {
-    const worker = new Worker(this.file, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 256 } });
+    const worker = new Worker(this.file, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? DEFAULT_HEAP_MB, maxYoungGenerationSizeMb: 8 } });
     const thread: Thread = { worker, ready: false, job: null, timer: null };
     this.started += 1;
-    worker.on('message', (result: DocumentResult | 'ready') => {
+    worker.on('message', (result: TaskResult | 'ready') => {
       if (result !== 'ready') return this.settle(thread, result);
       thread.ready = true;
       worker.unref();
@@ -108,7 +163,7 @@ export class DocumentPool implements DocumentReader {
     });
     worker.on('error', (error: Error & { code?: string }) => {
       const typed = error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? new FeedaggError('PARSE_MEMORY', `reading the document ran out of its thread's memory (${this.options.maxHeapMb ?? 256} MB); the thread was replaced`)
+        ? new FeedaggError('PARSE_MEMORY', `reading the document ran out of its thread's memory (${this.options.maxHeapMb ?? DEFAULT_HEAP_MB} MB); the thread was replaced`)
         : new FeedaggError('INTERNAL', `document thread: ${error.message}`);
       this.fail(thread, typed);
     });
@@ -117,14 +172,14 @@ export class DocumentPool implements DocumentReader {
     return thread;
   }
 
-  private settle(thread: Thread, result: DocumentResult): void {
+  private settle(thread: Thread, result: TaskResult): void {
     const job = thread.job;
     if (!job) return;
     this.release(thread);
-    if (result.ok) job.resolve(result.reading);
+    if (result.ok) job.resolve(result.value);
     else job.reject(new FeedaggError(result.error.code, result.error.message, result.error.feedLinks ? { feedLinks: result.error.feedLinks } : {}));
     // A large document grew the thread's heap; a fresh thread gives that memory back at once.
-    if (job.task.body.byteLength >= (this.options.recycleBytes ?? 1024 * 1024)) void this.stop(thread);
+    if (job.bytes >= (this.options.recycleBytes ?? 1024 * 1024)) void this.stop(thread);
     this.dispatch();
   }
 
@@ -138,9 +193,13 @@ export class DocumentPool implements DocumentReader {
 
   private release(thread: Thread): void {
     if (thread.timer) clearTimeout(thread.timer);
-    thread.timer = null;
     thread.job = null;
     thread.worker.unref();
+    // An idle thread holds tens of MB (its isolate, its grown heap): after a quiet spell it goes.
+    thread.timer = setTimeout(() => {
+      if (!thread.job) void this.stop(thread);
+    }, this.options.idleMs ?? IDLE_MS);
+    thread.timer.unref();
   }
 
   private async stop(thread: Thread): Promise<void> {
