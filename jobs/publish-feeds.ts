@@ -54,6 +54,8 @@ export function createPublishProcessor(context: AppContext) {
       throw error;
     }
     context.publishFailure = null;
+    // The window's articles were read and handed to the build thread: their copies here are garbage.
+    context.heapPacer.check();
     for (const [folder, count] of Object.entries(result.leftOut)) {
       context.log.warn({ output: folder || '(main)', leftOut: count, maxBytes: context.config.output.maxBytes }, 'items left out of the published documents to stay within output.maxBytes');
     }

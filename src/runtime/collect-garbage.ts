@@ -27,7 +27,7 @@ export function collectGarbage(): void {
 }
 
 /** Heap in use (live and garbage) past which a poll is followed by a full collection. */
-export const HEAP_FLOOR_BYTES = 96 * 1024 * 1024;
+export const HEAP_FLOOR_BYTES = 64 * 1024 * 1024;
 
 /**
  * Keeps a worker's heap near what is live. V8 sizes its next collection by how cheap the

@@ -77,12 +77,15 @@ export interface DocumentReader {
 export const BUILD_DEADLINE_MS = 120_000;
 
 /** How long an idle thread is kept for the next document. */
-export const IDLE_MS = 5_000;
+export const IDLE_MS = 2_000;
 
 /** Reading threads' heap (MB); see DocumentPoolOptions.maxHeapMb. */
 export const DEFAULT_HEAP_MB = 64;
 /** The build thread's heap: three documents of up to 16 MB (output.maxBytes) and their trees. */
 export const DEFAULT_BUILD_HEAP_MB = 256;
+
+/** Windows with this much text or less are built in a reading thread (3 MB documents need about 40 MB of heap). */
+export const SMALL_BUILD_BYTES = 8 * 1024 * 1024;
 
 /** What a build weighs: the text of its items (for the byte budget and thread recycling). */
 export function buildBytes(task: BuildTask): number {
@@ -109,11 +112,16 @@ export class DocumentPool implements DocumentReader {
     return this.run('read', task, this.options.maxParseTimeMs, late, body.byteLength, movable ? [body.buffer as ArrayBuffer] : []);
   }
 
-  /** In a thread of its own (a bigger heap than reading needs), replaced after every large build. */
+  /**
+   * A window of a few MB is built in a reading thread (no isolate more); a larger one in a
+   * thread of its own with a heap for documents of up to output.maxBytes, replaced after use.
+   */
   build(task: BuildTask): Promise<BoundedFeeds> {
-    this.builder ??= new DocumentPool({ threads: 1, maxParseTimeMs: BUILD_DEADLINE_MS, maxHeapMb: this.options.buildHeapMb ?? DEFAULT_BUILD_HEAP_MB });
     const late = () => new FeedaggError('INTERNAL', `building the published documents took longer than ${BUILD_DEADLINE_MS / 1000} s; the thread was stopped`);
-    return this.builder.run('build', task, BUILD_DEADLINE_MS, late, buildBytes(task));
+    const bytes = buildBytes(task);
+    if (bytes <= SMALL_BUILD_BYTES) return this.run('build', task, BUILD_DEADLINE_MS, late, bytes);
+    this.builder ??= new DocumentPool({ threads: 1, maxParseTimeMs: BUILD_DEADLINE_MS, maxHeapMb: this.options.buildHeapMb ?? DEFAULT_BUILD_HEAP_MB });
+    return this.builder.run('build', task, BUILD_DEADLINE_MS, late, bytes);
   }
 
   private run<K extends TaskKind>(kind: K, task: ThreadTasks[K]['task'], deadlineMs: number, late: () => FeedaggError, bytes: number, transfer: ArrayBuffer[] = []): Promise<ThreadTasks[K]['result']> {
