@@ -18,6 +18,8 @@ import { findFeedLinks } from '../src/parse/find-feed-links.js';
 import { escapeControlCharacters } from '../src/parse/lenient-json.js';
 import { c1ToWindows1252, repairDoubleEncoding } from '../src/parse/repair-text.js';
 import { looksLikeHtml } from '../src/parse/tree-text.js';
+import { forEachBatch, scanJson } from '../src/parse/json-scan.js';
+import { redactText } from '../src/redact.js';
 import { parseXmlTree } from '../src/parse/xml-tree.js';
 import { readFeed } from '../src/pipeline/read-feed.js';
 import { htmlSafeText, stripInvalidXmlCharacters } from '../src/publish/published-item.js';
@@ -66,6 +68,13 @@ const rows: Row[] = [
   { name: 'published text escaping', make: (n) => '&amp&#&lt'.repeat(n), run: (text) => htmlSafeText(text), startN: 4096 },
   { name: 'invalid XML characters and lone surrogates', make: (n) => '\u0001\ud800a\udc00'.repeat(n), run: (text) => stripInvalidXmlCharacters(text), startN: 4096 },
   { name: 'charset: mostly bad UTF-8', make: (n) => '\u00ff\u00e9'.repeat(n), run: (text) => decodeBody(Buffer.from(text, 'latin1'), 'text/xml; charset=utf-8'), startN: 4096 },
+  // The JSON scan that finds a JSON Feed's items, and the redaction of URLs in messages.
+  { name: 'JSON scan: strings with escapes', make: (n) => `{"items":[${'{"t":"\\\"x"},'.repeat(n)}{}]}`, run: (text) => {
+    const { items } = scanJson(text);
+    if (items) forEachBatch(text, items.open, items.close, 256, () => undefined);
+  }, startN: 4096 },
+  { name: 'JSON scan: an unterminated string', make: (n) => `{"items":["${'\\"'.repeat(n)}`, run: (text) => scanJson(text), startN: 4096 },
+  { name: 'redacted URLs in a message', make: (n) => `http://u:p@h/x?token=1 ${'http://'.repeat(n)}:::${':'.repeat(n)}`, run: (text) => redactText(text), startN: 1024 },
   // Whole documents through the reader (parse, normalize, sanitize, fingerprint).
   { name: 'feed: RSS <author> of `(` × n', make: (n) => rss(`<item><title>a</title><author>${'('.repeat(n)}</author></item>`), run: (text) => read(text), startN: 4096 },
   { name: 'feed: JSON Feed content_html of `&` × n cut at the size limit', make: (n) => JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 't', items: [{ id: '1', content_html: `${'&'.repeat(n)}\n${'x'.repeat(100)}` }] }), run: (text) => readFeed({ sourceId: 's', body: Buffer.from(text), contentType: null, documentUrl: null, now, limits: { maxItems: 10, maxTitleLength: 100, maxCategories: 10, maxContentSize: Math.floor(text.length / 2) } }), startN: 4096 },
