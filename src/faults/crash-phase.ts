@@ -135,8 +135,17 @@ export async function runCrashPhase(redis: RedisProcess, dir: string, chaosSecon
   for (const job of await pollQueue.getJobs(['active', 'waiting', 'delayed', 'prioritized'])) {
     if (Date.now() - job.timestamp > 45_000) stuck.push(`poll job ${job.id} (${job.data.sourceId}) since ${new Date(job.timestamp).toISOString()}`);
   }
-  await until('a publish after the last poll', async () => Date.parse((await client.get(`${keys.outputs}:last-publish`)) ?? '') > grownUntil + 2_000, 30_000);
-  await sleep(1_500); // the publish job writes the files right after
+  // The last polls may each have asked for a publish: wait until one ran after them and none
+  // is waiting or running (a publish writes its files before it records its time).
+  const publishQueue = new Queue('publish', { connection: client, prefix });
+  let quiet = 0;
+  await until('a publish after the last poll, and none pending', async () => {
+    const after = Date.parse((await client.get(`${keys.outputs}:last-publish`)) ?? '') > grownUntil + 2_000;
+    const pending = Object.values(await publishQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).reduce((sum, count) => sum + count, 0);
+    quiet = after && pending === 0 ? quiet + 1 : 0;
+    return quiet >= 3;
+  }, 30_000);
+  await publishQueue.close();
   const articlesQueue = new Queue('articles', { connection: client, prefix });
   await until('the consumer to drain the events', async () => {
     const counts = await articlesQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
