@@ -35,7 +35,7 @@ export function checkClusterPrefix(prefix: string): void {
  * redis.dataDir (./data/redis next to the config file); else a Redis already on 127.0.0.1:6379;
  * else a private redis-server of our own, with its data there.
  */
-export async function resolveRedis(configuredUrl: string | null, log: Logger, dataDir = './data/redis'): Promise<RedisTarget> {
+export async function resolveRedis(configuredUrl: string | null, log: Logger, dataDir = './data/redis', startPrivate = true): Promise<RedisTarget> {
   if (configuredUrl) {
     const probe = await probeRedis(configuredUrl, 3_000);
     if (probe === 'none') {
@@ -52,6 +52,11 @@ export async function resolveRedis(configuredUrl: string | null, log: Logger, da
   if (await redisAnswers(LOCAL_REDIS_URL)) {
     log.info({ url: LOCAL_REDIS_URL }, 'using the Redis that answers on 127.0.0.1:6379');
     return { url: LOCAL_REDIS_URL, embedded: null, shared: false, cluster: false, dataDir };
+  }
+  // A command that only reads state (sources, refresh) must not start an empty or stale
+  // private server of its own and report from it as if it were the deployment's.
+  if (!startPrivate) {
+    throw new FeedaggError('REDIS_UNAVAILABLE', `no Redis to read: REDIS_URL and redis.url are not set, no feedagg start runs a private redis-server in ${dataDir}, and nothing answers on 127.0.0.1:6379 (start "feedagg start", or set REDIS_URL to the deployment's Redis)`);
   }
   log.info({ dataDir }, 'no Redis configured or running: starting a private redis-server');
   const embedded = await startEmbeddedRedis(dataDir).catch((error: unknown) => {

@@ -63,8 +63,13 @@ function delay(ms: number): Promise<'late'> {
   return new Promise((resolve) => setTimeout(() => resolve('late'), ms).unref());
 }
 
-export async function openRuntime(config: Config, log: Logger, now: () => Date = () => new Date()): Promise<Runtime> {
-  const target = await resolveRedis(config.redis.url, log, config.redis.dataDir);
+export interface RuntimeOptions {
+  /** Start a private redis-server when no Redis is configured or running (not for commands that only read state). */
+  privateRedis?: boolean;
+}
+
+export async function openRuntime(config: Config, log: Logger, now: () => Date = () => new Date(), options: RuntimeOptions = {}): Promise<Runtime> {
+  const target = await resolveRedis(config.redis.url, log, config.redis.dataDir, options.privateRedis ?? true);
   if (target.cluster) checkClusterPrefix(config.redis.prefix);
   const redis = createRedis(target, 'feedagg', true);
   const bullConnection = createRedis(target, 'feedagg-queues');

@@ -10,7 +10,8 @@ import type { PollOutcome } from '../../model/source-state.js';
 import { createLogger } from '../../runtime/logger.js';
 import { createPollProcessor } from '../../../jobs/poll-source.js';
 import { startPollNow, type PollNow } from '../../runtime/poll-now.js';
-import { openRuntime, syncSources, type Runtime } from '../../runtime/runtime.js';
+import { runOneShot } from '../../runtime/one-shot.js';
+import { syncSources, type Runtime } from '../../runtime/runtime.js';
 import { stringOption, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { formatSummary, type SummaryRow } from '../summary-table.js';
@@ -23,10 +24,12 @@ function progress(outcome: PollOutcome, done: number, total: number): void {
 }
 
 /** Every source goes through the poll job, which alone decides whether to skip it and why. */
-async function pollAll(runtime: Runtime, pollNow: PollNow): Promise<SummaryRow[]> {
+async function pollAll(runtime: Runtime, pollNow: PollNow, finished: PollOutcome[]): Promise<SummaryRow[]> {
   const sources = runtime.context.config.sources;
-  let done = 0;
-  const outcomes = await pollNow.pollMany(sources.map((source) => source.id), (outcome) => progress(outcome, ++done, sources.length));
+  const outcomes = await pollNow.pollMany(sources.map((source) => source.id), (outcome) => {
+    finished.push(outcome);
+    progress(outcome, finished.length, sources.length);
+  });
   return outcomes.map((outcome) => ({ outcome }));
 }
 
@@ -38,20 +41,25 @@ export const runCommand: Command = {
     if (!args.values.once) throw new FeedaggError('CONFIG', `feedagg run: only --once is supported; use "feedagg start" to run continuously\n\n${this.usage}`);
     const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
     const log = createLogger();
-    const runtime = await openRuntime(config, log);
+    const finished: PollOutcome[] = [];
     try {
-      await syncSources(runtime);
-      // A shared private Redis that is gone for good ends the run (instead of waiting forever).
-      const gone = runtime.fatal.then((reason) => Promise.reject(new FeedaggError('REDIS_UNAVAILABLE', reason)));
-      const rows = await Promise.race([pollAll(runtime, await startPollNow(runtime, createPollProcessor(runtime.context))), gone]);
-      const published = await publishNow(runtime.context);
-      log.info({ items: published.items, written: published.written }, 'published');
-      const pacer = runtime.context.heapPacer;
-      log.debug({ collections: pacer.collections, ms: Math.round(pacer.collectingMs) }, 'garbage collections after polls');
-      process.stdout.write(formatSummary(rows));
-      return rows.every((row) => row.outcome.ok) ? EXIT.ok : EXIT.someSourcesFailed;
-    } finally {
-      await runtime.close();
+      return await runOneShot(config, log, async (runtime) => {
+        await syncSources(runtime);
+        const rows = await pollAll(runtime, await startPollNow(runtime, createPollProcessor(runtime.context)), finished);
+        const published = await publishNow(runtime.context);
+        log.info({ items: published.items, written: published.written }, 'published');
+        const pacer = runtime.context.heapPacer;
+        log.debug({ collections: pacer.collections, ms: Math.round(pacer.collectingMs) }, 'garbage collections after polls');
+        process.stdout.write(formatSummary(rows));
+        return rows.every((row) => row.outcome.ok) ? EXIT.ok : EXIT.someSourcesFailed;
+      });
+    } catch (error) {
+      // Stopped early (a signal, Redis gone): what finished is still worth printing.
+      if (finished.length > 0) {
+        process.stdout.write(formatSummary(finished.map((outcome) => ({ outcome }))));
+        process.stdout.write(`${finished.length} of ${config.sources.length} sources finished before the run stopped; nothing was published\n`);
+      }
+      throw error;
     }
   },
 };

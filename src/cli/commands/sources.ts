@@ -7,7 +7,7 @@ import { BACKLOG_ADVICE, describeBacklog, eventBacklog } from '../../queue/event
 import { createLogger } from '../../runtime/logger.js';
 import { createPollProcessor } from '../../../jobs/poll-source.js';
 import { startPollNow } from '../../runtime/poll-now.js';
-import { openRuntime, type Runtime } from '../../runtime/runtime.js';
+import { runOneShot } from '../../runtime/one-shot.js';
 import { pollUrl } from '../../schedule/source-transition.js';
 import { releaseHost } from '../../store/host-store.js';
 import { scheduleNow } from '../../store/schedule-store.js';
@@ -41,8 +41,7 @@ export const sourcesCommand: Command = {
   options: { json: { type: 'boolean' } },
   async run(args) {
     const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
-    const runtime = await openRuntime(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
-    try {
+    return runOneShot(config, createLogger(process.env.LOG_LEVEL ?? 'warn'), async (runtime) => {
       // The sources feedagg start publishes (it may have reloaded), else this config's.
       await runtime.context.sources.refresh(Date.now(), true);
       const rows = await sourceRows(runtime.context, runtime.context.sources.all());
@@ -55,9 +54,7 @@ export const sourcesCommand: Command = {
         process.stdout.write(`${formatSourceTable(rows, Date.now())}\n${describeBacklog(backlog)}${advice}\n`);
       }
       return EXIT.ok;
-    } finally {
-      await runtime.close();
-    }
+    }, { privateRedis: false });
   },
 };
 
@@ -70,8 +67,7 @@ export const refreshCommand: Command = {
     const id = args.positionals[0];
     if (!id) throw new FeedaggError('CONFIG', `feedagg refresh: a source id is required\n\n${this.usage}`);
     const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
-    const runtime = await openRuntime(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
-    try {
+    return runOneShot(config, createLogger(process.env.LOG_LEVEL ?? 'warn'), async (runtime) => {
       const { redis, keys } = runtime.context;
       // The sources feedagg start publishes, else (nothing published yet) this config's: a
       // source just added to the file is known as soon as start has reloaded it.
@@ -87,8 +83,6 @@ export const refreshCommand: Command = {
       const outcome = await (await startPollNow(runtime, createPollProcessor(runtime.context))).poll(id);
       process.stdout.write(formatSummary([{ outcome }]));
       return outcome.ok ? EXIT.ok : EXIT.someSourcesFailed;
-    } finally {
-      await runtime.close();
-    }
+    }, { privateRedis: false });
   },
 };
