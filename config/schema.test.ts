@@ -12,7 +12,7 @@ import { DEFAULT_LIMITS } from '../src/normalize/document-limits.js';
 describe('config schema', () => {
   it('fills every default of DESIGN.md from a minimal file', () => {
     const config = parseConfigText('sources: [{ id: a, url: "https://a.example/feed" }]', 'test.yaml', {});
-    expect(config.redis).toEqual({ url: null, prefix: '{feedagg}', dataDir: './data/redis' });
+    expect(config.redis).toEqual({ url: null, prefix: '{feedagg}', dataDir: './data/redis', port: null });
     expect(config.http.port).toBe(8080);
     expect(config.output).toMatchObject({ dir: './public', title: 'Combined feed', link: 'http://localhost:8080/', maxItems: 100, maxAge: null, websubHub: null });
     expect(config.fetch).toMatchObject({

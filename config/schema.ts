@@ -94,6 +94,8 @@ export const configSchema = z
       .strictObject({
         /** The private redis-server's data folder (used when no Redis is configured or running); relative to the config file. */
         dataDir: z.string().min(1).default('./data/redis'),
+        /** The private redis-server's port (null: 6390 when free, else any free port). */
+        port: z.number().int().min(1).max(65535).nullable().default(null),
         url: z.string().refine(isRedisUrl, { message: 'must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379/0)' }).nullable().default(null),
         /** `{name}`: every key in one Redis Cluster hash slot (BullMQ needs its queues in one slot). */
         prefix: z.string().regex(/^(\{[A-Za-z0-9._-]+\}|[A-Za-z0-9._-]+)$/, 'must be letters, digits, ".", "_" or "-", optionally in one pair of braces ({feedagg})').default('{feedagg}'),

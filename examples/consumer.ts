@@ -1,14 +1,20 @@
 /**
  * A downstream consumer of feedagg's `articles` queue: a plain BullMQ Worker.
  *
- *   REDIS_URL=redis://127.0.0.1:6379 node dist/examples/consumer.js   (built by npm ci / npm run build; Node 20+)
+ *   node dist/examples/consumer.js   (built by npm ci / npm run build; Node 20+)
+ *
+ * It connects to REDIS_URL, else to the Redis feedagg uses with its config (FEEDAGG_CONFIG,
+ * default config/feedagg.yaml), found as `feedagg redis-url` finds it: redis.url, the private
+ * redis-server feedagg start runs, or 127.0.0.1:6379.
  *
  * Each job's data is an ArticleEvent v1 (schemas/article-event.v1.json). Job ids are
  * `<article id>-v<version>`, so a retried poll never delivers one event twice; handle each
  * version idempotently (e.g. upsert by article id, keep the highest version).
  */
 import { Worker, type Job } from 'bullmq';
+import { loadConfig, resolveConfigPath } from '../src/config/load-config.js';
 import type { ArticleEvent } from '../src/model/article-event.js';
+import { currentRedisUrl, redactUrl } from '../src/queue/redis-connection.js';
 
 export type ArticleHandler = (event: ArticleEvent) => Promise<void>;
 
@@ -57,9 +63,21 @@ export function stopOnSignals(worker: Worker<ArticleEvent>, deadlineMs = 10_000)
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
 }
 
+/** REDIS_URL, else the Redis feedagg uses with its config (as `feedagg redis-url`), and the config's prefix. */
+export async function consumerTarget(env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; prefix: string }> {
+  const config = await loadConfig(resolveConfigPath(undefined, env)).catch(() => null);
+  const prefix = env.FEEDAGG_PREFIX ?? config?.redis.prefix ?? '{feedagg}';
+  if (env.REDIS_URL) return { url: env.REDIS_URL, prefix };
+  const url = await currentRedisUrl(config?.redis.url ?? null, config?.redis.dataDir ?? './data/redis');
+  if (!url) throw new Error('no Redis found: set REDIS_URL, or start feedagg (feedagg redis-url prints the URL it uses)');
+  return { url, prefix };
+}
+
 // Run directly: print every event.
 if (process.argv[1]?.endsWith('consumer.ts') || process.argv[1]?.endsWith('consumer.js')) {
-  const worker = startConsumer(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', process.env.FEEDAGG_PREFIX ?? '{feedagg}', async (event) => {
+  const { url, prefix } = await consumerTarget();
+  console.error(`consumer: reading the articles queue at ${redactUrl(url)} (prefix ${prefix})`);
+  const worker = startConsumer(url, prefix, async (event) => {
     const { article } = event;
     console.log(`${event.type} v${event.version}: ${article.title} <${article.url ?? 'no url'}> from ${article.sources.map((source) => source.sourceId).join(', ')}`);
   });

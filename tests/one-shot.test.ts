@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { redisAnswers } from '../src/queue/embedded-redis.js';
+import { DEFAULT_PRIVATE_PORT, portIsFree, redisAnswers } from '../src/queue/embedded-redis.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { FixtureServer } from './helpers/fixture-server.js';
 import { ProcessLog } from './helpers/process-log.js';
@@ -25,6 +25,10 @@ beforeAll(async () => {
   // Answers after 60 s: a poll that is still running when the test acts.
   server.routes.set('/slow.xml', { handler: (_request, response) => void setTimeout(() => response.writeHead(200).end('<rss/>'), 60_000).unref() });
   localRedis = await redisAnswers(LOCAL_REDIS_URL);
+});
+let portWasFree: Promise<boolean> = Promise.resolve(false);
+beforeEach(() => {
+  portWasFree = portIsFree(DEFAULT_PRIVATE_PORT);
 });
 afterAll(() => server.stop());
 beforeEach(async () => {
@@ -71,6 +75,33 @@ describe('one-shot commands on their defaults', () => {
     expect(run.text).toMatch(/stopped by SIGTERM/);
     expect(await redisAnswers(url)).toBe(false);
     expect(existsSync(marker())).toBe(false);
+  });
+
+  it('redis-url prints the private redis-server start runs (port 6390 when free), and the example consumer finds the same', async (context) => {
+    if (localRedis) return context.skip('a Redis answers on 127.0.0.1:6379: start would use it, not a private server');
+    await writeDefaultsConfig({ http: { port: 0 }, sources: [{ id: 'river', url: server.url('/feed.json') }] });
+    const none = await runCli(['redis-url', '--config', workspace.configPath], { cwd: workspace.dir });
+    expect(none.code).toBe(1);
+    const start = new ProcessLog(spawnCli(['start', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } }));
+    try {
+      await start.waitFor(/feedagg started/);
+      const printed = await runCli(['redis-url', '--config', workspace.configPath], { cwd: workspace.dir });
+      expect(printed.code).toBe(0);
+      const url = printed.stdout.trim();
+      expect(url).toBe((await readFile(marker(), 'utf8')).trim());
+      if (await portWasFree) expect(url).toBe(`redis://127.0.0.1:${DEFAULT_PRIVATE_PORT}`);
+      const { consumerTarget } = await import('../examples/consumer.js');
+      const cwd = process.cwd();
+      process.chdir(workspace.dir);
+      try {
+        expect(await consumerTarget({ FEEDAGG_CONFIG: workspace.configPath })).toEqual({ url, prefix: workspace.prefix });
+      } finally {
+        process.chdir(cwd);
+      }
+    } finally {
+      start.child.kill('SIGTERM');
+      expect(await start.exitWithin(20_000)).toBe(0);
+    }
   });
 
   it('refresh gives up within 20 s when the private redis-server it shares goes away', async (context) => {

@@ -18,6 +18,7 @@ const COMMANDS: CommandEntry[] = [
   { name: 'run', summary: 'poll every enabled source once, publish, print a per-source summary, exit', load: async () => (await import('./commands/run-once.js')).runCommand },
   { name: 'sources', summary: 'show every source: state, last poll, errors, next poll (--json for machines)', load: async () => (await import('./commands/sources.js')).sourcesCommand },
   { name: 'refresh', summary: 'poll one source now; re-enables a gone or failing source', load: async () => (await import('./commands/sources.js')).refreshCommand },
+  { name: 'redis-url', summary: 'print the Redis URL feedagg uses with this config (for consumers), without starting one', load: async () => (await import('./commands/redis-url.js')).redisUrlCommand },
   { name: 'validate', summary: 'check the config file; every error names the source id and the field', load: async () => (await import('./commands/validate.js')).validateCommand },
   { name: 'opml', summary: 'import sources from an OPML file (--write adds them to the config), or export them as OPML', load: async () => (await import('./commands/opml.js')).opmlCommand },
   { name: 'parse', summary: 'parse and normalize a feed file or URL (or a JSONL manifest of files) without Redis; print JSON', load: async () => (await import('./commands/parse.js')).parseCommand },

@@ -31,6 +31,30 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** True when nothing listens on 127.0.0.1:`port` (we could bind it). */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.once('error', () => resolvePort(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
+  });
+}
+
+/**
+ * The private redis-server's port when redis.port is not set: a fixed one, so an operator can
+ * point a consumer at it (and `feedagg redis-url` prints it), unless something else has it.
+ */
+export const DEFAULT_PRIVATE_PORT = 6390;
+
+/** redis.port when set (it must be free), else DEFAULT_PRIVATE_PORT when free, else any free port. */
+export async function privatePort(configured: number | null): Promise<number> {
+  if (configured !== null) {
+    if (await portIsFree(configured)) return configured;
+    throw new FeedaggError('CONFIG', `redis.port: ${configured} is in use on 127.0.0.1, so the private redis-server cannot listen there (choose another port, or set redis.url to the Redis that runs there)`);
+  }
+  return (await portIsFree(DEFAULT_PRIVATE_PORT)) ? DEFAULT_PRIVATE_PORT : freePort();
+}
+
 /** How a Redis at a URL answered: not at all, as a single server, or as a Redis Cluster node. */
 export type RedisProbe = 'none' | 'standalone' | 'cluster';
 
@@ -69,10 +93,22 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
-export async function startEmbeddedRedis(dataDir = './data/redis', binary = 'redis-server'): Promise<EmbeddedRedis> {
+export async function startEmbeddedRedis(dataDir = './data/redis', binary = 'redis-server', configuredPort: number | null = null): Promise<EmbeddedRedis> {
   const dir = resolve(dataDir);
   await mkdir(dir, { recursive: true });
-  const port = await freePort();
+  const port = await privatePort(configuredPort);
+  try {
+    return await launchRedis(dir, binary, port);
+  } catch (error) {
+    // Another process took the default port between the check and the start: any port will do.
+    if (configuredPort === null && port === DEFAULT_PRIVATE_PORT && error instanceof FeedaggError && /Address already in use/i.test(error.message)) {
+      return launchRedis(dir, binary, await freePort());
+    }
+    throw error;
+  }
+}
+
+async function launchRedis(dir: string, binary: string, port: number): Promise<EmbeddedRedis> {
   const child = spawn(binary, [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
     '--maxmemory-policy', 'noeviction', '--save', '', '--daemonize', 'no',

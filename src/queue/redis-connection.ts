@@ -35,7 +35,19 @@ export function checkClusterPrefix(prefix: string): void {
  * redis.dataDir (./data/redis next to the config file); else a Redis already on 127.0.0.1:6379;
  * else a private redis-server of our own, with its data there.
  */
-export async function resolveRedis(configuredUrl: string | null, log: Logger, dataDir = './data/redis', startPrivate = true): Promise<RedisTarget> {
+/**
+ * The Redis a command would use, without starting one: the configured URL, else the private
+ * redis-server a feedagg process runs on redis.dataDir, else 127.0.0.1:6379 when it answers
+ * (`feedagg redis-url`, and the example consumer).
+ */
+export async function currentRedisUrl(configuredUrl: string | null, dataDir: string): Promise<string | null> {
+  if (configuredUrl) return configuredUrl;
+  const shared = await runningEmbeddedRedis(dataDir);
+  if (shared) return shared;
+  return (await redisAnswers(LOCAL_REDIS_URL)) ? LOCAL_REDIS_URL : null;
+}
+
+export async function resolveRedis(configuredUrl: string | null, log: Logger, dataDir = './data/redis', startPrivate = true, privatePort: number | null = null): Promise<RedisTarget> {
   if (configuredUrl) {
     const probe = await probeRedis(configuredUrl, 3_000);
     if (probe === 'none') {
@@ -59,7 +71,7 @@ export async function resolveRedis(configuredUrl: string | null, log: Logger, da
     throw new FeedaggError('REDIS_UNAVAILABLE', `no Redis to read: REDIS_URL and redis.url are not set, no feedagg start runs a private redis-server in ${dataDir}, and nothing answers on 127.0.0.1:6379 (start "feedagg start", or set REDIS_URL to the deployment's Redis)`);
   }
   log.info({ dataDir }, 'no Redis configured or running: starting a private redis-server');
-  const embedded = await startEmbeddedRedis(dataDir).catch((error: unknown) => {
+  const embedded = await startEmbeddedRedis(dataDir, 'redis-server', privatePort).catch((error: unknown) => {
     if (error instanceof FeedaggError) throw error;
     throw new FeedaggError('REDIS_UNAVAILABLE', `cannot start redis-server: ${INSTALL_HINT}`, { cause: error });
   });

@@ -69,7 +69,7 @@ export interface RuntimeOptions {
 }
 
 export async function openRuntime(config: Config, log: Logger, now: () => Date = () => new Date(), options: RuntimeOptions = {}): Promise<Runtime> {
-  const target = await resolveRedis(config.redis.url, log, config.redis.dataDir, options.privateRedis ?? true);
+  const target = await resolveRedis(config.redis.url, log, config.redis.dataDir, options.privateRedis ?? true, config.redis.port);
   if (target.cluster) checkClusterPrefix(config.redis.prefix);
   const redis = createRedis(target, 'feedagg', true);
   const bullConnection = createRedis(target, 'feedagg-queues');
