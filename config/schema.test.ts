@@ -36,6 +36,13 @@ describe('config schema', () => {
     expect(config.http.port).toBe(9090);
   });
 
+  it('self links follow the port when output.link is not set (issue 16: PORT=7200 still said localhost:8080)', () => {
+    expect(parseConfigText('http: { port: 7100 }', 'test.yaml', { PORT: '7200' }).output.link).toBe('http://localhost:7200/');
+    expect(parseConfigText('http: { port: 7100 }', 'test.yaml', {}).output.link).toBe('http://localhost:7100/');
+    expect(parseConfigText('output: { link: "https://feeds.example/" }', 'test.yaml', { PORT: '7200' }).output.link).toBe('https://feeds.example/');
+    expect(parseConfigText('{}', 'test.yaml', {}).output.link).toBe('http://localhost:8080/');
+  });
+
   it('collects every problem in one error with code CONFIG', () => {
     try {
       parseConfigText('schedule: { tick: "x" }\nsources: [{ id: "a:b", url: "ftp://x" }]', 'test.yaml', {});

@@ -71,4 +71,20 @@ describe('feedagg start', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  it('a port in use is one clear error, with no spurious "Server is not running" (issue 16, defect 12)', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    const port = await new Promise<number>((resolve) => blocker.listen(0, () => resolve((blocker.address() as { port: number }).port)));
+    try {
+      await workspace.writeConfig({ redis: { url: redisUrl, prefix: workspace.prefix }, http: { port }, output: { dir: workspace.outputDir }, sources: [] });
+      const { runCli } = await import('./helpers/cli.js');
+      const result = await runCli(['start', '--config', workspace.configPath], { env: { LOG_LEVEL: 'info' }, timeoutMs: 30_000 });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`cannot listen on port ${port}`);
+      expect(result.stderr).not.toContain('Server is not running');
+    } finally {
+      blocker.close();
+    }
+  });
 });

@@ -30,6 +30,13 @@ export function formatSummary(rows: SummaryRow[]): string {
   const failed = rows.filter((row) => !row.outcome.ok).length;
   const skipped = rows.filter((row) => row.outcome.skipped).length;
   const created = rows.reduce((sum, row) => sum + row.outcome.created, 0);
+  const merged = rows.reduce((sum, row) => sum + row.outcome.merged, 0);
   const updated = rows.reduce((sum, row) => sum + row.outcome.updated, 0);
-  return `${formatTable([header, ...body])}\n\n${rows.length} sources, ${failed} failed, ${skipped ? `${skipped} skipped, ` : ''}${created} new articles, ${updated} updated\n`;
+  const totals = [count(rows.length, 'source'), `${failed} failed`, ...(skipped ? [`${skipped} skipped`] : []), count(created, 'new article'), `${merged} merged`, `${updated} updated`];
+  return `${formatTable([header, ...body])}\n\n${totals.join(', ')}\n`;
+}
+
+/** "1 source", "2 sources". */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -55,10 +55,13 @@ export function parseConfigText(text: string, path: string, env: NodeJS.ProcessE
     for (const duplicate of duplicateIds(raw)) if (!issues.includes(duplicate)) issues.push(duplicate);
     throw new FeedaggError('CONFIG', `${path}: invalid config\n${issues.map((line) => `  - ${line}`).join('\n')}`, { issues });
   }
-  return applyEnv(result.data, env);
+  const output = typeof raw === 'object' && raw !== null ? (raw as { output?: unknown }).output : undefined;
+  const linkGiven = typeof output === 'object' && output !== null && 'link' in output;
+  return applyEnv(result.data, env, linkGiven);
 }
 
-function applyEnv(config: Config, env: NodeJS.ProcessEnv): Config {
+/** `linkGiven`: the file sets output.link; otherwise the self links follow the port (PORT included). */
+function applyEnv(config: Config, env: NodeJS.ProcessEnv, linkGiven = true): Config {
   const redisUrl = env.REDIS_URL?.trim();
   const port = env.PORT?.trim();
   if (redisUrl && !isRedisUrl(redisUrl)) throw new FeedaggError('CONFIG', `env REDIS_URL: ${JSON.stringify(redisUrl)} is not a redis:// or rediss:// URL`);
@@ -70,10 +73,13 @@ function applyEnv(config: Config, env: NodeJS.ProcessEnv): Config {
     }
     httpPort = parsed;
   }
+  // With PORT=7200 the feeds' self links said localhost:8080: the default link follows the port.
+  const link = !linkGiven && httpPort !== 0 ? `http://localhost:${httpPort}/` : config.output.link;
   return {
     ...config,
     redis: { ...config.redis, url: redisUrl ? redisUrl : config.redis.url },
     http: { ...config.http, port: httpPort },
+    output: { ...config.output, link },
   };
 }
 

@@ -59,7 +59,7 @@ export function renderStatusPage(data: StatusData): string {
 </head>
 <body>
 <h1>${escapeAttribute(data.title)}</h1>
-<p id="summary">${data.rows.length} sources, ${failing} failing or gone. Last publish: ${time(data.lastPublishAt, data.now)}.</p>
+<p id="summary">${data.rows.length} source${data.rows.length === 1 ? '' : 's'}, ${failing} failing or gone. Last publish: ${time(data.lastPublishAt, data.now)}.</p>
 <h2>Outputs</h2>
 <ul class="links">${data.documents.map((path) => `<li><a href="${escapeAttribute(path)}">${escapeAttribute(path)}</a></li>`).join('')}<li><a href="/opml.xml">/opml.xml</a> (the sources as OPML)</li><li><a href="/metrics">/metrics</a></li></ul>
 <h2>Queues</h2>

@@ -25,11 +25,24 @@ function ago(iso: string | null, now: number): string {
   return seconds <= 0 ? `${text} ago` : `in ${text}`;
 }
 
+/** Text of at most `max` characters, cut at a word with an ellipsis (the whole error is in --json). */
+export function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const space = text.lastIndexOf(' ', max - 1);
+  return `${text.slice(0, space > max / 2 ? space : max - 1).trimEnd()}…`;
+}
+
+/** Sources that need the operator first (failing, gone), then by id: the same order every time. */
+export function sortRows(rows: SourceRow[]): SourceRow[] {
+  const rank = (row: SourceRow) => (row.state === 'failing' || row.state === 'gone' ? 0 : row.lastError ? 1 : 2);
+  return [...rows].sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+}
+
 export function formatSourceTable(rows: SourceRow[], now: number): string {
   const header = ['ID', 'STATE', 'LAST POLL', 'HTTP', 'FAILS', 'ITEMS', 'NEXT POLL', 'LAST ERROR', 'URL'];
   const body = rows.map((row) => [
     row.id, row.state, ago(row.lastPollAt, now), row.lastStatus === null ? '-' : String(row.lastStatus), String(row.consecutiveFailures),
-    String(row.itemsSeen), ago(row.nextPollAt, now), row.lastError ? `${row.lastError.code}: ${row.lastError.message}`.slice(0, 60) : '-',
+    String(row.itemsSeen), ago(row.nextPollAt, now), row.lastError ? cutAtWord(`${row.lastError.code}: ${row.lastError.message}`, 60) : '-',
     row.effectiveUrl && row.effectiveUrl !== row.url ? `${row.url} → ${row.effectiveUrl}` : row.url,
   ]);
   return `${formatTable([header, ...body])}\n`;
@@ -44,7 +57,7 @@ export const sourcesCommand: Command = {
     return runOneShot(config, createLogger(process.env.LOG_LEVEL ?? 'warn'), async (runtime) => {
       // The sources feedagg start publishes (it may have reloaded), else this config's.
       await runtime.context.sources.refresh(Date.now(), true);
-      const rows = await sourceRows(runtime.context, runtime.context.sources.all());
+      const rows = sortRows(await sourceRows(runtime.context, runtime.context.sources.all()));
       if (args.values.json) {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {

@@ -75,10 +75,11 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
         maxAgeSeconds: Math.round(config.schedule.defaultInterval / 1000),
         log,
       });
-      runtime.beforeClose.push({ name: 'http server', run: () => closeServer(server) });
       const port = await listen(server, config.http.port).catch((error: unknown) => {
         throw new FeedaggError('CONFIG', `cannot listen on port ${config.http.port}: ${error instanceof Error ? error.message : String(error)} (set http.port or PORT)`, { cause: error });
       });
+      // Only a server that listens has anything to close ("Server is not running" otherwise).
+      runtime.beforeClose.push({ name: 'http server', run: () => closeServer(server) });
       // Publish what Redis already holds, so the files exist before the first poll finishes.
       await runtime.context.queues.publish.add('publish', { reason: 'start' }, { deduplication: { id: PUBLISH_DEDUP_ID, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100 });
       const reload = serialReloads((trigger) => reloadConfig(runtime, configPath, trigger).catch((error: unknown) => {
