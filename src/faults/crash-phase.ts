@@ -136,7 +136,9 @@ export async function runCrashPhase(redis: RedisProcess, dir: string, chaosSecon
     if (Date.now() - job.timestamp > 45_000) stuck.push(`poll job ${job.id} (${job.data.sourceId}) since ${new Date(job.timestamp).toISOString()}`);
   }
   // The last polls may each have asked for a publish: wait until one ran after them and none
-  // is waiting or running (a publish writes its files before it records its time).
+  // is waiting or running (a publish writes its files before it records its time). A publish
+  // whose worker was killed is taken up again once its lock expires (publish worker:
+  // lockDuration 15 s, stall checks every 5 s), so this may take that long.
   const publishQueue = new Queue('publish', { connection: client, prefix });
   let quiet = 0;
   await until('a publish after the last poll, and none pending', async () => {
@@ -144,7 +146,7 @@ export async function runCrashPhase(redis: RedisProcess, dir: string, chaosSecon
     const pending = Object.values(await publishQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).reduce((sum, count) => sum + count, 0);
     quiet = after && pending === 0 ? quiet + 1 : 0;
     return quiet >= 3;
-  }, 30_000);
+  }, 60_000);
   await publishQueue.close();
   const articlesQueue = new Queue('articles', { connection: client, prefix });
   await until('the consumer to drain the events', async () => {

@@ -178,7 +178,9 @@ export function startWorkers(runtime: Runtime, processors: Processors): void {
   };
   const workers: Worker[] = [
     ...(processors.poll ? [new Worker(QUEUE_NAMES.poll, processors.poll, { connection, prefix, concurrency: context.config.fetch.concurrency })] : []),
-    ...(processors.publish ? [new Worker(QUEUE_NAMES.publish, processors.publish, { connection, prefix, concurrency: 1 })] : []),
+    // A publish is short and its lock is renewed while its worker lives: one whose worker died
+    // (kill -9) is taken up again within about 20 s, not BullMQ's default of up to a minute.
+    ...(processors.publish ? [new Worker(QUEUE_NAMES.publish, processors.publish, { connection, prefix, concurrency: 1, lockDuration: 15_000, stalledInterval: 5_000 })] : []),
     ...(processors.scheduler ? [new Worker(QUEUE_NAMES.scheduler, processors.scheduler, { connection, prefix, concurrency: 1 })] : []),
   ];
   for (const worker of workers) {
