@@ -108,17 +108,23 @@ describe('one-shot commands on their defaults', () => {
     if (localRedis) return context.skip('a Redis answers on 127.0.0.1:6379: start would use it, not a private server');
     await writeDefaultsConfig({ http: { port: 0 } });
     const start = new ProcessLog(spawnCli(['start', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } }));
-    await start.waitFor(/feedagg started/);
-    await waitFor('the slow poll to start', async () => (server.hits('/slow.xml') > 0 ? true : null));
-    // refresh joins the poll in flight (one poll per source) and waits for its outcome.
-    const refresh = new ProcessLog(spawnCli(['refresh', 'slow', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } }));
-    await refresh.waitFor(/using the private redis-server another feedagg process started/);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    start.child.kill('SIGTERM');
-    await start.exitWithin(20_000);
-    const gone = Date.now();
-    expect(await refresh.exitWithin(25_000)).toBe(1);
-    expect(Date.now() - gone).toBeLessThan(20_000);
-    expect(refresh.text).toMatch(/REDIS_UNAVAILABLE/);
+    let refresh: ProcessLog | null = null;
+    try {
+      await start.waitFor(/feedagg started/);
+      await waitFor('the slow poll to start', async () => (server.hits('/slow.xml') > 0 ? true : null));
+      // refresh joins the poll in flight (one poll per source) and waits for its outcome.
+      refresh = new ProcessLog(spawnCli(['refresh', 'slow', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } }));
+      await refresh.waitFor(/using the private redis-server another feedagg process started/);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      start.child.kill('SIGTERM');
+      await start.exitWithin(20_000);
+      const gone = Date.now();
+      expect(await refresh.exitWithin(25_000)).toBe(1);
+      expect(Date.now() - gone).toBeLessThan(20_000);
+      expect(refresh.text).toMatch(/REDIS_UNAVAILABLE/);
+    } finally {
+      // On a failure, no process of this test may outlive it.
+      for (const child of [start.child, refresh?.child]) if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   }, 60_000);
 });
