@@ -22,6 +22,7 @@ export async function publishNow(context: AppContext): Promise<PublishResult> {
   const { redis, keys, config } = context;
   const now = context.now();
   const started = performance.now();
+  const build = context.documents.build?.bind(context.documents);
   const coalesced = await coalesceMerges(redis, keys);
   if (coalesced.length > 0) await deliverEvents(redis, keys, context.queues.articles, coalesced, config.articles, now);
   await context.sources.refresh();
@@ -30,7 +31,7 @@ export async function publishNow(context: AppContext): Promise<PublishResult> {
     dispatcher: context.http.open,
     // Building documents of up to output.maxBytes is CPU work: a document thread does it.
     // Weighed like documents being read, so a large build never runs beside large reads.
-    ...(context.documents.build ? { build: (task: BuildTask) => context.parseBudget.run(buildBytes(task), () => (context.documents.build as NonNullable<typeof context.documents.build>)(task)) } : {}),
+    ...(build ? { build: (task: BuildTask) => context.parseBudget.run(buildBytes(task), () => build(task)) } : {}),
     onPingError: (error) => context.log.warn({ hub: config.output.websubHub, err: error instanceof Error ? error.message : String(error) }, 'WebSub ping failed'),
   });
   await sweepExpired(redis, keys, now.getTime() - config.dedupe.retention);

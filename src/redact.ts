@@ -10,6 +10,8 @@ export const SECRET_PARAMS = new Set(['token', 'key', 'apikey', 'api_key', 'acce
 
 export const REDACTED = 'REDACTED';
 
+const SCHEMES = new Set(['http:', 'https:', 'redis:', 'rediss:']);
+
 /** The URL without userinfo and with secret query values replaced; text that is not a URL is returned as it is. */
 export function redactUrl(value: string): string {
   let url: URL;
@@ -18,7 +20,8 @@ export function redactUrl(value: string): string {
   } catch {
     return value;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return value;
+  // Source URLs, and the Redis URLs the CLI names in its messages.
+  if (!SCHEMES.has(url.protocol)) return value;
   let changed = false;
   if (url.username || url.password) {
     url.username = '';

@@ -25,6 +25,7 @@ describe('redactUrl and redactText', () => {
     ['https://example.org/feed?token=abc&page=2', 'https://example.org/feed?token=REDACTED&page=2'],
     ['https://example.org/f?API_KEY=1&Sig=2&signature=3&q=a%20b', 'https://example.org/f?API_KEY=REDACTED&Sig=REDACTED&signature=REDACTED&q=a%20b'],
     ['https://example.org/f?tokens=1&keyword=x', 'https://example.org/f?tokens=1&keyword=x'],
+    ['redis://u:secret@127.0.0.1:6379/0', 'redis://127.0.0.1:6379/0'],
     ['not a url', 'not a url'],
   ])('%s → %s', (input, output) => {
     expect(redactUrl(input)).toBe(output);

@@ -2,10 +2,9 @@
  * One document's CPU work, as a document thread runs it (DESIGN.md "Data flow"): decode,
  * parse, open, identify every entry, compare with the source's listing, and prepare
  * (normalize, sanitize, fingerprint) only the entries that are new or changed. Takes and
- * returns plain data (structured-clone safe), never throws: a failure is a typed outcome.
+ * returns plain data (structured-clone safe); thread-tasks.ts turns what it throws into a typed outcome.
  */
 import { entryKeyHash } from '../dedupe/identity.js';
-import { asFeedaggError, type ErrorCode } from '../errors.js';
 import { entryRank, type DocumentLimits } from '../normalize/document-limits.js';
 import { feedWarnings, type FeedInfo } from '../normalize/normalize-feed.js';
 import type { FeedHints } from '../parse/raw-feed.js';
@@ -49,35 +48,23 @@ export interface DocumentReading {
   warnings: string[];
 }
 
-export type DocumentResult =
-  | { ok: true; reading: DocumentReading }
-  | { ok: false; error: { code: ErrorCode; message: string; feedLinks?: string[] } };
-
-export async function readDocument(task: DocumentTask): Promise<DocumentResult> {
-  try {
-    const now = new Date(task.now);
-    const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
-    const document = await openDocument({ sourceId: task.sourceId, body, contentType: task.contentType, documentUrl: task.documentUrl, now, limits: task.limits });
-    // The text and the tree of a large document are garbage now: collect them before the
-    // entries are prepared, so the thread never holds both (its heap is capped).
-    if (body.length >= LARGE_DOCUMENT_BYTES) collectGarbage();
-    const previous = new Map(task.previous);
-    // An entry listed twice in one document is stored once (its listings would take turns).
-    const entries = document.entries.filter((entry) => !entry.identity.repeat);
-    const listing = entries.map((entry) => ({ ekh: entryKeyHash(entry.identity.entryKey), rawFp: entry.rawFp }));
-    const changedEntries = entries.filter((entry, index) => previous.get(listing[index]?.ekh ?? '') !== entry.rawFp);
-    const changed = changedEntries.length > 0 || previous.size !== listing.length;
-    const prepared = changed ? prepareEntries(document, task.sourceId, changedEntries) : [];
-    const dates = document.entries.map((entry) => {
-      const rank = entryRank(entry.raw, now);
-      return Number.isFinite(rank) ? new Date(rank).toISOString() : null;
-    });
-    return {
-      ok: true,
-      reading: { format: document.format, encoding: document.encoding, feed: document.feed, hints: document.hints, listing, prepared, changed, dates, warnings: feedWarnings(document.open) },
-    };
-  } catch (error) {
-    const typed = asFeedaggError(error);
-    return { ok: false, error: { code: typed.code, message: typed.message, ...(typed.feedLinks ? { feedLinks: typed.feedLinks } : {}) } };
-  }
+export async function readDocument(task: DocumentTask): Promise<DocumentReading> {
+  const now = new Date(task.now);
+  const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
+  const document = await openDocument({ sourceId: task.sourceId, body, contentType: task.contentType, documentUrl: task.documentUrl, now, limits: task.limits });
+  // The text and the tree of a large document are garbage now: collect them before the
+  // entries are prepared, so the thread never holds both (its heap is capped).
+  if (body.length >= LARGE_DOCUMENT_BYTES) collectGarbage();
+  const previous = new Map(task.previous);
+  // An entry listed twice in one document is stored once (its listings would take turns).
+  const entries = document.entries.filter((entry) => !entry.identity.repeat);
+  const listing = entries.map((entry) => ({ ekh: entryKeyHash(entry.identity.entryKey), rawFp: entry.rawFp }));
+  const changedEntries = entries.filter((entry, index) => previous.get(listing[index]?.ekh ?? '') !== entry.rawFp);
+  const changed = changedEntries.length > 0 || previous.size !== listing.length;
+  const prepared = changed ? prepareEntries(document, task.sourceId, changedEntries) : [];
+  const dates = document.entries.map((entry) => {
+    const rank = entryRank(entry.raw, now);
+    return Number.isFinite(rank) ? new Date(rank).toISOString() : null;
+  });
+  return { format: document.format, encoding: document.encoding, feed: document.feed, hints: document.hints, listing, prepared, changed, dates, warnings: feedWarnings(document.open) };
 }

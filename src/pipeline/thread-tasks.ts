@@ -39,8 +39,7 @@ function failure(error: unknown): { ok: false; error: TaskError } {
 export async function runTask(message: TaskMessage): Promise<TaskResult> {
   try {
     if (message.kind === 'read') {
-      const result = await readDocument(message.task as DocumentTask);
-      return result.ok ? { ok: true, value: result.reading } : { ok: false, error: result.error };
+      return { ok: true, value: await readDocument(message.task as DocumentTask) };
     }
     // The feed writers (feed, xml-js) load on the first build, not when a thread starts.
     const { buildWithin } = await import('../publish/build-within.js');

@@ -2,6 +2,7 @@
 import { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { FeedaggError } from '../errors.js';
+import { redactUrl } from '../redact.js';
 import type { RedisClient } from '../store/redis-client.js';
 import { INSTALL_HINT, probeRedis, redisAnswers, runningEmbeddedRedis, startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
 
@@ -99,16 +100,6 @@ export function createRedis(target: Pick<RedisTarget, 'url' | 'cluster'>, name: 
       ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
     },
   });
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }
 
 /** BullMQ loses jobs when Redis evicts keys; warn unless the policy is noeviction. */
