@@ -7,7 +7,7 @@ import type { AppContext } from '../src/runtime/context.js';
 import { skippedOutcome, skipReason } from '../src/schedule/poll-decision.js';
 import { beginPoll } from '../src/store/poll-store.js';
 import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
-import { setNextPoll } from '../src/store/schedule-store.js';
+import { releaseClaims, setNextPoll } from '../src/store/schedule-store.js';
 import { attemptPoll, slotLimits } from './attempt-poll.js';
 import { recordPoll } from './record-poll.js';
 import { countPoll } from '../src/observe/metrics.js';
@@ -38,6 +38,7 @@ export function createPollProcessor(context: AppContext) {
     if (start.status !== 'go') {
       const reason = skipReason(source.id, start.status, start.state, start.status === 'hold' ? start.until : null);
       if (start.status === 'hold') await setNextPoll(redis, keys, source.id, start.until);
+      else await releaseClaims(redis, keys, [source.id]);
       log.info({ source: source.id, skipped: reason }, 'poll skipped');
       const skipped = skippedOutcome(source.id, reason);
       await countPoll(redis, keys, skipped, 0);

@@ -8,12 +8,23 @@ import type { AppContext } from '../src/runtime/context.js';
 import { deliverEvents } from '../src/queue/article-events.js';
 import { enqueuePolls } from '../src/queue/enqueue-poll.js';
 import { pendingEvents } from '../src/store/outbox-store.js';
-import { claimDueSources } from '../src/store/schedule-store.js';
+import { claimDueSources, releaseClaims, requeueLostPolls } from '../src/store/schedule-store.js';
 
 export interface TickResult {
   enqueued: string[];
   redelivered: number;
+  /** Sources whose poll was lost after a claim (see requeue-lost.lua), due again now. */
+  requeued: string[];
 }
+
+/**
+ * A claim older than this without a poll job in the queue is a lost poll. The tick adds the
+ * jobs right after its claim, so only a crash or an outage in between (or a job failed for
+ * good) leaves one; this bounds what such a loss delays a source by.
+ */
+export const CLAIM_GRACE_MS = 15_000;
+/** How often a tick looks for lost polls (each look reads only claims older than the grace). */
+const REQUEUE_EVERY_MS = 5_000;
 
 /** How long a claimed source may wait in the queue before a tick may claim it again. */
 export function claimLease(tickMs: number): number {
@@ -21,16 +32,27 @@ export function claimLease(tickMs: number): number {
 }
 
 export function createTickProcessor(context: AppContext) {
+  let lastRequeue = 0;
   return async function scheduleTick(): Promise<TickResult> {
     const now = context.now();
+    let requeued: string[] = [];
+    if (now.getTime() - lastRequeue >= REQUEUE_EVERY_MS) {
+      lastRequeue = now.getTime();
+      const dedupKey = (id: string) => `${context.queues.poll.keys.de}:${id}`;
+      requeued = await requeueLostPolls(context.redis, context.keys, dedupKey, now.getTime() - CLAIM_GRACE_MS, now.getTime());
+      if (requeued.length > 0) context.log.warn({ sources: requeued.slice(0, 20), count: requeued.length }, 'polls lost after their claim (a crash or an outage): due again now');
+    }
     const due = await claimDueSources(context.redis, context.keys, now.getTime(), claimLease(context.config.schedule.tick));
     // A due source this process does not know was just added: read the definitions now.
     await context.sources.refresh(Date.now(), due.some((sourceId) => !context.sources.get(sourceId)));
     const enqueued = due.filter((sourceId) => context.sources.get(sourceId)?.enabled);
+    // Not enqueued (disabled, or unknown even after the re-read): no poll will end the claim.
+    const polled = new Set(enqueued);
+    await releaseClaims(context.redis, context.keys, due.filter((sourceId) => !polled.has(sourceId)));
     await enqueuePolls(context.queues.poll, enqueued, context.sources.currentVersion ?? undefined);
     const pending = await pendingEvents(context.redis, context.keys);
     const redelivered = await deliverEvents(context.redis, context.keys, context.queues.articles, pending.map((event) => event.member), context.config.articles, now);
     if (enqueued.length > 0 || redelivered > 0) context.log.debug({ enqueued: enqueued.length, redelivered }, 'tick');
-    return { enqueued, redelivered };
+    return { enqueued, redelivered, requeued };
   };
 }

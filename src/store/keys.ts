@@ -6,6 +6,8 @@
 export interface StoreKeys {
   root: string;
   schedule: string;
+  /** Sources a tick claimed whose poll has not ended yet: id → claim time (see claim-due.lua). */
+  claims: string;
   source(id: string): string;
   /** Entry key hash → id|change fingerprint, for every entry a source delivered (within retention). */
   seen(sourceId: string): string;
@@ -49,6 +51,7 @@ export function storeKeys(prefix: string): StoreKeys {
   return {
     root,
     schedule: `${root}:schedule`,
+    claims: `${root}:claims`,
     source: (id) => `${root}:source:${id}`,
     seen: (id) => `${root}:seen:${id}`,
     listing: (id) => `${root}:listing:${id}`,

@@ -4,6 +4,7 @@ import { LuaScript } from './lua-script.js';
 import type { RedisClient } from './redis-client.js';
 
 const claimScript = LuaScript.load('claim-due');
+const requeueScript = LuaScript.load('requeue-lost');
 
 /**
  * Make the schedule match the config: new sources are due now, known ones keep their time,
@@ -29,12 +30,28 @@ export async function syncSchedule(redis: RedisClient, keys: StoreKeys, enabledI
  * again while their polls wait in the queue (see scripts/claim-due.lua).
  */
 export async function claimDueSources(redis: RedisClient, keys: StoreKeys, now: number, leaseMs: number, limit = 1000): Promise<string[]> {
-  return (await claimScript.run(redis, [keys.schedule], [now, leaseMs, limit])) as string[];
+  return (await claimScript.run(redis, [keys.schedule, keys.claims], [now, leaseMs, limit])) as string[];
+}
+
+/** Claims that end without a poll (a source the tick did not enqueue, a skipped poll). */
+export async function releaseClaims(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<void> {
+  if (ids.length > 0) await redis.zrem(keys.claims, ...ids);
+}
+
+/**
+ * Polls lost between a tick's claim and their end: claims older than `before` whose poll job is
+ * no longer in the queue are due again at `now` (see scripts/requeue-lost.lua). `dedupKey`
+ * names the poll queue's deduplication key of a source. Returns the ids made due.
+ */
+export async function requeueLostPolls(redis: RedisClient, keys: StoreKeys, dedupKey: (id: string) => string, before: number, now: number, limit = 500): Promise<string[]> {
+  const old = await redis.zrangebyscore(keys.claims, '-inf', before, 'LIMIT', 0, limit);
+  if (old.length === 0) return [];
+  return (await requeueScript.run(redis, [keys.claims, keys.schedule, ...old.map(dedupKey)], [before, now, ...old])) as string[];
 }
 
 /** XX: only sources still on the schedule (a source removed meanwhile stays removed). */
 export async function setNextPoll(redis: RedisClient, keys: StoreKeys, sourceId: string, at: number): Promise<void> {
-  await redis.zadd(keys.schedule, 'XX', at, sourceId);
+  await redis.multi().zadd(keys.schedule, 'XX', at, sourceId).zrem(keys.claims, sourceId).exec();
 }
 
 export async function nextPollTimes(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<Map<string, number | null>> {
