@@ -9,16 +9,22 @@ import { buildBytes } from '../src/runtime/document-pool.js';
 import { BANDS } from '../src/dedupe/minhash.js';
 import { countPublish } from '../src/observe/metrics.js';
 import { publishOutputs, type PublishResult } from '../src/publish/publish-outputs.js';
+import { withPublishLease } from '../src/publish/publish-lease.js';
 import { deliverEvents } from '../src/queue/article-events.js';
 import { eventBacklog } from '../src/queue/event-backlog.js';
-import type { PublishJobData } from '../src/queue/names.js';
+import { PUBLISH_DEDUP_ID, type PublishJobData } from '../src/queue/names.js';
+import { FeedaggError } from '../src/errors.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { coalesceMerges } from '../src/store/outbox-store.js';
 import { recordPublishFailure } from '../src/store/output-store.js';
 import { sweepExpired, sweepWindow } from '../src/store/working-set.js';
 
-/** Publish every output now, from this process (the publish job, and run --once). */
-export async function publishNow(context: AppContext): Promise<PublishResult> {
+/** Publish every output now, from this process (the publish job, and run --once), one publisher at a time. */
+export function publishNow(context: AppContext): Promise<PublishResult> {
+  return withPublishLease(context.redis, context.keys, () => publishHoldingLease(context));
+}
+
+async function publishHoldingLease(context: AppContext): Promise<PublishResult> {
   const { redis, keys, config } = context;
   const now = context.now();
   const started = performance.now();
@@ -47,6 +53,12 @@ export function createPublishProcessor(context: AppContext) {
     try {
       result = await publishNow(context);
     } catch (error) {
+      if (error instanceof FeedaggError && error.code === 'PUBLISH_BUSY') {
+        // Another process publishes (a run --once, a second start): not a failure; ours comes after.
+        context.log.info({ reason: job.data.reason, err: error.message }, 'publish postponed: another process is publishing');
+        await context.queues.publish.add('publish', { reason: `postponed: ${job.data.reason}` }, { delay: 5_000, deduplication: { id: PUBLISH_DEDUP_ID, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100 });
+        return { items: 0, written: [], unchanged: [], pinged: [], leftOut: {} };
+      }
       // /readyz of every process says so until the next good publish (the files stay as they were).
       const message = error instanceof Error ? error.message : String(error);
       context.publishFailure = { at: context.now().toISOString(), message };

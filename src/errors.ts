@@ -21,6 +21,10 @@ export type ErrorCode =
   | 'PARSE_MEMORY'
   | 'BOT_CHALLENGE'
   | 'READ'
+  /** Another process held the publish lease for longer than a publish waits for it. */
+  | 'PUBLISH_BUSY'
+  /** An output folder cannot be written (missing parent, a file in the way, no permission). */
+  | 'OUTPUT'
   /** Anything not foreseen (a bug, a library's own error): recorded like any failure. */
   | 'INTERNAL';
 

@@ -12,6 +12,19 @@ import { knownKeys, nearestKey } from '../../config/json-schema.js';
 import { configSchema, isRedisUrl, type Config } from '../../config/schema.js';
 import { FeedaggError } from '../errors.js';
 
+/** The object each validated config was read from (runtime/deployment.ts publishes it as written). */
+const rawByConfig = new WeakMap<Config, Record<string, unknown>>();
+
+export function rawOf(config: Config): Record<string, unknown> | undefined {
+  return rawByConfig.get(config);
+}
+
+/** `config`, read from `raw` (a config derived from another keeps a matching raw object). */
+export function remember(config: Config, raw: unknown): Config {
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) rawByConfig.set(config, raw as Record<string, unknown>);
+  return config;
+}
+
 export const DEFAULT_CONFIG_PATH = 'config/feedagg.yaml';
 
 /** Where the config lives: `--config`, else FEEDAGG_CONFIG, else the default path. */
@@ -31,11 +44,11 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv = process.
 
 /** Paths in a config file are relative to the file's folder, whatever the current directory. */
 export function relativeToConfig(config: Config, folder: string): Config {
-  return {
+  return remember({
     ...config,
     output: { ...config.output, dir: resolve(folder, config.output.dir) },
     redis: { ...config.redis, dataDir: resolve(folder, config.redis.dataDir) },
-  };
+  }, rawOf(config));
 }
 
 /** Parse YAML text and validate it; env REDIS_URL and PORT override the file (DESIGN.md). */
@@ -48,6 +61,11 @@ export function parseConfigText(text: string, path: string, env: NodeJS.ProcessE
     const reason = cause instanceof YAMLException ? cause.reason : (cause as Error).message;
     throw new FeedaggError('CONFIG', `${path}: invalid YAML${where}: ${reason}`, { cause });
   }
+  return validatedConfig(raw, path, env);
+}
+
+/** Validate a config object (a file's, or the deployment's as `start` published it). */
+export function validatedConfig(raw: unknown, path: string, env: NodeJS.ProcessEnv = process.env): Config {
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     // Every error in one pass: the schema checks duplicate ids only once the rest is valid.
@@ -57,7 +75,7 @@ export function parseConfigText(text: string, path: string, env: NodeJS.ProcessE
   }
   const output = typeof raw === 'object' && raw !== null ? (raw as { output?: unknown }).output : undefined;
   const linkGiven = typeof output === 'object' && output !== null && 'link' in output;
-  return applyEnv(result.data, env, linkGiven);
+  return remember(applyEnv(result.data, env, linkGiven), raw);
 }
 
 /** `linkGiven`: the file sets output.link; otherwise the self links follow the port (PORT included). */

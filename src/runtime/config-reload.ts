@@ -8,7 +8,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, rawOf, remember } from '../config/load-config.js';
+import { deploymentDocument } from './deployment.js';
 import { FeedaggError } from '../errors.js';
 import { syncSources, type Runtime } from './runtime.js';
 
@@ -40,8 +41,11 @@ export async function reloadConfig(runtime: Runtime, path: string, trigger: stri
   }
   const current = runtime.context.config;
   const restartNeeded = sectionsChanged(current, next);
-  const { added, removed, changed } = await syncSources(runtime, next.sources);
-  runtime.context.config = { ...current, sources: next.sources };
+  // The deployment document keeps the settings start runs on, with the new sources: workers
+  // must not run on settings this process has not taken yet.
+  const running = remember({ ...current, sources: next.sources }, { ...rawOf(current), sources: rawOf(next)?.sources ?? [] });
+  const { added, removed, changed } = await syncSources(runtime, next.sources, deploymentDocument(running));
+  runtime.context.config = running;
   // Added and changed sources are due now: a tick claims them without waiting for the next one.
   if (added.length > 0 || changed.length > 0) await runtime.context.queues.scheduler.add('tick', {}, { removeOnComplete: true, removeOnFail: 50 });
   log.info({ config: path, trigger, sources: next.sources.length, added, removed, changed }, 'config reloaded');

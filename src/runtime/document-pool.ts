@@ -21,6 +21,7 @@ import type { BuildTask } from '../pipeline/thread-tasks.js';
 
 export interface DocumentPoolOptions {
   threads: number;
+  /** Changed by a worker that adopts the deployment's fetch.maxParseTime (applies to the next document). */
   maxParseTimeMs: number;
   /**
    * V8 old-generation heap of one reading thread (MB): a runaway document fails alone
@@ -101,7 +102,7 @@ export class DocumentPool implements DocumentReader {
   /** Threads started in all (replacements included), for tests and metrics. */
   started = 0;
 
-  constructor(private readonly options: DocumentPoolOptions) {}
+  constructor(readonly options: DocumentPoolOptions) {}
 
   read(task: DocumentTask): Promise<DocumentReading> {
     const late = () => new FeedaggError('PARSE_TIMEOUT', `reading the document took longer than ${this.options.maxParseTimeMs / 1000} s (fetch.maxParseTime); its thread was stopped`);

@@ -20,6 +20,7 @@ import { DocumentPool } from './document-pool.js';
 import { HeapPacer } from './collect-garbage.js';
 import { runCloseSteps, type CloseStep } from './close-steps.js';
 import { SourceDirectory } from './source-directory.js';
+import { deploymentDocument } from './deployment.js';
 import type { AppContext, Queues } from './context.js';
 import { userAgent } from './version.js';
 
@@ -136,14 +137,14 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
 }
 
 /**
- * Make these sources (the config's by default) those of every process: their definitions go
- * to Redis for the workers, new ones are put on the schedule (due now), removed ones leave it
+ * Make these sources (the config's by default) those of every process, with the deployment's
+ * settings (runtime/deployment.ts): their definitions go to Redis for the workers, new ones are put on the schedule (due now), removed ones leave it
  * (their articles stay), disabled ones are marked. Changed ones are due now too: the wait
  * their last poll earned (a feed's <ttl> can be hours) belongs to the old definition.
  */
-export async function syncSources(runtime: Runtime, sources: SourceConfig[] = runtime.context.config.sources): Promise<{ added: string[]; removed: string[]; changed: string[] }> {
+export async function syncSources(runtime: Runtime, sources: SourceConfig[] = runtime.context.config.sources, settings: Record<string, unknown> = deploymentDocument(runtime.context.config)): Promise<{ added: string[]; removed: string[]; changed: string[] }> {
   const { redis, keys, log } = runtime.context;
-  const changed = await runtime.context.sources.publish(sources);
+  const changed = await runtime.context.sources.publish(sources, settings);
   const enabled = sources.filter((source) => source.enabled).map((source) => source.id);
   const now = runtime.context.now().getTime();
   const { added, removed } = await syncSchedule(redis, keys, enabled, now);

@@ -42,6 +42,11 @@ export class SourceDirectory {
   private byId: Map<string, SourceConfig>;
   private version: number | null = null;
   private checkedAt = 0;
+  /**
+   * Called with the deployment's settings document whenever a new version is read (not for
+   * what this process published itself): workers adopt it (see runtime/deployment.ts).
+   */
+  onSettings: ((json: string, version: number) => void) | null = null;
 
   /** `initial`: the process's own config (used until Redis has definitions). */
   constructor(private readonly redis: Redis, private readonly keys: StoreKeys, initial: SourceConfig[]) {
@@ -81,7 +86,7 @@ export class SourceDirectory {
     const stored = await this.redis.get(this.keys.sourceDefsVersion);
     const version = stored === null ? null : Number(stored);
     if (version === null || version === this.version) return;
-    const raw = await this.redis.hgetall(this.keys.sourceDefs);
+    const [raw, settings] = await Promise.all([this.redis.hgetall(this.keys.sourceDefs), this.onSettings ? this.redis.get(this.keys.deployment) : null]);
     const next = new Map<string, SourceConfig>();
     for (const [id, json] of Object.entries(raw)) {
       // Written by `start` from a validated config; checked again, as everything read back is.
@@ -90,21 +95,22 @@ export class SourceDirectory {
     }
     this.byId = next;
     this.version = version;
+    if (settings !== null && this.onSettings) this.onSettings(settings, version);
   }
 
   /**
-   * `start`: make these the sources of every process (publish-sources.lua: definitions, then
-   * the version). Returns the ids whose definition changed: they are marked with the new
+   * `start`: make these the sources and settings of every process (publish-sources.lua:
+   * settings and definitions, then the version). Returns the ids whose definition changed: they are marked with the new
    * version, so a poll that ran on the old one is followed by another at once.
    */
-  async publish(sources: SourceConfig[]): Promise<string[]> {
+  async publish(sources: SourceConfig[], settings: Record<string, unknown> = {}): Promise<string[]> {
     const json = new Map(sources.map((source) => [source.id, JSON.stringify(source)]));
     const changed = [...json].filter(([id, definition]) => {
       const before = this.byId.get(id);
       return before !== undefined && JSON.stringify(before) !== definition;
     }).map(([id]) => id);
-    const keys = [this.keys.sourceDefs, this.keys.sourceDefsVersion, this.keys.redefinedSources];
-    const version = await publishScript.run(this.redis, keys, [changed.length, ...changed, ...[...json].flat()]);
+    const keys = [this.keys.sourceDefs, this.keys.sourceDefsVersion, this.keys.redefinedSources, this.keys.deployment];
+    const version = await publishScript.run(this.redis, keys, [JSON.stringify(settings), changed.length, ...changed, ...[...json].flat()]);
     this.byId = new Map(sources.map((source) => [source.id, source]));
     this.version = Number(version);
     this.checkedAt = Date.now();

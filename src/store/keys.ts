@@ -39,6 +39,12 @@ export interface StoreKeys {
   sourceDefs: string;
   /** Deployment-wide counters for /metrics (see observe/metrics.ts). */
   metrics: string;
+  /** The deployment's settings as `start` published them (JSON, see runtime/deployment.ts). */
+  deployment: string;
+  /** Set by a running `start` (expires within seconds of its end): is a deployment running? */
+  deploymentOwner: string;
+  /** Held by the process that publishes (one at a time, see publish/publish-lease.ts). */
+  publishLease: string;
   /** Bumped on every write of sourceDefs. */
   sourceDefsVersion: string;
   /** Source id → the sourceDefs version that last changed its definition. */
@@ -70,6 +76,9 @@ export function storeKeys(prefix: string): StoreKeys {
     sourceDefs: `${root}:source-defs`,
     metrics: `${root}:metrics`,
     sourceDefsVersion: `${root}:source-defs:version`,
+    deployment: `${root}:deployment`,
+    deploymentOwner: `${root}:deployment:owner`,
+    publishLease: `${root}:publish-lease`,
     redefinedSources: `${root}:source-defs:redefined`,
     host: (host, part) => `${root}:host:${host.toLowerCase()}:${part}`,
   };

@@ -11,6 +11,7 @@ import { createLogger } from '../../runtime/logger.js';
 import { createPollProcessor } from '../../../jobs/poll-source.js';
 import { startPollNow, type PollNow } from '../../runtime/poll-now.js';
 import { runOneShot } from '../../runtime/one-shot.js';
+import { joinDeployment, runningStart } from '../../runtime/join-deployment.js';
 import { syncSources, type Runtime } from '../../runtime/runtime.js';
 import { stringOption, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -25,7 +26,7 @@ function progress(outcome: PollOutcome, done: number, total: number): void {
 
 /** Every source goes through the poll job, which alone decides whether to skip it and why. */
 async function pollAll(runtime: Runtime, pollNow: PollNow, finished: PollOutcome[]): Promise<SummaryRow[]> {
-  const sources = runtime.context.config.sources;
+  const sources = runtime.context.sources.all();
   const outcomes = await pollNow.pollMany(sources.map((source) => source.id), (outcome) => {
     finished.push(outcome);
     progress(outcome, finished.length, sources.length);
@@ -39,12 +40,24 @@ export const runCommand: Command = {
   options: { once: { type: 'boolean' } },
   async run(args) {
     if (!args.values.once) throw new FeedaggError('CONFIG', `feedagg run: only --once is supported; use "feedagg start" to run continuously\n\n${this.usage}`);
-    const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
+    const path = resolveConfigPath(stringOption(args, 'config'));
+    const config = await loadConfig(path);
     const log = createLogger();
     const finished: PollOutcome[] = [];
+    let total = config.sources.length;
     try {
       return await runOneShot(config, log, async (runtime) => {
-        await syncSources(runtime);
+        // Beside a running start, its deployment is the truth: its sources, settings and
+        // outputs (this file's deployment keys are ignored, with a warning). Alone, this file
+        // is the deployment, published as start would.
+        const owner = await runningStart(runtime.context.redis, runtime.context.keys);
+        if (owner) {
+          log.info({ start: owner }, 'feedagg start is running on this Redis: polling its deployment');
+          await joinDeployment(runtime, path);
+        } else {
+          await syncSources(runtime);
+        }
+        total = runtime.context.sources.size;
         const rows = await pollAll(runtime, await startPollNow(runtime, createPollProcessor(runtime.context)), finished);
         const published = await publishNow(runtime.context);
         log.info({ items: published.items, written: published.written }, 'published');
@@ -57,7 +70,7 @@ export const runCommand: Command = {
       // Stopped early (a signal, Redis gone): what finished is still worth printing.
       if (finished.length > 0) {
         process.stdout.write(formatSummary(finished.map((outcome) => ({ outcome }))));
-        process.stdout.write(`${finished.length} of ${config.sources.length} sources finished before the run stopped; nothing was published\n`);
+        process.stdout.write(`${finished.length} of ${total} sources finished before the run stopped; nothing was published\n`);
       }
       throw error;
     }

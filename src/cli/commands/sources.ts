@@ -6,6 +6,7 @@ import { sourceRows, type SourceRow } from '../../observe/source-rows.js';
 import { BACKLOG_ADVICE, describeBacklog, eventBacklog } from '../../queue/event-backlog.js';
 import { createLogger } from '../../runtime/logger.js';
 import { createPollProcessor } from '../../../jobs/poll-source.js';
+import { joinDeployment } from '../../runtime/join-deployment.js';
 import { startPollNow } from '../../runtime/poll-now.js';
 import { runOneShot } from '../../runtime/one-shot.js';
 import { pollUrl } from '../../schedule/source-transition.js';
@@ -55,15 +56,16 @@ export const sourcesCommand: Command = {
   async run(args) {
     const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
     return runOneShot(config, createLogger(process.env.LOG_LEVEL ?? 'warn'), async (runtime) => {
-      // The sources feedagg start publishes (it may have reloaded), else this config's.
-      await runtime.context.sources.refresh(Date.now(), true);
+      // The deployment feedagg start publishes (it may have reloaded), else this config's.
+      await joinDeployment(runtime, null);
       const rows = sortRows(await sourceRows(runtime.context, runtime.context.sources.all()));
       if (args.values.json) {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
         const { redis, keys, queues } = runtime.context;
         const backlog = await eventBacklog(redis, keys, queues.articles);
-        const advice = config.articles.enabled && backlog.waiting + backlog.outbox >= config.articles.warnBacklog && config.articles.warnBacklog > 0 ? ` (over articles.warnBacklog: ${BACKLOG_ADVICE})` : '';
+        const { articles } = runtime.context.config;
+        const advice = articles.enabled && backlog.waiting + backlog.outbox >= articles.warnBacklog && articles.warnBacklog > 0 ? ` (over articles.warnBacklog: ${BACKLOG_ADVICE})` : '';
         process.stdout.write(`${formatSourceTable(rows, Date.now())}\n${describeBacklog(backlog)}${advice}\n`);
       }
       return EXIT.ok;
@@ -84,6 +86,7 @@ export const refreshCommand: Command = {
       const { redis, keys } = runtime.context;
       // The sources feedagg start publishes, else (nothing published yet) this config's: a
       // source just added to the file is known as soon as start has reloaded it.
+      await joinDeployment(runtime, null);
       const source = await runtime.context.sources.lookup(id);
       if (!source) throw new FeedaggError('CONFIG', `feedagg refresh: no source "${id}" in the config or among the sources feedagg start publishes`);
       if (!source.enabled) throw new FeedaggError('CONFIG', `feedagg refresh: source "${id}" is disabled in the config (enabled: false)`);

@@ -11,6 +11,7 @@ import { PUBLISH_DEDUP_ID } from '../../queue/names.js';
 import { createLogger } from '../../runtime/logger.js';
 import { jobProcessors } from '../../../jobs/processors.js';
 import { reloadConfig, serialReloads, watchConfig } from '../../runtime/config-reload.js';
+import { beatAsOwner, joinDeployment } from '../../runtime/join-deployment.js';
 import { openRuntime, startScheduler, startWorkers, syncSources, type Runtime } from '../../runtime/runtime.js';
 import { stringOption, type Command, type ParsedArgs } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -57,12 +58,17 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
   const runtime = await openRuntime(config, log);
   let onHangup = () => log.info({ signal: 'SIGHUP' }, 'a worker has nothing to reload: it reads its sources from Redis, as feedagg start publishes them');
   try {
-    startWorkers(runtime, jobProcessors(runtime.context));
+    if (!withScheduler) await joinDeployment(runtime, configPath);
+    // Publishing is start's (one publisher, with the deployment's outputs): a worker polls.
+    const { publish, ...pollers } = jobProcessors(runtime.context);
+    startWorkers(runtime, withScheduler ? { publish, ...pollers } : pollers);
     if (withScheduler) {
       // A publish killed mid-write left temporary files: nothing else would remove them.
       const stale = await removeStaleTemps(outputPlans(config).map((plan) => join(config.output.dir, plan.folder)));
       if (stale.length > 0) log.info({ removed: stale.length }, 'removed temporary files an interrupted publish left in output.dir');
       await syncSources(runtime);
+      const owner = beatAsOwner(runtime.context.redis, runtime.context.keys);
+      runtime.beforeClose.push({ name: 'deployment beat', run: () => owner.stop() });
       await startScheduler(runtime);
       const documents = outputPlans(config).flatMap((plan) => (Object.keys(FORMATS) as Format[]).map((format) => documentPath(plan.folder, format)));
       const server = createHttpServer({
@@ -108,7 +114,7 @@ export const startCommand: Command = {
 
 export const workerCommand: Command = {
   name: 'worker',
-  usage: 'Usage: feedagg worker [--config PATH]\n\nSources come from Redis, as feedagg start publishes them: the worker\'s config needs redis, fetch and articles settings, no sources.\nStops cleanly on SIGTERM or SIGINT (within 10 s); a second signal forces the exit; SIGHUP is ignored.',
+  usage: 'Usage: feedagg worker [--config PATH]\n\nPolls for the deployment feedagg start runs: sources and settings come from Redis, as start publishes them.\nThe worker\'s own config needs only redis (and http, fetch.concurrency, fetch.parseThreads); other keys there are ignored, with a warning.\nStops cleanly on SIGTERM or SIGINT (within 10 s); a second signal forces the exit; SIGHUP is ignored.',
   options: {},
   run: (args) => runProcess(args, false),
 };
