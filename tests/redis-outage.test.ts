@@ -4,7 +4,7 @@
  * recovers by itself; processes that share a private redis-server give up with a clear
  * message when it is gone for good; shutdown is bounded, and SIGHUP (a reload) never orphans the server.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -81,6 +81,15 @@ describe('a Redis outage under feedagg start', () => {
       const ready = await get(`${base}/readyz`);
       expect(ready.status).toBe(503);
       expect(ready.ms).toBeLessThan(1_000);
+      // Every page answers within 1 s (issue 16, defect 4: /, /metrics and /opml.xml hung over
+      // 20 s; /atom.xml was 503 unless served before): from memory, the files, or 503 with why.
+      for (const path of ['/', '/metrics', '/opml.xml', '/atom.xml', '/feed.xml']) {
+        const page = await get(`${base}${path}`);
+        expect(page.ms, path).toBeLessThan(1_000);
+        if (path === '/opml.xml' || path.endsWith('.xml')) expect(page.status, path).toBe(200);
+        else expect(page.body, path).toMatch(/Redis is unreachable/);
+      }
+      expect((await get(`${base}/atom.xml`)).body).toBe(await readFile(join(workspace.outputDir, 'atom.xml'), 'utf8'));
       await new Promise((resolve) => setTimeout(resolve, 6_000));
       const outageLines = start.lines.slice(linesBefore);
       if (process.env.SHOW_OUTAGE_LOG) console.log(outageLines.join('\n'));

@@ -2,6 +2,8 @@
  * Published documents in memory, fetched from Redis again only when their ETag there changed.
  * The request path never waits on Redis for long: while Redis is away (or slow), the last
  * known version is served, and a Redis call that takes longer than `waitMs` is not waited for.
+ * A document this process never served is read from the file the publish wrote (`fromDisk`),
+ * so every document answers while Redis is away, not only those served before.
  */
 import type { RedisClient as Redis } from '../store/redis-client.js';
 import type { StoreKeys } from '../store/keys.js';
@@ -22,14 +24,14 @@ const MISSING = Symbol('missing');
 export class DocumentCache {
   private readonly documents = new Map<string, ServedDocument>();
 
-  constructor(private readonly redis: Redis, private readonly keys: StoreKeys, private readonly waitMs = 250) {}
+  constructor(private readonly redis: Redis, private readonly keys: StoreKeys, private readonly waitMs = 250, private readonly fromDisk: (path: string) => Promise<ServedDocument | null> = async () => null) {}
 
   async get(path: string): Promise<ServedDocument | null> {
     const cached = this.documents.get(path) ?? null;
     // A command sent while ioredis is not connected would wait in its offline queue.
-    if (this.redis.status !== 'ready') return cached;
+    if (this.redis.status !== 'ready') return cached ?? this.fromDisk(path).catch(() => null);
     const etag = await within<string | null | typeof MISSING>(documentEtag(this.redis, this.keys, path), this.waitMs, MISSING);
-    if (etag === MISSING) return cached;
+    if (etag === MISSING) return cached ?? this.fromDisk(path).catch(() => null);
     if (!etag) return null;
     if (cached?.etag === etag) return cached;
     const stored = await within(loadDocument(this.redis, this.keys, path), this.waitMs * 4, null);

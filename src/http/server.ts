@@ -9,7 +9,9 @@ import type { Logger } from 'pino';
 import type { StoreKeys } from '../store/keys.js';
 import { lastPublish, publishFailure } from '../store/output-store.js';
 import { DocumentCache, within } from './document-cache.js';
-import { sendDocument } from './serve-document.js';
+import { readFile, stat } from 'node:fs/promises';
+import { FORMATS, strongEtag } from '../publish/document-set.js';
+import { makeDocument, sendDocument, type ServedDocument } from './serve-document.js';
 
 export interface HttpOptions {
   redis: Redis;
@@ -23,6 +25,8 @@ export interface HttpOptions {
   pages?: ReadonlyMap<string, () => Promise<Page>>;
   /** What this process knows beyond a PING: Redis refusing writes, its own last publish failing. */
   health?: { readonly outOfMemory: boolean; publishFailure: () => { at: string; message: string } | null };
+  /** The file a publish wrote for a document path (served while Redis is away and memory has none). */
+  fileOf?: (path: string) => string;
   /** Node's server.headersTimeout and requestTimeout (ms): a slowloris client is cut off then. */
   timeouts?: { headersMs: number; requestMs: number };
 }
@@ -34,8 +38,47 @@ export interface Page {
 
 export const SERVER_TIMEOUTS = { headersMs: 10_000, requestMs: 30_000 };
 
-/** /readyz answers within this time, whatever Redis does. */
+/** /readyz and the pages answer within this time, whatever Redis does. */
 const READY_WITHIN_MS = 1_000;
+
+/** A published file, as a document to serve (its validator made from its bytes). */
+async function documentFromFile(file: string, contentType: string): Promise<ServedDocument> {
+  const [body, info] = await Promise.all([readFile(file), stat(file)]);
+  return makeDocument(body, contentType, info.mtime, strongEtag(body.toString('utf8')));
+}
+
+function contentTypeOf(path: string): string {
+  const format = Object.values(FORMATS).find((entry) => path.endsWith(`/${entry.file}`));
+  return format?.contentType ?? 'application/octet-stream';
+}
+
+/**
+ * A page made on request, within READY_WITHIN_MS. When Redis is away or slow, 503 with the
+ * reason (and the last good render below it, for the status page), never a hang.
+ */
+async function servePage(response: ServerResponse, request: IncomingMessage, path: string, render: () => Promise<Page>, last: Map<string, Page>): Promise<void> {
+  const late = Symbol('late');
+  let reason = `Redis did not answer within ${READY_WITHIN_MS} ms`;
+  const page = await within<Page | typeof late>(render().catch((error: unknown) => {
+    reason = error instanceof Error ? error.message : String(error);
+    return late;
+  }), READY_WITHIN_MS, late);
+  if (page !== late) {
+    last.set(path, page);
+    response.writeHead(200, { 'Content-Type': page.contentType, 'Cache-Control': 'no-store' });
+    response.end(request.method === 'HEAD' ? undefined : page.body);
+    return;
+  }
+  const previous = last.get(path);
+  const html = previous?.contentType.startsWith('text/html');
+  const notice = html ? `<p role="alert"><strong>Unavailable: ${escapeHtml(reason)}.</strong> What follows is the last good view.</p>` : `unavailable: ${reason}\n`;
+  response.writeHead(503, { 'Content-Type': html ? previous?.contentType ?? 'text/plain' : 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': '5' });
+  response.end(request.method === 'HEAD' ? undefined : html ? `${notice}${previous?.body ?? ''}` : notice);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
 
 function json(response: ServerResponse, request: IncomingMessage, status: number, body: unknown): void {
   response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
@@ -63,7 +106,9 @@ async function ready(options: HttpOptions): Promise<{ status: number; body: unkn
 }
 
 export function createHttpServer(options: HttpOptions): Server {
-  const cache = new DocumentCache(options.redis, options.keys);
+  const fileOf = options.fileOf;
+  const cache = new DocumentCache(options.redis, options.keys, 250, fileOf ? (path) => documentFromFile(fileOf(path), contentTypeOf(path)) : undefined);
+  const lastPages = new Map<string, Page>();
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -76,19 +121,15 @@ export function createHttpServer(options: HttpOptions): Server {
       return json(response, request, status, body);
     }
     const page = options.pages?.get(path);
-    if (page) {
-      const { contentType, body } = await page();
-      response.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
-      response.end(request.method === 'HEAD' ? undefined : body);
-      return;
-    }
+    if (page) return servePage(response, request, path, page, lastPages);
     if (!options.paths.has(path)) {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
       return;
     }
     const document = await cache.get(path);
     if (!document) {
-      response.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '30' }).end('not published yet\n');
+      const why = options.redis.status === 'ready' ? 'not published yet' : `not available: Redis is unreachable (${options.redis.status}) and no published file was found`;
+      response.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '30' }).end(`${why}\n`);
       return;
     }
     sendDocument(request, response, document, options.maxAgeSeconds);

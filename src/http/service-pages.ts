@@ -4,11 +4,18 @@ import { createMetrics } from '../observe/metrics.js';
 import { sourceRows } from '../observe/source-rows.js';
 import type { AppContext } from '../runtime/context.js';
 import { lastPublish } from '../store/output-store.js';
+import { FeedaggError } from '../errors.js';
 import type { Page } from './server.js';
 import { renderStatusPage } from './status-page.js';
 
+/** Pages that need Redis fail at once while it is away (a command would wait in ioredis's queue). */
+function needRedis(context: AppContext): void {
+  if (context.redis.status !== 'ready') throw new FeedaggError('REDIS_UNAVAILABLE', `Redis is unreachable (connection ${context.redis.status})`);
+}
+
 export function servicePages(context: AppContext, documents: string[], health?: { readonly outOfMemory: boolean }): Map<string, () => Promise<Page>> {
   const rows = async () => {
+    needRedis(context);
     await context.sources.refresh();
     return sourceRows(context, context.sources.all());
   };
@@ -35,9 +42,13 @@ export function servicePages(context: AppContext, documents: string[], health?: 
         now: context.now(),
       }),
     })],
-    ['/metrics', async () => ({ contentType: metrics.contentType, body: await metrics.render() })],
+    ['/metrics', async () => {
+      needRedis(context);
+      return { contentType: metrics.contentType, body: await metrics.render() };
+    }],
     ['/opml.xml', async () => {
-      await context.sources.refresh();
+      // The sources this process holds answer while Redis is away.
+      if (context.redis.status === 'ready') await context.sources.refresh();
       return { contentType: 'text/x-opml; charset=utf-8', body: exportOpml(context.sources.all(), context.config.output.title) };
     }],
   ]);

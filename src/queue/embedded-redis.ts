@@ -13,7 +13,20 @@ export interface EmbeddedRedis {
   url: string;
   /** SIGTERM (redis-server flushes its AOF and exits), SIGKILL after `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
+  /**
+   * Start the server again (same port, same data folder and AOF) whenever it exits unless
+   * stopped: its process lives as long as ours. `report` hears of each exit and restart.
+   */
+  supervise(report: (event: RestartEvent) => void): void;
 }
+
+export type RestartEvent =
+  | { kind: 'exited'; code: number | null; signal: string | null }
+  | { kind: 'restarted'; ms: number }
+  | { kind: 'failed'; message: string };
+
+/** Between restart attempts (the port may still be held for a moment). */
+const RESTART_RETRY_MS = 500;
 
 const MARKER_FILE = 'feedagg-redis.url';
 
@@ -108,7 +121,8 @@ export async function startEmbeddedRedis(dataDir = './data/redis', binary = 'red
   }
 }
 
-async function launchRedis(dir: string, binary: string, port: number): Promise<EmbeddedRedis> {
+/** A redis-server on `port`, answering PING; throws a typed error when it does not come up. */
+async function spawnServer(dir: string, binary: string, port: number): Promise<ChildProcess> {
   const child = spawn(binary, [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
     '--maxmemory-policy', 'noeviction', '--save', '', '--daemonize', 'no',
@@ -129,23 +143,55 @@ async function launchRedis(dir: string, binary: string, port: number): Promise<E
       const missing = (outcome as NodeJS.ErrnoException).code === 'ENOENT';
       throw new FeedaggError('REDIS_UNAVAILABLE', missing ? `no Redis configured and no ${binary} binary found: ${INSTALL_HINT}` : `cannot start ${binary}: ${outcome.message}`, { cause: outcome });
     }
-    if (outcome) break;
+    if (outcome) return child;
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new FeedaggError('REDIS_UNAVAILABLE', `${binary} did not start on port ${port} (exit code ${child.exitCode ?? 'none'})${stderr ? `: ${stderr.trim()}` : ''}`);
     }
     await new Promise((done) => setTimeout(done, 100));
   }
+}
+
+async function launchRedis(dir: string, binary: string, port: number): Promise<EmbeddedRedis> {
+  let current = await spawnServer(dir, binary, port);
+  const url = `redis://127.0.0.1:${port}`;
   // Other feedagg commands on this machine (`sources`, `run --once` in another terminal) find
   // this server here instead of starting a second one on the same data directory.
   const marker = join(dir, MARKER_FILE);
   await writeFile(marker, url);
+  let stopping = false;
   return {
     url,
     async stop(timeoutMs = 10_000) {
+      stopping = true;
       await rm(marker, { force: true });
-      child.kill('SIGTERM'); // redis-server flushes the AOF and exits on SIGTERM
-      await waitForExit(child, timeoutMs);
+      current.kill('SIGTERM'); // redis-server flushes the AOF and exits on SIGTERM
+      await waitForExit(current, timeoutMs);
+    },
+    supervise(report) {
+      const watch = (child: ChildProcess) => child.once('exit', (code, signal) => {
+        if (stopping) return;
+        report({ kind: 'exited', code, signal });
+        const started = Date.now();
+        const again = async (): Promise<void> => {
+          if (stopping) return;
+          try {
+            current = await spawnServer(dir, binary, port);
+            await writeFile(marker, url);
+            if (stopping) {
+              current.kill('SIGTERM');
+              return;
+            }
+            watch(current);
+            report({ kind: 'restarted', ms: Date.now() - started });
+          } catch (error) {
+            report({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
+            setTimeout(() => void again(), RESTART_RETRY_MS).unref();
+          }
+        };
+        setTimeout(() => void again(), 100).unref();
+      });
+      watch(current);
     },
   };
 }

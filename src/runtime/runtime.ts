@@ -98,6 +98,12 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     publishFailure: null,
     now,
   };
+  // Its private redis-server lives as long as this process: restarted (same data, AOF) if it dies.
+  target.embedded?.supervise((event) => {
+    if (event.kind === 'exited') log.error({ url: target.url, code: event.code, signal: event.signal }, 'the private redis-server exited; starting it again (same data folder and AOF)');
+    else if (event.kind === 'restarted') log.warn({ url: target.url, ms: event.ms }, 'the private redis-server is back');
+    else log.error({ url: target.url, err: event.message }, 'the private redis-server did not start again; trying again');
+  });
   let closing: Promise<string[]> | null = null;
   const forceClose = async (): Promise<void> => {
     health.stop();

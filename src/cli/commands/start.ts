@@ -79,6 +79,7 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
         health: { get outOfMemory() { return runtime.health.outOfMemory; }, publishFailure: () => runtime.context.publishFailure },
         // The same freshness the feeds announce in <ttl>: readers need not ask more often.
         maxAgeSeconds: Math.round(config.schedule.defaultInterval / 1000),
+        fileOf: (path) => join(config.output.dir, ...path.split('/').filter(Boolean)),
         log,
       });
       const port = await listen(server, config.http.port).catch((error: unknown) => {
