@@ -1,7 +1,8 @@
 /** The poll job: begin (state, decision, host slot), poll, record, request a publish. */
 import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import type { PollOutcome } from '../src/model/source-state.js';
+import { outcomeRecord, withOutcome, type PollOutcome } from '../src/model/source-state.js';
+import { updateSourceState } from '../src/store/source-state-store.js';
 import { PUBLISH_DEDUP_ID, type PollJobData } from '../src/queue/names.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { skippedOutcome, skipReason } from '../src/schedule/poll-decision.js';
@@ -12,7 +13,7 @@ import { attemptPoll, slotLimits } from './attempt-poll.js';
 import { recordPoll } from './record-poll.js';
 import { countPoll } from '../src/observe/metrics.js';
 
-type PollJob = Pick<Job<PollJobData>, 'data'> & Partial<Pick<Job<PollJobData>, 'moveToDelayed'>>;
+type PollJob = Pick<Job<PollJobData>, 'data'> & Partial<Pick<Job<PollJobData>, 'moveToDelayed' | 'updateData'>>;
 
 export function createPollProcessor(context: AppContext) {
   return async function pollSource(job: PollJob, token?: string): Promise<PollOutcome> {
@@ -25,27 +26,34 @@ export function createPollProcessor(context: AppContext) {
       throw isRedisUnavailable(error) ? redisUnavailable(error, `beginning the poll of ${source.id}`) : error;
     });
     let start = await begin();
+    // The politeness wait (issue 16: WAIT showed "-" while 14 polls of one host took 14 s):
+    // from the first time the host was busy until the poll goes, across trips to the queue.
+    const waitingSince = job.data.waitingSince ?? (start.status === 'wait' ? Date.now() : null);
     while (start.status === 'wait') {
       // The host is busy: give the worker slot back and come back when the host may be free,
       // rather than hold a slot waiting (one busy host would starve the others).
       if (job.moveToDelayed && token) {
+        if (job.data.waitingSince === undefined && job.updateData) await job.updateData({ ...job.data, waitingSince: waitingSince ?? Date.now() });
         await job.moveToDelayed(Date.now() + start.waitMs, token);
         throw new DelayedError();
       }
       await new Promise((resolve) => setTimeout(resolve, start.status === 'wait' ? start.waitMs : 0));
       start = await begin();
     }
+    const waitedMs = waitingSince === null ? 0 : Math.max(0, Date.now() - waitingSince);
     if (start.status !== 'go') {
       const reason = skipReason(source.id, start.status, start.state, start.status === 'hold' ? start.until : null);
       if (start.status === 'hold') await setNextPoll(redis, keys, source.id, start.until);
       else await releaseClaims(redis, keys, [source.id]);
       log.info({ source: source.id, skipped: reason }, 'poll skipped');
       const skipped = skippedOutcome(source.id, reason);
+      await updateSourceState(redis, keys, source.id, { recentOutcomes: withOutcome(start.state.recentOutcomes, outcomeRecord(skipped, context.now())) });
       await countPoll(redis, keys, skipped, 0);
       return skipped;
     }
     const now = context.now();
     const attempt = await attemptPoll(context, source, start.state, start.url, start.host, slotToken, now);
+    attempt.outcome.waitMs += waitedMs;
     await recordPoll(context, source, start.state, start.url, attempt, definitionsVersion);
     await countPoll(redis, keys, attempt.outcome, attempt.bytes);
     context.heapPacer.check();

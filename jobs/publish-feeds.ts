@@ -60,13 +60,15 @@ export function createPublishProcessor(context: AppContext) {
         return { items: 0, written: [], unchanged: [], pinged: [], leftOut: {} };
       }
       // /readyz of every process says so until the next good publish (the files stay as they were).
-      const message = error instanceof Error ? error.message : String(error);
+      const message = error instanceof FeedaggError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
       context.publishFailure = { at: context.now().toISOString(), message };
+      if (error instanceof FeedaggError && error.code === 'OUTPUT') context.outputProblem = error.message;
       await recordPublishFailure(context.redis, context.keys, context.publishFailure).catch(() => undefined);
       context.log.error({ reason: job.data.reason, err: message }, 'publish failed; the outputs stay as they were');
       throw error;
     }
     context.publishFailure = null;
+    context.outputProblem = null;
     // The window's articles were read and handed to the build thread: their copies here are garbage.
     context.heapPacer.check();
     for (const [folder, count] of Object.entries(result.leftOut)) {

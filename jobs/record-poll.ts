@@ -1,6 +1,6 @@
 /** Persist what a poll learned: the source's state and next poll time (one script), a host's Retry-After. */
 import type { SourceConfig } from '../config/schema.js';
-import type { SourceState } from '../src/model/source-state.js';
+import { outcomeRecord, withOutcome, type SourceState } from '../src/model/source-state.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { observedCadence } from '../src/schedule/cadence.js';
 import { freshnessFromHeaders, syndicationPeriod, ttlPeriod } from '../src/schedule/freshness.js';
@@ -50,6 +50,7 @@ export async function recordPoll(context: AppContext, source: SourceConfig, prev
     skipDays: hints?.skipDays,
     random: Math.random(),
   });
-  await finishPoll(redis, keys, state, next, definitionsVersion);
-  return state;
+  const recorded = { ...state, recentOutcomes: withOutcome(previous.recentOutcomes, outcomeRecord(outcome, now)) };
+  await finishPoll(redis, keys, recorded, next, definitionsVersion);
+  return recorded;
 }

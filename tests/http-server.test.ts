@@ -207,7 +207,7 @@ describe('HTTP server', () => {
     expect(JSON.parse((await get(`${base}/healthz`)).body.toString())).toEqual({ status: 'ok' });
     const ready = await get(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(JSON.parse(ready.body.toString())).toEqual({ status: 'ready', redis: 'ok', publish: 'ok', lastPublishAt: '2026-11-26T10:00:00.000Z' });
+    expect(JSON.parse(ready.body.toString())).toEqual({ status: 'ready', redis: 'ok', publish: 'ok', lastPublishAt: '2026-11-26T10:00:00.000Z', outputs: 'ok' });
     expect((await get(`${base}/missing.xml`)).status).toBe(503);
     expect((await get(`${base}/nope`)).status).toBe(404);
     const post = await request(`${base}/feed.xml`, { method: 'POST' });

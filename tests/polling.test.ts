@@ -157,7 +157,7 @@ describe('polling', () => {
     const result = await runCli(['sources', '--config', workspace.configPath]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ID\s+STATE\s+LAST POLL/);
-    expect(result.stdout).toMatch(/^table\s+active\s+\d+s ago\s+200\s+0\s+3\s+in \d+[mh]/m);
+    expect(result.stdout).toMatch(/^table\s+ok\s+\d+s ago\s+\d+s ago\s+200\s+0\s+-\s+3\s+in \d+[mh]/m);
     expect(result.stdout).toMatch(/^off\s+disabled/m);
   });
 });

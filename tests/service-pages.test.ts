@@ -111,11 +111,16 @@ describe('operator pages of feedagg start', () => {
         await tab.goto(`${base}/`, { waitUntil: 'load' });
         expect(await tab.title()).toBe('Ops <test> — feedagg status');
         const rows = await tab.$$eval('#sources tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-source'), ...[...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')]));
-        expect(rows.map((row) => row[0])).toEqual(['harbor', 'river', 'missing']);
+        // Those that need the operator first (issue 16, defect 7), in the one vocabulary.
+        expect(rows.map((row) => row[0])).toEqual(['missing', 'harbor', 'river']);
         const missing = rows.find((row) => row[0] === 'missing') ?? [];
-        expect(missing[4]).toBe('404');
-        expect(missing[5]).toMatch(/HTTP_STATUS/);
-        expect(rows.find((row) => row[0] === 'harbor')?.[7]).toBe('3');
+        expect(missing[2]).toBe('failing');
+        expect(missing[5]).toBe('404');
+        expect(Number(missing[6])).toBeGreaterThanOrEqual(1);
+        expect(missing[8]).toMatch(/HTTP_STATUS/);
+        expect(missing[11]).toMatch(/^✗+$/);
+        expect(rows.find((row) => row[0] === 'harbor')?.[2]).toBe('ok');
+        expect(rows.find((row) => row[0] === 'harbor')?.[10]).toBe('3');
         const links = await tab.$$eval('a', (anchors) => anchors.map((anchor) => anchor.getAttribute('href')));
         expect(links).toEqual(expect.arrayContaining(['/feed.xml', '/atom.xml', '/feed.json', '/opml.xml', '/metrics']));
         expect(await tab.$$eval('#queues tbody tr', (trs) => trs.length)).toBe(4);
@@ -133,13 +138,15 @@ describe('operator pages of feedagg start', () => {
   it('escapes everything that comes from feeds and servers', () => {
     const html = renderStatusPage({
       title: 'T',
-      rows: [{ id: 'x', url: 'http://x.example/', effectiveUrl: 'http://x.example/"><script>alert(1)</script>', state: 'failing', lastPollAt: null, lastStatus: 500, lastError: { code: 'PARSE', message: '<img src=x onerror=alert(1)>' }, nextPollAt: null, consecutiveFailures: 1, etag: null, lastModified: null, itemsSeen: 0 }],
+      rows: [{ id: 'x', url: 'http://x.example/', effectiveUrl: 'http://x.example/"><script>alert(1)</script>', state: 'failing', lastPollAt: null, lastStatus: 500, lastError: { code: 'PARSE', message: '<img src=x onerror=alert(1)>' }, nextPollAt: null, consecutiveFailures: 1, etag: null, lastModified: null, itemsSeen: 0, health: 'failing', lastSuccessAt: null, hold: { reason: 'Retry-After from <b>x</b>', until: new Date().toISOString() }, waitMs: 0, recentOutcomes: [{ at: '<i>now</i>', result: '<u>X</u>', status: 500, created: 0, ms: 1, waitMs: 0 }] }],
       queues: [],
       lastPublishAt: null,
+      publishError: { at: new Date().toISOString(), message: '<script>alert(2)</script>' },
+      outputProblem: null,
       documents: ['/feed.xml'],
       now: new Date(),
     });
-    expect(html).not.toMatch(/<script>|<img/);
+    expect(html).not.toMatch(/<script>|<img|<b>|<i>|<u>/);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 });

@@ -24,13 +24,14 @@ describe('the CLI in print', () => {
     expect(cutAtWord('short', 40)).toBe('short');
   });
 
-  it('lists sources that need the operator first, then by id, the same order every time', () => {
-    const row = (id: string, state: SourceRow['state'], error = false): SourceRow => ({
-      id, url: `http://x/${id}`, effectiveUrl: `http://x/${id}`, state, lastPollAt: null, lastStatus: null,
-      lastError: error ? { code: 'HTTP_STATUS', message: 'HTTP 500', at: '2026-01-01T00:00:00Z' } as SourceRow['lastError'] : null,
-      nextPollAt: null, consecutiveFailures: 0, etag: null, lastModified: null, itemsSeen: 0,
+  it('lists sources that need the operator first (failing, held, retired), then by id, the same order every time', () => {
+    const row = (id: string, health: SourceRow['health']): SourceRow => ({
+      id, url: `http://x/${id}`, effectiveUrl: `http://x/${id}`, state: 'active', lastPollAt: null, lastStatus: null,
+      lastError: health === 'failing' ? { code: 'HTTP_STATUS', message: 'HTTP 500' } : null,
+      nextPollAt: null, consecutiveFailures: health === 'failing' ? 1 : 0, etag: null, lastModified: null, itemsSeen: 0,
+      health, lastSuccessAt: null, hold: null, waitMs: 0, recentOutcomes: [],
     });
-    const rows = [row('zeta', 'active'), row('beta', 'active', true), row('alpha', 'active'), row('gamma', 'failing', true), row('delta', 'gone')];
-    expect(sortRows(rows).map((entry) => entry.id)).toEqual(['delta', 'gamma', 'beta', 'alpha', 'zeta']);
+    const rows = [row('zeta', 'ok'), row('beta', 'failing'), row('alpha', 'ok'), row('gamma', 'failing'), row('delta', 'retired'), row('eta', 'held'), row('iota', 'new')];
+    expect(sortRows(rows).map((entry) => entry.id)).toEqual(['beta', 'gamma', 'eta', 'delta', 'iota', 'alpha', 'zeta']);
   });
 });

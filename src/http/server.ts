@@ -24,7 +24,7 @@ export interface HttpOptions {
   /** Pages made on request: `/` (status), `/metrics`, `/opml.xml` (never cached). */
   pages?: ReadonlyMap<string, () => Promise<Page>>;
   /** What this process knows beyond a PING: Redis refusing writes, its own last publish failing. */
-  health?: { readonly outOfMemory: boolean; publishFailure: () => { at: string; message: string } | null };
+  health?: { readonly outOfMemory: boolean; publishFailure: () => { at: string; message: string } | null; outputProblem?: () => string | null };
   /** The file a publish wrote for a document path (served while Redis is away and memory has none). */
   fileOf?: (path: string) => string;
   /** Node's server.headersTimeout and requestTimeout (ms): a slowloris client is cut off then. */
@@ -85,12 +85,18 @@ function json(response: ServerResponse, request: IncomingMessage, status: number
   response.end(request.method === 'HEAD' ? undefined : `${JSON.stringify(body)}\n`);
 }
 
+/**
+ * /readyz: Redis reachable (and taking writes), the last publish good (or none yet), the output
+ * folders writable. 503 names every check that fails; 200 when all pass.
+ */
 async function ready(options: HttpOptions): Promise<{ status: number; body: unknown }> {
   const { redis } = options;
+  const outputs = options.health?.outputProblem?.() ?? null;
+  const body = (checks: Record<string, unknown>, ok: boolean) => ({ status: ok ? 200 : 503, body: { status: ok ? 'ready' : 'not ready', ...checks, outputs: outputs ?? 'ok' } });
   // Not connected: say so at once (a command now would wait in ioredis's offline queue).
-  if (redis.status !== 'ready') return { status: 503, body: { status: 'not ready', redis: redis.status } };
+  if (redis.status !== 'ready') return body({ redis: `unreachable (connection ${redis.status})` }, false);
   // A full Redis answers PING but refuses every write: not ready, and said so.
-  if (options.health?.outOfMemory) return { status: 503, body: { status: 'not ready', redis: 'Redis out of memory (maxmemory reached): writes are refused' } };
+  if (options.health?.outOfMemory) return body({ redis: 'Redis out of memory (maxmemory reached): writes are refused' }, false);
   const check = (async () => {
     await redis.ping();
     const [lastPublishAt, stored] = await Promise.all([lastPublish(redis, options.keys), publishFailure(redis, options.keys)]);
@@ -98,10 +104,10 @@ async function ready(options: HttpOptions): Promise<{ status: number; body: unkn
     // store (a full Redis refuses the write) counts until a later good publish.
     const local = options.health?.publishFailure() ?? null;
     const failure = stored ?? (local && (!lastPublishAt || local.at > lastPublishAt) ? local : null);
-    if (failure) return { status: 503, body: { status: 'not ready', redis: 'ok', publish: `the last publish failed at ${failure.at}: ${failure.message}`, lastPublishAt } };
-    return { status: 200, body: { status: 'ready', redis: 'ok', publish: 'ok', lastPublishAt } };
+    const publish = failure ? `the last publish failed at ${failure.at}: ${failure.message}` : 'ok';
+    return body({ redis: 'ok', publish, lastPublishAt }, !failure && outputs === null);
   })();
-  const failed = (reason: string) => ({ status: 503, body: { status: 'not ready', redis: reason } });
+  const failed = (reason: string) => body({ redis: reason }, false);
   return within(check.catch((error: unknown) => failed(error instanceof Error ? error.message : String(error))), READY_WITHIN_MS, failed(`no answer within ${READY_WITHIN_MS} ms`));
 }
 

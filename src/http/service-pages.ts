@@ -2,8 +2,9 @@
 import { exportOpml } from '../opml/opml.js';
 import { createMetrics } from '../observe/metrics.js';
 import { sourceRows } from '../observe/source-rows.js';
+import { SOURCE_HEALTH } from '../observe/source-health.js';
 import type { AppContext } from '../runtime/context.js';
-import { lastPublish } from '../store/output-store.js';
+import { lastPublish, publishFailure } from '../store/output-store.js';
 import { FeedaggError } from '../errors.js';
 import type { Page } from './server.js';
 import { renderStatusPage } from './status-page.js';
@@ -25,8 +26,9 @@ export function servicePages(context: AppContext, documents: string[], health?: 
     queues: context.queues,
     outOfMemory: () => health?.outOfMemory ?? false,
     async sourceStates() {
-      const counts = new Map<string, number>();
-      for (const row of await rows()) counts.set(row.state, (counts.get(row.state) ?? 0) + 1);
+      // The status page's words: every one, zeros included, so a dashboard sees 0, not nothing.
+      const counts = new Map<string, number>(SOURCE_HEALTH.map((health) => [health, 0]));
+      for (const row of await rows()) counts.set(row.health, (counts.get(row.health) ?? 0) + 1);
       return counts;
     },
   });
@@ -38,6 +40,8 @@ export function servicePages(context: AppContext, documents: string[], health?: 
         rows: await rows(),
         queues: await Promise.all(Object.values(context.queues).map(async (queue) => ({ name: queue.name, counts: await queue.getJobCounts('waiting', 'active', 'delayed', 'failed') }))),
         lastPublishAt: await lastPublish(context.redis, context.keys),
+        publishError: (await publishFailure(context.redis, context.keys)) ?? context.publishFailure,
+        outputProblem: context.outputProblem,
         documents,
         now: context.now(),
       }),

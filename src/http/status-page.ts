@@ -6,12 +6,17 @@
  */
 import { escapeAttribute } from '../escape-markup.js';
 import type { SourceRow } from '../observe/source-rows.js';
+import { healthRank, SOURCE_HEALTH } from '../observe/source-health.js';
 
 export interface StatusData {
   title: string;
   rows: SourceRow[];
   queues: Array<{ name: string; counts: Record<string, number> }>;
   lastPublishAt: string | null;
+  /** The last publish failed (until a good one): when and why. */
+  publishError: { at: string; message: string } | null;
+  /** Output folders that cannot be written (checked at start-up and reload). */
+  outputProblem: string | null;
   /** Paths of the published documents. */
   documents: string[];
   now: Date;
@@ -25,29 +30,50 @@ function time(iso: string | null, now: Date): string {
   return `<time datetime="${escapeAttribute(iso)}" title="${escapeAttribute(iso)}">${seconds < 0 ? `${amount} ago` : `in ${amount}`}</time>`;
 }
 
+/** The last polls as marks, newest first, each with its time and result on hover. */
+function history(row: SourceRow): string {
+  return row.recentOutcomes.map((record) => {
+    const mark = record.result === 'ok' || record.result === 'not-modified' ? '✓' : record.result === 'skipped' ? '–' : '✗';
+    const label = `${record.at}: ${record.result}${record.status ? ` (HTTP ${record.status})` : ''}${record.waitMs > 0 ? `, waited ${record.waitMs} ms` : ''}`;
+    return `<span class="mark mark-${mark === '✓' ? 'ok' : mark === '✗' ? 'fail' : 'skip'}" title="${escapeAttribute(label)}">${mark}</span>`;
+  }).join('');
+}
+
 function sourceRow(row: SourceRow, now: Date): string {
   const error = row.lastError ? `<code>${escapeAttribute(row.lastError.code)}</code> ${escapeAttribute(row.lastError.message)}` : '';
+  const hold = row.hold ? `<div class="hold">${escapeAttribute(row.hold.reason)} until ${time(row.hold.until, now)}</div>` : '';
   return [
-    `<tr class="source state-${escapeAttribute(row.state)}" data-source="${escapeAttribute(row.id)}">`,
+    `<tr class="source state-${escapeAttribute(row.health)}" data-source="${escapeAttribute(row.id)}">`,
     `<td><a href="${escapeAttribute(row.effectiveUrl)}" rel="noopener noreferrer">${escapeAttribute(row.id)}</a></td>`,
-    `<td class="state">${escapeAttribute(row.state)}</td>`,
+    `<td class="state">${escapeAttribute(row.health)}</td>`,
     `<td>${time(row.lastPollAt, now)}</td>`,
+    `<td>${time(row.lastSuccessAt, now)}</td>`,
     `<td>${row.lastStatus ?? ''}</td>`,
-    `<td class="error">${error}</td>`,
+    `<td class="num">${row.consecutiveFailures}</td>`,
+    `<td class="num">${row.waitMs > 0 ? `${(row.waitMs / 1000).toFixed(1)} s` : ''}</td>`,
+    `<td class="error">${error}${hold}</td>`,
     `<td>${row.nextPollAt ? time(row.nextPollAt, now) : ''}</td>`,
     `<td class="num">${row.itemsSeen}</td>`,
+    `<td class="history">${history(row)}</td>`,
     '</tr>',
   ].join('');
+}
+
+/** "17 sources: 13 failing, 4 ok" in the order an operator acts on. */
+function headline(rows: SourceRow[]): string {
+  const counts = SOURCE_HEALTH.map((health) => [health, rows.filter((row) => row.health === health).length] as const).filter(([, count]) => count > 0);
+  const parts = counts.map(([health, count]) => `<span class="state-${health}"><span class="state">${count} ${health}</span></span>`);
+  return `${rows.length} source${rows.length === 1 ? '' : 's'}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
 }
 
 const STYLE = `body{font:15px/1.4 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem;color:#222}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem}.muted{color:#777}
 .table{overflow-x:auto}table{border-collapse:collapse;width:100%}th,td{padding:.3rem .5rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
-td.num{text-align:right}.state-failing td.state{color:#b35900;font-weight:600}.state-gone td.state{color:#b00020;font-weight:600}.state-disabled{color:#777}
-td.error{max-width:28rem;overflow-wrap:anywhere}ul.links{padding-left:1.2rem}code{font-size:.9em}`;
+td.num{text-align:right}.state-failing .state{color:#b00020;font-weight:600}.state-failing td{background:#fff4f4}.state-held .state{color:#b35900;font-weight:600}.state-retired .state{color:#777;font-weight:600}.state-disabled{color:#777}
+.hold{color:#b35900}.mark{font-size:.8em;margin-right:1px}.mark-ok{color:#2e7d32}.mark-fail{color:#b00020}.mark-skip{color:#777}td.history{white-space:nowrap}
+.alert{color:#b00020;font-weight:600}td.error{max-width:28rem;overflow-wrap:anywhere}ul.links{padding-left:1.2rem}code{font-size:.9em}`;
 
 export function renderStatusPage(data: StatusData): string {
-  const failing = data.rows.filter((row) => row.state === 'failing' || row.state === 'gone').length;
   const queueRows = data.queues.map((queue) => `<tr><td>${escapeAttribute(queue.name)}</td>${['waiting', 'active', 'delayed', 'failed'].map((state) => `<td class="num">${queue.counts[state] ?? 0}</td>`).join('')}</tr>`);
   return `<!doctype html>
 <html lang="en">
@@ -59,14 +85,15 @@ export function renderStatusPage(data: StatusData): string {
 </head>
 <body>
 <h1>${escapeAttribute(data.title)}</h1>
-<p id="summary">${data.rows.length} source${data.rows.length === 1 ? '' : 's'}, ${failing} failing or gone. Last publish: ${time(data.lastPublishAt, data.now)}.</p>
+<p id="summary">${headline(data.rows)}. Last publish: ${time(data.lastPublishAt, data.now)}.</p>
+${data.publishError ? `<p id="publish-error" class="alert">The last publish failed ${time(data.publishError.at, data.now)}: ${escapeAttribute(data.publishError.message)}</p>` : ''}${data.outputProblem ? `<p id="output-problem" class="alert">${escapeAttribute(data.outputProblem)}</p>` : ''}
 <h2>Outputs</h2>
 <ul class="links">${data.documents.map((path) => `<li><a href="${escapeAttribute(path)}">${escapeAttribute(path)}</a></li>`).join('')}<li><a href="/opml.xml">/opml.xml</a> (the sources as OPML)</li><li><a href="/metrics">/metrics</a></li></ul>
 <h2>Queues</h2>
 <div class="table"><table id="queues"><thead><tr><th>queue</th><th>waiting</th><th>active</th><th>delayed</th><th>failed</th></tr></thead><tbody>${queueRows.join('')}</tbody></table></div>
 <h2>Sources</h2>
-<div class="table"><table id="sources"><thead><tr><th>source</th><th>state</th><th>last poll</th><th>HTTP</th><th>last error</th><th>next poll</th><th>items</th></tr></thead>
-<tbody>${data.rows.map((row) => sourceRow(row, data.now)).join('\n')}</tbody></table></div>
+<div class="table"><table id="sources"><thead><tr><th>source</th><th>state</th><th>last poll</th><th>last ok</th><th>HTTP</th><th>fails</th><th>wait</th><th>last error</th><th>next poll</th><th>items</th><th>last polls</th></tr></thead>
+<tbody>${[...data.rows].sort((a, b) => healthRank(a.health) - healthRank(b.health) || a.id.localeCompare(b.id)).map((row) => sourceRow(row, data.now)).join('\n')}</tbody></table></div>
 </body>
 </html>
 `;

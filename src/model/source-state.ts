@@ -40,6 +40,36 @@ export interface SourceState {
   /** SHA-256 of the last 200 body, to skip parsing identical bytes. */
   bodyHash: string | null;
   itemsSeen: number;
+  /** The last poll that succeeded (a 304 counts). */
+  lastSuccessAt: string | null;
+  /** The newest poll outcomes first, at most OUTCOME_HISTORY (stored with the state). */
+  recentOutcomes: OutcomeRecord[];
+}
+
+/** Poll outcomes kept per source for the operator (status page, `sources --json`). */
+export const OUTCOME_HISTORY = 20;
+
+/** One poll, as the operator's history shows it. */
+export interface OutcomeRecord {
+  at: string;
+  /** `ok`, `not-modified`, `skipped`, or the error code. */
+  result: string;
+  status: number | null;
+  created: number;
+  /** Time the requests were in flight, and time spent waiting for the host (politeness). */
+  ms: number;
+  waitMs: number;
+}
+
+/** The record of an outcome, for the history. */
+export function outcomeRecord(outcome: PollOutcome, at: Date): OutcomeRecord {
+  const result = outcome.skipped ? 'skipped' : outcome.ok ? (outcome.notModified ? 'not-modified' : 'ok') : (outcome.error?.code ?? 'failed');
+  return { at: at.toISOString(), result, status: outcome.status, created: outcome.created + outcome.merged, ms: outcome.durationMs, waitMs: outcome.waitMs };
+}
+
+/** The history with `record` in front, capped. */
+export function withOutcome(history: OutcomeRecord[], record: OutcomeRecord): OutcomeRecord[] {
+  return [record, ...history].slice(0, OUTCOME_HISTORY);
 }
 
 /** What one poll did; the return value of a poll job and a row of the `run --once` summary. */

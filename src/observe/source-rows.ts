@@ -1,6 +1,9 @@
 /** The operator's view of every source: its definition with its stored state. */
 import type { SourceConfig } from '../../config/schema.js';
-import type { SourceError, SourceStatus } from '../model/source-state.js';
+import type { OutcomeRecord, SourceError, SourceStatus } from '../model/source-state.js';
+import { initialSourceState } from '../schedule/source-transition.js';
+import { hostHolds } from '../store/host-store.js';
+import { sourceHealth, type SourceHealth } from './source-health.js';
 import type { AppContext } from '../runtime/context.js';
 import { pollUrl } from '../schedule/source-transition.js';
 import { nextPollTimes } from '../store/schedule-store.js';
@@ -21,17 +24,30 @@ export interface SourceRow {
   etag: string | null;
   lastModified: string | null;
   itemsSeen: number;
+  /** What the source is doing, in the one vocabulary of every view (see source-health.ts). */
+  health: SourceHealth;
+  lastSuccessAt: string | null;
+  /** Its host's Retry-After hold, when one is on: why, and until when. */
+  hold: { reason: string; until: string } | null;
+  /** The last poll's wait for its host (politeness), in ms. */
+  waitMs: number;
+  /** The last polls, newest first (at most 20). */
+  recentOutcomes: OutcomeRecord[];
 }
 
 /** One row per source: its definition with its stored state (for `sources`, /metrics and the status page). */
-export async function sourceRows(context: Pick<AppContext, 'redis' | 'keys'>, sources: SourceConfig[]): Promise<SourceRow[]> {
+export async function sourceRows(context: Pick<AppContext, 'redis' | 'keys'>, sources: SourceConfig[], now = Date.now()): Promise<SourceRow[]> {
   const { redis, keys } = context;
   const ids = sources.map((source) => source.id);
   const [states, times] = await Promise.all([readSourceStates(redis, keys, ids), nextPollTimes(redis, keys, ids)]);
+  const hosts = sources.map((source, index) => hostOf(pollUrl(source.url, states[index] ?? initialSourceState(source.id))));
+  const holds = await hostHolds(redis, keys, [...new Set(hosts)], now);
   return sources.map((source, index) => {
     const stored = states[index];
     const next = times.get(source.id);
     const state = !source.enabled ? 'disabled' : stored?.state === 'disabled' ? 'active' : (stored?.state ?? 'active');
+    const host = hosts[index] ?? '';
+    const heldUntil = holds.get(host) ?? null;
     return {
       id: source.id,
       // Shown to operators, pages and scripts: never with credentials (DESIGN.md "Secrets").
@@ -46,6 +62,19 @@ export async function sourceRows(context: Pick<AppContext, 'redis' | 'keys'>, so
       etag: stored?.etag ?? null,
       lastModified: stored?.lastModified ?? null,
       itemsSeen: stored?.itemsSeen ?? 0,
+      health: sourceHealth(source.enabled, stored, heldUntil),
+      lastSuccessAt: stored?.lastSuccessAt ?? null,
+      hold: heldUntil === null ? null : { reason: `Retry-After from ${host}`, until: new Date(heldUntil).toISOString() },
+      waitMs: stored?.recentOutcomes[0]?.waitMs ?? 0,
+      recentOutcomes: stored?.recentOutcomes ?? [],
     };
   });
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
 }

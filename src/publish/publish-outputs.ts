@@ -22,6 +22,8 @@ import { documentsOf, type Document } from './document-set.js';
 import { compileMatcher, matchesFilter, type OutputFilter } from './output-filter.js';
 import { pingHub } from './websub.js';
 import { writeAllIfChanged } from './write-outputs.js';
+import { describeFsError } from './check-outputs.js';
+import { FeedaggError } from '../errors.js';
 
 export interface OutputPlan {
   /** '' for the main output. */
@@ -92,7 +94,9 @@ export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Conf
     documents.push(...documentsOf(plan.folder, feeds));
   }
   // Files first, all or nothing: a publish that cannot write leaves every output as it was.
-  const written = new Set(await writeAllIfChanged(documents.map((document) => ({ path: join(config.output.dir, document.path), body: document.body }))));
+  const written = new Set(await writeAllIfChanged(documents.map((document) => ({ path: join(config.output.dir, document.path), body: document.body }))).catch((error: unknown) => {
+    throw new FeedaggError('OUTPUT', `cannot write the published files under ${config.output.dir}: ${describeFsError(error)} (check output.dir)`, { cause: error });
+  }));
   for (const document of documents) {
     const fileChanged = written.has(join(config.output.dir, document.path));
     (fileChanged ? result.written : result.unchanged).push(document.path.slice(1));

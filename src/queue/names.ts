@@ -14,6 +14,8 @@ export interface PollJobData {
   sourceId: string;
   /** The version of the source definitions the enqueuer knew (SourceDirectory): a worker with older ones reads them again first. */
   sources?: number;
+  /** When the poll first found its host busy and went back to the queue (epoch ms): its WAIT counts from there. */
+  waitingSince?: number;
 }
 
 export interface PublishJobData {

@@ -43,6 +43,8 @@ export interface AppContext {
   backlogWarning: BacklogWarning;
   /** The last publish this process ran failed (null after a good one): /readyz says so. */
   publishFailure: { at: string; message: string } | null;
+  /** Output folders this process cannot write (checked at start-up, reload and publish): /readyz says so. */
+  outputProblem: string | null;
   /** The clock, injectable for tests. */
   now: () => Date;
 }

@@ -96,6 +96,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     heapPacer: new HeapPacer(),
     http: createHttpClients(new AddressPolicy(undefined, config.fetch.allowAddresses)),
     publishFailure: null,
+    outputProblem: null,
     now,
   };
   // Its private redis-server lives as long as this process: restarted (same data, AOF) if it dies.

@@ -41,7 +41,7 @@ export function initialSourceState(id: string): SourceState {
   return {
     id, state: 'active', configUrl: null, effectiveUrl: null, lastPollAt: null, lastStatus: null, lastError: null,
     consecutiveFailures: 0, firstFailureAt: null, pendingRedirect: null, redirectHistory: [],
-    etag: null, lastModified: null, bodyHash: null, itemsSeen: 0,
+    etag: null, lastModified: null, bodyHash: null, itemsSeen: 0, lastSuccessAt: null, recentOutcomes: [],
   };
 }
 
@@ -101,5 +101,6 @@ export function nextSourceState(previous: SourceState, facts: PollFacts, setting
     lastError: facts.error,
     bodyHash: facts.bodyHash,
     itemsSeen: previous.itemsSeen + facts.itemsAdded,
+    lastSuccessAt: facts.ok ? facts.now.toISOString() : previous.lastSuccessAt,
   };
 }

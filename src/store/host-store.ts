@@ -38,6 +38,22 @@ export async function hostHold(redis: RedisClient, keys: StoreKeys, host: string
   return until > now ? until : null;
 }
 
+/** The holds on these hosts that are still on (host → until, epoch ms), in one round trip. */
+export async function hostHolds(redis: RedisClient, keys: StoreKeys, hosts: string[], now: number): Promise<Map<string, number>> {
+  const holds = new Map<string, number>();
+  const named = hosts.filter(Boolean);
+  if (named.length === 0) return holds;
+  for (let start = 0; start < named.length; start += 1000) {
+    const batch = named.slice(start, start + 1000);
+    const values = await redis.mget(...batch.map((host) => keys.host(host, 'retry-after')));
+    batch.forEach((host, index) => {
+      const until = Number(values[index] ?? 0);
+      if (until > now) holds.set(host, until);
+    });
+  }
+  return holds;
+}
+
 /** Lift a host's hold (an operator's `refresh` of a source on that host). */
 export async function releaseHost(redis: RedisClient, keys: StoreKeys, host: string): Promise<boolean> {
   return (await redis.del(keys.host(host, 'retry-after'))) > 0;

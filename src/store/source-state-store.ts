@@ -1,6 +1,6 @@
 /** Per-source state between polls: one hash per source (what `feedagg sources` shows, and more). */
 import type { RedisClient as Redis } from './redis-client.js';
-import type { PendingRedirect, RedirectRecord, SourceError, SourceState, SourceStatus } from '../model/source-state.js';
+import type { OutcomeRecord, PendingRedirect, RedirectRecord, SourceError, SourceState, SourceStatus } from '../model/source-state.js';
 import { initialSourceState } from '../schedule/source-transition.js';
 import type { StoreKeys } from './keys.js';
 
@@ -54,6 +54,8 @@ export function decodeSourceState(id: string, hash: Record<string, string>): Sou
     lastModified: text(hash.lastModified),
     bodyHash: text(hash.bodyHash),
     itemsSeen: Number(hash.itemsSeen ?? 0),
+    lastSuccessAt: text(hash.lastSuccessAt),
+    recentOutcomes: json<OutcomeRecord[]>(hash.recentOutcomes, []).filter((record) => typeof record === 'object' && record !== null && typeof record.at === 'string'),
   };
 }
 

@@ -70,7 +70,9 @@ export const runCommand: Command = {
       // Stopped early (a signal, Redis gone): what finished is still worth printing.
       if (finished.length > 0) {
         process.stdout.write(formatSummary(finished.map((outcome) => ({ outcome }))));
-        process.stdout.write(`${finished.length} of ${total} sources finished before the run stopped; nothing was published\n`);
+        process.stdout.write(finished.length >= total
+          ? 'every source was polled; the publish failed, so the published files are as they were\n'
+          : `${finished.length} of ${total} sources finished before the run stopped; nothing was published\n`);
       }
       throw error;
     }

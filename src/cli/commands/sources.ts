@@ -3,6 +3,7 @@ import type { Config } from '../../../config/schema.js';
 import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import { sourceRows, type SourceRow } from '../../observe/source-rows.js';
+import { healthRank } from '../../observe/source-health.js';
 import { BACKLOG_ADVICE, describeBacklog, eventBacklog } from '../../queue/event-backlog.js';
 import { createLogger } from '../../runtime/logger.js';
 import { createPollProcessor } from '../../../jobs/poll-source.js';
@@ -33,17 +34,23 @@ export function cutAtWord(text: string, max: number): string {
   return `${text.slice(0, space > max / 2 ? space : max - 1).trimEnd()}…`;
 }
 
-/** Sources that need the operator first (failing, gone), then by id: the same order every time. */
+/** Sources that need the operator first (failing, held, retired), then by id: the same order every time. */
 export function sortRows(rows: SourceRow[]): SourceRow[] {
-  const rank = (row: SourceRow) => (row.state === 'failing' || row.state === 'gone' ? 0 : row.lastError ? 1 : 2);
-  return [...rows].sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+  return [...rows].sort((a, b) => healthRank(a.health) - healthRank(b.health) || a.id.localeCompare(b.id));
+}
+
+/** What the operator should read first: the hold (why it is not polled), else the error. */
+function note(row: SourceRow, now: number): string {
+  if (row.hold) return `${row.hold.reason} until ${row.hold.until} (${ago(row.hold.until, now)})`;
+  if (row.lastError) return cutAtWord(`${row.lastError.code}: ${row.lastError.message}`, 60);
+  return '-';
 }
 
 export function formatSourceTable(rows: SourceRow[], now: number): string {
-  const header = ['ID', 'STATE', 'LAST POLL', 'HTTP', 'FAILS', 'ITEMS', 'NEXT POLL', 'LAST ERROR', 'URL'];
+  const header = ['ID', 'STATE', 'LAST POLL', 'LAST OK', 'HTTP', 'FAILS', 'WAIT', 'ITEMS', 'NEXT POLL', 'LAST ERROR', 'URL'];
   const body = rows.map((row) => [
-    row.id, row.state, ago(row.lastPollAt, now), row.lastStatus === null ? '-' : String(row.lastStatus), String(row.consecutiveFailures),
-    String(row.itemsSeen), ago(row.nextPollAt, now), row.lastError ? cutAtWord(`${row.lastError.code}: ${row.lastError.message}`, 60) : '-',
+    row.id, row.health, ago(row.lastPollAt, now), ago(row.lastSuccessAt, now), row.lastStatus === null ? '-' : String(row.lastStatus), String(row.consecutiveFailures),
+    row.waitMs > 0 ? `${(row.waitMs / 1000).toFixed(1)}s` : '-', String(row.itemsSeen), ago(row.nextPollAt, now), note(row, now),
     row.effectiveUrl && row.effectiveUrl !== row.url ? `${row.url} → ${row.effectiveUrl}` : row.url,
   ]);
   return `${formatTable([header, ...body])}\n`;
@@ -51,7 +58,7 @@ export function formatSourceTable(rows: SourceRow[], now: number): string {
 
 export const sourcesCommand: Command = {
   name: 'sources',
-  usage: 'Usage: feedagg sources [--json] [--config PATH]\n\nOne row per source: id, url, effectiveUrl, state (active|failing|gone|disabled), lastPollAt, lastStatus,\nlastError, nextPollAt, consecutiveFailures, etag, lastModified, itemsSeen.\nThe table ends with the number of article events waiting for a consumer.',
+  usage: 'Usage: feedagg sources [--json] [--config PATH]\n\nOne row per source, those that need you first. STATE: failing|held|retired|new|ok|disabled (the status page and\n/metrics say the same). --json: id, url, effectiveUrl, health, state (the stored lifecycle: active|failing|gone|disabled),\nlastPollAt, lastSuccessAt, lastStatus, lastError (whole), nextPollAt, consecutiveFailures, hold, waitMs,\nrecentOutcomes (the last 20), etag, lastModified, itemsSeen.\nThe table ends with the number of article events waiting for a consumer.',
   options: { json: { type: 'boolean' } },
   async run(args) {
     const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));

@@ -7,6 +7,7 @@ import { documentPath, FORMATS, type Format } from '../../publish/document-set.j
 import { join } from 'node:path';
 import { outputPlans } from '../../publish/publish-outputs.js';
 import { removeStaleTemps } from '../../publish/write-outputs.js';
+import { checkOutputFolders } from '../../publish/check-outputs.js';
 import { PUBLISH_DEDUP_ID } from '../../queue/names.js';
 import { createLogger } from '../../runtime/logger.js';
 import { jobProcessors } from '../../../jobs/processors.js';
@@ -51,6 +52,16 @@ function untilSignal(runtime: Runtime, onHangup: () => void): Promise<number> {
   });
 }
 
+/** Output folders that cannot be written are found now, not at the first publish: logged, and /readyz says so. */
+async function checkOutputs(runtime: Runtime): Promise<void> {
+  const { config, log } = runtime.context;
+  const problem = await checkOutputFolders(outputPlans(config).map((plan) => join(config.output.dir, plan.folder)));
+  const before = runtime.context.outputProblem;
+  runtime.context.outputProblem = problem?.message ?? null;
+  if (problem) log.error({ code: problem.code, outputDir: config.output.dir, err: problem.message }, 'the output folders cannot be written: every publish will fail until this is fixed');
+  else if (before) log.info({ outputDir: config.output.dir }, 'the output folders can be written again');
+}
+
 async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<number> {
   const configPath = resolveConfigPath(stringOption(args, 'config'));
   const config = await loadConfig(configPath);
@@ -67,6 +78,7 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
       const stale = await removeStaleTemps(outputPlans(config).map((plan) => join(config.output.dir, plan.folder)));
       if (stale.length > 0) log.info({ removed: stale.length }, 'removed temporary files an interrupted publish left in output.dir');
       await syncSources(runtime);
+      await checkOutputs(runtime);
       const owner = beatAsOwner(runtime.context.redis, runtime.context.keys);
       runtime.beforeClose.push({ name: 'deployment beat', run: () => owner.stop() });
       await startScheduler(runtime);
@@ -76,7 +88,7 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
         keys: runtime.context.keys,
         paths: new Set(documents),
         pages: servicePages(runtime.context, documents, runtime.health),
-        health: { get outOfMemory() { return runtime.health.outOfMemory; }, publishFailure: () => runtime.context.publishFailure },
+        health: { get outOfMemory() { return runtime.health.outOfMemory; }, publishFailure: () => runtime.context.publishFailure, outputProblem: () => runtime.context.outputProblem },
         // The same freshness the feeds announce in <ttl>: readers need not ask more often.
         maxAgeSeconds: Math.round(config.schedule.defaultInterval / 1000),
         fileOf: (path) => join(config.output.dir, ...path.split('/').filter(Boolean)),
@@ -89,7 +101,7 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
       runtime.beforeClose.push({ name: 'http server', run: () => closeServer(server) });
       // Publish what Redis already holds, so the files exist before the first poll finishes.
       await runtime.context.queues.publish.add('publish', { reason: 'start' }, { deduplication: { id: PUBLISH_DEDUP_ID, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100 });
-      const reload = serialReloads((trigger) => reloadConfig(runtime, configPath, trigger).catch((error: unknown) => {
+      const reload = serialReloads((trigger) => reloadConfig(runtime, configPath, trigger).then(() => checkOutputs(runtime)).catch((error: unknown) => {
         log.error({ trigger, err: error instanceof Error ? error.message : String(error) }, 'config reload failed; the running config stays');
       }));
       onHangup = () => reload('SIGHUP');
