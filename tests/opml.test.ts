@@ -57,7 +57,8 @@ sources:
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/\+ the-verge-all-posts\s+https:\/\/www\.theverge\.com\/rss\/index\.xml\s+\[Tech\]/);
     expect(dry.stdout).toMatch(/= skipped https:\/\/feeds\.arstechnica\.com\/arstechnica\/index \(already a source\)/);
-    expect(dry.stdout).toMatch(/2 to add, 2 skipped \(dry run/);
+    // Ars Technica is listed in two folders: one feed, already a source.
+    expect(dry.stdout).toMatch(/2 to add, 1 skipped \(dry run/);
     expect(await readFile(workspace.configPath, 'utf8')).toBe(config);
 
     const written = await runCli(['opml', 'import', join(dir, 'feedly.opml'), '--write', '--config', workspace.configPath]);
@@ -83,6 +84,35 @@ sources:
     const again = await runCli(['opml', 'import', exportedFile, '--write', '--config', workspace.configPath]);
     expect(again.stdout).toMatch(/0 to add, 4 skipped/);
     expect(await readFile(workspace.configPath, 'utf8')).toBe(before);
+  });
+
+  it('--write edits only what it adds (issue 16, defect 10): the rest of the file byte for byte; a feed in two folders keeps both as tags', async () => {
+    const aligned = `# Sources, aligned by hand
+redis: { url: redis://127.0.0.1:1 }    # local
+output: { title: Mine }                 # the title
+
+sources:
+  - { id: lobsters, url: "https://lobste.rs/rss", tags: [programming] }   # aligned
+  - id: ars-technica                                                      # aligned too
+    url: https://feeds.arstechnica.com/arstechnica/index
+
+# the end
+`;
+    await writeFile(workspace.configPath, aligned);
+    const opml = join(workspace.dir, 'two-folders.opml');
+    await writeFile(opml, `<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>
+<outline text="Tech"><outline type="rss" text="Hacker News" xmlUrl="https://news.ycombinator.com/rss"/></outline>
+<outline text="News"><outline type="rss" text="Hacker News" xmlUrl="https://news.ycombinator.com/rss"/></outline>
+</body></opml>`);
+    const written = await runCli(['opml', 'import', opml, '--write', '--config', workspace.configPath]);
+    expect(written.code).toBe(0);
+    expect(written.stdout).toMatch(/\+ hacker-news\s+https:\/\/news\.ycombinator\.com\/rss\s+\[Tech, News\]/);
+    const text = await readFile(workspace.configPath, 'utf8');
+    const added = '  - id: hacker-news\n    url: https://news.ycombinator.com/rss\n    title: Hacker News\n    tags: [Tech, News]\n';
+    expect(text).toContain(added);
+    // Take the added lines out: what remains is the file as it was, to the byte.
+    expect(text.replace(added, '')).toBe(aligned);
+    expect((await runCli(['validate', '--config', workspace.configPath])).stdout).toMatch(/valid \(3 sources/);
   });
 
   it('escapes what it exports', () => {

@@ -1,16 +1,16 @@
 /**
  * `feedagg opml import FILE [--write]` and `feedagg opml export`: sources from and to OPML,
  * the format every feed reader exchanges. Import prints what it would add; `--write` adds it
- * to the YAML config with the `yaml` package's Document API, so the file keeps its comments
+ * to the YAML config as text at the end of its sources list (opml/add-sources-text.ts), so the file keeps its comments
  * and order.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { isSeq, parseDocument } from 'yaml';
 import { loadConfig, parseConfigText, resolveConfigPath } from '../../config/load-config.js';
 import { sourceSchema } from '../../../config/schema.js';
 import { FeedaggError } from '../../errors.js';
 import { redactUrl } from '../../redact.js';
-import { exportOpml, readOpml, sourceIdFor } from '../../opml/opml.js';
+import { exportOpml, readOpml, sourceIdFor, type OpmlFeed } from '../../opml/opml.js';
+import { addSourcesToText } from '../../opml/add-sources-text.js';
 import { stringOption, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -21,11 +21,22 @@ interface NewSource {
   tags?: string[];
 }
 
+/** A feed listed in several folders is one source with every folder as a tag (readers file one feed in many). */
+function mergeByUrl(feeds: OpmlFeed[]): OpmlFeed[] {
+  const byUrl = new Map<string, OpmlFeed>();
+  for (const feed of feeds) {
+    const seen = byUrl.get(feed.url);
+    if (seen) seen.tags = [...new Set([...seen.tags, ...feed.tags])];
+    else byUrl.set(feed.url, { ...feed, tags: [...feed.tags] });
+  }
+  return [...byUrl.values()];
+}
+
 async function importOpml(file: string, configPath: string, write: boolean): Promise<number> {
   const config = await loadConfig(configPath);
-  const feeds = await readOpml(await readFile(file, 'utf8').catch((cause: unknown) => {
+  const feeds = mergeByUrl(await readOpml(await readFile(file, 'utf8').catch((cause: unknown) => {
     throw new FeedaggError('CONFIG', `cannot read ${file}: ${(cause as Error).message}`, { cause });
-  }), file);
+  }), file));
   const urls = new Set(config.sources.map((source) => source.url));
   const ids = new Set(config.sources.map((source) => source.id));
   const added: NewSource[] = [];
@@ -59,11 +70,7 @@ async function importOpml(file: string, configPath: string, write: boolean): Pro
   process.stdout.write(`${added.length} to add, ${skipped.length} skipped${write ? '' : ' (dry run: --write adds them to the config)'}\n`);
   if (added.length === 0) return EXIT.ok;
   const text = await readFile(configPath, 'utf8');
-  const document = parseDocument(text);
-  const sources = document.get('sources');
-  if (isSeq(sources)) for (const source of added) sources.add(document.createNode(source));
-  else document.set('sources', document.createNode(added));
-  const next = document.toString();
+  const next = addSourcesToText(text, added);
   // The result must still be a valid config before it replaces the file; a dry run checks it too.
   parseConfigText(next, configPath);
   if (!write) return EXIT.ok;
