@@ -59,6 +59,7 @@ function fetchOptions(context: AppContext, source: SourceConfig, state: SourceSt
     etag: state.configUrl === source.url ? state.etag : null,
     lastModified: state.configUrl === source.url ? state.lastModified : null,
     dispatcher: open ? context.http.open : context.http.guarded,
+    interrupt: context.interrupt.signal,
     guard: open ? null : context.http.guard,
     // The first host's slot came with the poll's start; a redirect to another host takes one.
     beforeRequest: async (url: URL) => {

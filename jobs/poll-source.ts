@@ -54,6 +54,16 @@ export function createPollProcessor(context: AppContext) {
     const now = context.now();
     const attempt = await attemptPoll(context, source, start.state, start.url, start.host, slotToken, now);
     attempt.outcome.waitMs += waitedMs;
+    if (attempt.error?.code === 'INTERRUPTED') {
+      // The process is shutting down: not the source's failure. The poll goes back to the
+      // queue unrecorded, for this or another process to run again.
+      log.info({ source: source.id }, 'poll interrupted by the shutdown; back to the queue');
+      if (job.moveToDelayed && token) {
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      throw attempt.error;
+    }
     await recordPoll(context, source, start.state, start.url, attempt, definitionsVersion);
     await countPoll(redis, keys, attempt.outcome, attempt.bytes);
     context.heapPacer.check();

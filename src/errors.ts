@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'READ'
   /** Another process held the publish lease for longer than a publish waits for it. */
   | 'PUBLISH_BUSY'
+  /** The process shut down while the poll was in flight: not the source's failure; it is polled again. */
+  | 'INTERRUPTED'
   /** An output folder cannot be written (missing parent, a file in the way, no permission). */
   | 'OUTPUT'
   /** Anything not foreseen (a bug, a library's own error): recorded like any failure. */

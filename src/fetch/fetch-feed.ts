@@ -10,7 +10,7 @@ import { checkLiteralHost, type AddressPolicy } from './address-guard.js';
 import { classifyStatus, classifyTransportError } from './classify-error.js';
 import { ACCEPT_ENCODING, readDecodedBody } from './decompress.js';
 import { parseRetryAfter } from './retry-after.js';
-import { splitCredentials } from '../redact.js';
+import { redactUrl, splitCredentials } from '../redact.js';
 
 /** Called before every request (each redirect hop too); resolves to a release function. */
 export type BeforeRequest = (url: URL) => Promise<() => Promise<void>>;
@@ -30,6 +30,8 @@ export interface FetchOptions {
   maxRetryAfterMs?: number;
   beforeRequest?: BeforeRequest;
   now?: () => number;
+  /** Aborted when the process shuts down: the request ends INTERRUPTED (not the source's fault). */
+  interrupt?: AbortSignal;
 }
 
 export interface RedirectHop {
@@ -144,7 +146,8 @@ export async function fetchFeed(configuredUrl: string, options: FetchOptions): P
       const release = options.beforeRequest ? await options.beforeRequest(target) : null;
       const started = Date.now();
       try {
-        const signal = AbortSignal.timeout(Math.max(1, options.timeoutMs - spentMs));
+        const timeout = AbortSignal.timeout(Math.max(1, options.timeoutMs - spentMs));
+        const signal = options.interrupt ? AbortSignal.any([timeout, options.interrupt]) : timeout;
         const response = await request(current, { method: 'GET', headers: requestHeaders(options, sameOrigin, authorization), signal, dispatcher: options.dispatcher });
         const step = await readResponse(response, current, redirects, options, now());
         if ('result' in step) return step.result;
@@ -155,6 +158,7 @@ export async function fetchFeed(configuredUrl: string, options: FetchOptions): P
       }
     }
   } catch (error) {
+    if (options.interrupt?.aborted) throw new FeedaggError('INTERRUPTED', `${redactUrl(current)}: the process shut down while the request was in flight`, { retryable: true, cause: error });
     throw classifyTransportError(error, current, options.timeoutMs);
   }
 }

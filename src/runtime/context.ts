@@ -45,6 +45,8 @@ export interface AppContext {
   publishFailure: { at: string; message: string } | null;
   /** Output folders this process cannot write (checked at start-up, reload and publish): /readyz says so. */
   outputProblem: string | null;
+  /** Aborted near the shutdown deadline: fetches in flight end INTERRUPTED and their polls go back to the queue. */
+  interrupt: AbortController;
   /** The clock, injectable for tests. */
   now: () => Date;
 }

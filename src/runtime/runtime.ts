@@ -49,6 +49,11 @@ export const PARSE_BUDGET_BYTES = 4 * 1024 * 1024;
 
 /** A graceful shutdown that takes longer (jobs stuck on an absent Redis) is forced. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
+/**
+ * Polls still fetching this long into a shutdown are interrupted (their jobs go back to the
+ * queue), so the workers close within the deadline: a 20 s poll overran it and logged an error.
+ */
+export const INTERRUPT_AFTER_MS = SHUTDOWN_DEADLINE_MS - 3_000;
 
 function createQueues(redis: Redis, prefix: string): Queues {
   const options = { connection: redis, prefix };
@@ -97,6 +102,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     http: createHttpClients(new AddressPolicy(undefined, config.fetch.allowAddresses)),
     publishFailure: null,
     outputProblem: null,
+    interrupt: new AbortController(),
     now,
   };
   // Its private redis-server lives as long as this process: restarted (same data, AOF) if it dies.
@@ -108,6 +114,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
   let closing: Promise<string[]> | null = null;
   const forceClose = async (): Promise<void> => {
     health.stop();
+    context.interrupt.abort();
     for (const worker of runtime.workers) void worker.close(true).catch(() => undefined);
     for (const events of runtime.queueEvents) void events.disconnect().catch(() => undefined);
     for (const queue of Object.values(queues)) void queue.disconnect().catch(() => undefined);
@@ -132,7 +139,12 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
         { name: 'redis (queues)', run: () => bullConnection.quit() },
         ...(target.embedded ? [{ name: 'embedded redis-server', run: () => target.embedded?.stop() ?? Promise.resolve() }] : []),
       ], log);
-      const result = await Promise.race([graceful, delay(SHUTDOWN_DEADLINE_MS)]);
+      const interrupt = setTimeout(() => {
+        log.warn({ afterMs: INTERRUPT_AFTER_MS }, 'polls still in flight at shutdown are interrupted; their jobs go back to the queue');
+        context.interrupt.abort();
+      }, INTERRUPT_AFTER_MS);
+      interrupt.unref();
+      const result = await Promise.race([graceful, delay(SHUTDOWN_DEADLINE_MS)]).finally(() => clearTimeout(interrupt));
       if (result !== 'late') return result;
       log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long; closing the remaining connections');
       await forceClose();
