@@ -77,6 +77,23 @@ describe('one-shot commands on their defaults', () => {
     expect(existsSync(marker())).toBe(false);
   });
 
+  for (const [command, moment] of [['run', 'the private redis-server is up'], ['start', 'the private redis-server is up'], ['start', 'start has started (its first publish runs)']] as const) {
+    it(`a signal to ${command} when ${moment} stops its private redis-server with it`, async (context) => {
+      if (localRedis) return context.skip('a Redis answers on 127.0.0.1:6379: it would be used, not a private server');
+      await writeDefaultsConfig({ http: { port: 0 }, sources: [{ id: 'river', url: server.url('/feed.json') }] });
+      const args = command === 'run' ? ['run', '--once'] : ['start'];
+      const child = new ProcessLog(spawnCli([...args, '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } }));
+      const url = await waitFor('the private redis-server', async () => (existsSync(marker()) ? (await readFile(marker(), 'utf8')).trim() : null));
+      if (moment.startsWith('start has started')) await child.waitFor(/feedagg started/);
+      child.child.kill('SIGINT');
+      const code = await child.exitWithin(15_000);
+      expect([0, 1]).toContain(code);
+      expect(await redisAnswers(url)).toBe(false);
+      expect(existsSync(marker())).toBe(false);
+      expect(child.text).not.toMatch(/unexpected error/);
+    });
+  }
+
   it('redis-url prints the private redis-server start runs (port 6390 when free), and the example consumer finds the same', async (context) => {
     if (localRedis) return context.skip('a Redis answers on 127.0.0.1:6379: start would use it, not a private server');
     await writeDefaultsConfig({ http: { port: 0 }, sources: [{ id: 'river', url: server.url('/feed.json') }] });
