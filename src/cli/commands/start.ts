@@ -66,7 +66,22 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
   const configPath = resolveConfigPath(stringOption(args, 'config'));
   const config = await loadConfig(configPath);
   const log = createLogger();
-  const runtime = await openRuntime(config, log);
+  // A signal during start-up (before untilSignal listens) must not kill the process with its
+  // private redis-server left running: it is held until the runtime is open, then honoured.
+  let early: NodeJS.Signals | null = null;
+  const onEarly = (signal: NodeJS.Signals) => {
+    if (early !== null) process.exit(130);
+    early = signal;
+    log.info({ signal }, 'stopping once start-up is done (a second signal forces the exit)');
+  };
+  for (const name of SIGNALS) process.on(name, onEarly);
+  let runtime: Runtime;
+  try {
+    runtime = await openRuntime(config, log);
+  } catch (error) {
+    for (const name of SIGNALS) process.off(name, onEarly);
+    throw error;
+  }
   let onHangup = () => log.info({ signal: 'SIGHUP' }, 'a worker has nothing to reload: it reads its sources from Redis, as feedagg start publishes them');
   try {
     if (!withScheduler) await joinDeployment(runtime, configPath);
@@ -112,8 +127,14 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
       log.info('feedagg worker started');
     }
   } catch (error) {
+    for (const name of SIGNALS) process.off(name, onEarly);
     await runtime.close();
     throw error;
+  }
+  for (const name of SIGNALS) process.off(name, onEarly);
+  if (early !== null) {
+    const failed = await runtime.close();
+    return failed.length === 0 ? EXIT.ok : EXIT.fatal;
   }
   return untilSignal(runtime, () => onHangup());
 }
