@@ -48,8 +48,8 @@ describe('shutdown during a slow poll', () => {
       expect(worker.text).toMatch(/poll interrupted by the shutdown; back to the queue/);
       expect(worker.lines.filter((line) => /"level":50/.test(line))).toEqual([]);
       const counts = await queue.getJobCounts('waiting', 'delayed', 'failed', 'completed');
-      expect(counts.waiting + counts.delayed).toBe(1);
-      expect(counts.failed + counts.completed).toBe(0);
+      expect((counts.waiting ?? 0) + (counts.delayed ?? 0)).toBe(1);
+      expect((counts.failed ?? 0) + (counts.completed ?? 0)).toBe(0);
       const state = await connection.hgetall(`${workspace.prefix}:store:source:slow`);
       expect(state.consecutiveFailures ?? '0').toBe('0');
       expect(state.lastPollAt ?? '').toBe('');
