@@ -19,7 +19,7 @@ describe('config schema', () => {
       timeout: 20_000, maxBodySize: 10 * 1024 ** 2, concurrency: 32, perHostConcurrency: 2, perHostInterval: 1000, allowPrivateNetworks: false,
       maxItems: 1000, maxTitleLength: 1000, maxCategories: 100, maxContentSize: 512 * 1024,
     });
-    expect(config.schedule).toEqual({ tick: 15_000, defaultInterval: 1_800_000, minInterval: 300_000, maxInterval: 86_400_000, maxFailures: 10, maxRetryAfter: 86_400_000 });
+    expect(config.schedule).toEqual({ tick: 15_000, defaultInterval: 1_800_000, minInterval: 300_000, maxInterval: 86_400_000, maxFailures: 10, maxRetryAfter: 86_400_000, batchSize: 50 });
     expect(config.dedupe).toEqual({ retention: 30 * 86_400_000, window: 72 * 3_600_000 });
     expect(config.articles).toEqual({ enabled: true, keepCompleted: 10_000, keepAge: 7 * 86_400_000, warnBacklog: 10_000 });
     expect(config.sources[0]).toMatchObject({ id: 'a', enabled: true, tags: [], headers: {}, allowPrivateNetworks: false });

@@ -155,6 +155,8 @@ export const configSchema = z
         maxFailures: z.number().int().positive().default(10),
         /** Longest Retry-After honoured: one answer cannot hold a host back for longer. */
         maxRetryAfter: duration.prefault('24h'),
+        /** Sources per poll job: the tick, run --once and refresh queue due sources in batches. */
+        batchSize: z.number().int().positive().max(1000).default(50),
       })
       .prefault({}),
     dedupe: z.strictObject({ retention: duration.prefault('30d'), window: duration.prefault('72h') }).prefault({}),

@@ -6,9 +6,9 @@
  */
 import type { AppContext } from '../src/runtime/context.js';
 import { deliverEvents } from '../src/queue/article-events.js';
-import { enqueuePolls } from '../src/queue/enqueue-poll.js';
+import { enqueueBatches, planBatches } from '../src/queue/enqueue-poll.js';
 import { pendingEvents } from '../src/store/outbox-store.js';
-import { claimDueSources, releaseClaims, requeueLostPolls } from '../src/store/schedule-store.js';
+import { claimDueSources, recordClaimJobs, releaseClaims, requeueLostPolls } from '../src/store/schedule-store.js';
 
 export interface TickResult {
   enqueued: string[];
@@ -18,7 +18,7 @@ export interface TickResult {
 }
 
 /**
- * A claim older than this without a poll job in the queue is a lost poll. The tick adds the
+ * A claim older than this whose batch job is gone is a lost poll. The tick adds the
  * jobs right after its claim, so only a crash or an outage in between (or a job failed for
  * good) leaves one; this bounds what such a loss delays a source by.
  */
@@ -38,8 +38,8 @@ export function createTickProcessor(context: AppContext) {
     let requeued: string[] = [];
     if (now.getTime() - lastRequeue >= REQUEUE_EVERY_MS) {
       lastRequeue = now.getTime();
-      const dedupKey = (id: string) => `${context.queues.poll.keys.de}:${id}`;
-      requeued = await requeueLostPolls(context.redis, context.keys, dedupKey, now.getTime() - CLAIM_GRACE_MS, now.getTime());
+      const jobKey = (jobId: string) => context.queues.poll.toKey(jobId);
+      requeued = await requeueLostPolls(context.redis, context.keys, jobKey, now.getTime() - CLAIM_GRACE_MS, now.getTime());
       if (requeued.length > 0) context.log.warn({ sources: requeued.slice(0, 20), count: requeued.length }, 'polls lost after their claim (a crash or an outage): due again now');
     }
     const due = await claimDueSources(context.redis, context.keys, now.getTime(), claimLease(context.config.schedule.tick));
@@ -49,7 +49,11 @@ export function createTickProcessor(context: AppContext) {
     // Not enqueued (disabled, or unknown even after the re-read): no poll will end the claim.
     const polled = new Set(enqueued);
     await releaseClaims(context.redis, context.keys, due.filter((sourceId) => !polled.has(sourceId)));
-    await enqueuePolls(context.queues.poll, enqueued, context.sources.currentVersion ?? undefined);
+    // The claims name their batch before it is queued: a crash in between leaves claims whose
+    // job never existed, which requeue-lost.lua finds.
+    const batches = planBatches(enqueued, context.config.schedule.batchSize);
+    await recordClaimJobs(context.redis, context.keys, batches);
+    await enqueueBatches(context.queues.poll, batches, context.sources.currentVersion ?? undefined);
     const pending = await pendingEvents(context.redis, context.keys);
     const redelivered = await deliverEvents(context.redis, context.keys, context.queues.articles, pending.map((event) => event.member), context.config.articles, now);
     if (enqueued.length > 0 || redelivered > 0) context.log.debug({ enqueued: enqueued.length, redelivered }, 'tick');

@@ -2,10 +2,12 @@
  * A poll lost between the tick's claim and its end (the scheduler killed right after its claim,
  * Redis gone before the enqueue, a job failed for good) costs a source seconds, not the 5-minute
  * claim lease: CI's fault suite once found a farm source unpolled for 90 s after the chaos.
- * In process, on real Redis and a real loopback feed server; the tick's clock is moved instead
+ * A poll job is a batch of sources (issue 17): a claim is lost when its batch job is gone or
+ * finished. In process, on real Redis and a real loopback feed server; the tick's clock is moved instead
  * of waiting out the grace.
  */
 import { UnrecoverableError, Worker } from 'bullmq';
+import type { PollOutcome } from '../src/model/source-state.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { CLAIM_GRACE_MS, createTickProcessor } from '../jobs/schedule-tick.js';
 import { createPollProcessor } from '../jobs/poll-source.js';
@@ -92,7 +94,8 @@ describe('a poll lost after the tick claimed its source', () => {
     // This time the poll runs and ends: its end drops the claim with the next poll time.
     const poll = createPollProcessor(rt.context);
     const job = (await rt.context.queues.poll.getJobs(['waiting']))[0];
-    expect((await poll(job as NonNullable<typeof job>)).ok).toBe(true);
+    const outcomes = (await poll(job as NonNullable<typeof job>)) as PollOutcome[];
+    expect(outcomes.map((outcome) => [outcome.sourceId, outcome.ok])).toEqual([['a', true]]);
     expect(await redis.zscore(keys.claims, 'a')).toBeNull();
   });
 });

@@ -3,7 +3,6 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { parseFeed } from '../src/parse/parse-feed.js';
@@ -11,6 +10,10 @@ import { queuedEvents } from './helpers/article-queue.js';
 import { runCli } from './helpers/cli.js';
 import { fixture, FixtureServer } from './helpers/fixture-server.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
+import { openTestRuntime, testConfig } from './helpers/in-process.js';
+import { syncSources } from '../src/runtime/runtime.js';
+import { claimDueSources, recordClaimJobs } from '../src/store/schedule-store.js';
+import { enqueueBatches, planBatches } from '../src/queue/enqueue-poll.js';
 
 const redisUrl = inject('redisUrl');
 let server: FixtureServer;
@@ -124,7 +127,7 @@ describe('feedagg run --once', () => {
     }
   });
 
-  it('waits for a poll already queued for a source instead of polling it twice', async () => {
+  it('waits for a poll already queued for a source (its batch, claimed by a tick) instead of polling it twice', async () => {
     let hits = 0;
     server.routes.set('/slow.xml', {
       handler: (_request, response) => {
@@ -133,14 +136,22 @@ describe('feedagg run --once', () => {
       },
     });
     await workspace.writeConfig(baseConfig([{ id: 'slow', url: server.url('/slow.xml') }]));
-    const queue = new Queue('poll', { connection: { url: redisUrl }, prefix: workspace.prefix });
-    const queued = await queue.add('poll', { sourceId: 'slow' }, { deduplication: { id: 'slow' } });
+    // What a tick does: claim the due source, name its batch, queue the batch.
+    const runtime = await openTestRuntime(testConfig(redisUrl, workspace.prefix, workspace.outputDir, baseConfig([{ id: 'slow', url: server.url('/slow.xml') }])));
+    try {
+      await syncSources(runtime);
+      const { redis, keys, queues } = runtime.context;
+      expect(await claimDueSources(redis, keys, Date.now(), 5 * 60_000)).toEqual(['slow']);
+      const batches = planBatches(['slow'], 50);
+      await recordClaimJobs(redis, keys, batches);
+      await enqueueBatches(queues.poll, batches);
+    } finally {
+      await runtime.close();
+    }
     const result = await runCli(['run', '--once', '--config', workspace.configPath]);
-    await queue.close();
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/slow\s+200\s+3\s+3/);
+    expect(result.stdout).toMatch(/slow\s+200/);
     expect(hits).toBe(1);
-    expect(queued.id).toBeTruthy();
   });
 
   it('exits 1 when the configured Redis does not answer', async () => {

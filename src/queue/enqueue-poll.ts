@@ -1,11 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
 import type { PollJobData } from './names.js';
 
 /**
- * Poll job options. BullMQ deduplication on the source id (simple mode: while a job with that
- * id is waiting, delayed or active) means one source is never polled twice at once; adding it
- * again returns the job already queued.
+ * Poll job options. A job is a batch of sources (issue 17); the claim of each source (the
+ * tick's, or claim-now.lua's) keeps two batches from polling one source at once, so batches
+ * need no deduplication. A completed batch leaves nothing behind: the outcomes live in each
+ * source's state; a failed one is kept a while for the operator.
  */
+const BATCH_OPTIONS = {
+  removeOnComplete: true,
+  removeOnFail: { count: 100 },
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5_000 },
+} as const;
+
+/** One source, as earlier versions queued it (BullMQ deduplication on the source id). */
 function pollOptions(sourceId: string) {
   return {
     deduplication: { id: sourceId },
@@ -20,11 +30,25 @@ export async function enqueuePoll(queue: Queue<PollJobData, unknown, 'poll'>, so
   return queue.add('poll', { sourceId, ...(sources === undefined ? {} : { sources }) }, pollOptions(sourceId));
 }
 
-/** Many polls in one call per 500 (the scheduler's tick, `run --once`). */
-export async function enqueuePolls(queue: Queue<PollJobData, unknown, 'poll'>, sourceIds: string[], sources?: number): Promise<Array<Job<PollJobData, unknown, 'poll'>>> {
-  const jobs: Array<Job<PollJobData, unknown, 'poll'>> = [];
-  for (let start = 0; start < sourceIds.length; start += 500) {
-    jobs.push(...(await queue.addBulk(sourceIds.slice(start, start + 500).map((sourceId) => ({ name: 'poll' as const, data: { sourceId, ...(sources === undefined ? {} : { sources }) }, opts: pollOptions(sourceId) })))));
+export interface PlannedBatch {
+  jobId: string;
+  ids: string[];
+}
+
+/** Cut sources into batches of `size` with their job ids, before anything is queued (the claims record the ids first). */
+export function planBatches(sourceIds: string[], size: number): PlannedBatch[] {
+  const batches: PlannedBatch[] = [];
+  for (let start = 0; start < sourceIds.length; start += size) batches.push({ jobId: `batch-${randomUUID()}`, ids: sourceIds.slice(start, start + size) });
+  return batches;
+}
+
+/** Queue planned batches, up to 500 jobs per call. */
+export async function enqueueBatches(queue: Queue<PollJobData, unknown, 'poll'>, batches: PlannedBatch[], sources?: number): Promise<void> {
+  for (let start = 0; start < batches.length; start += 500) {
+    await queue.addBulk(batches.slice(start, start + 500).map(({ jobId, ids }) => ({
+      name: 'poll' as const,
+      data: { sourceIds: ids, ...(sources === undefined ? {} : { sources }) },
+      opts: { ...BATCH_OPTIONS, jobId },
+    })));
   }
-  return jobs;
 }

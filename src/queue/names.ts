@@ -11,7 +11,10 @@ export const QUEUE_NAMES = {
 } as const;
 
 export interface PollJobData {
-  sourceId: string;
+  /** A batch: the sources to poll (the tick, run --once, refresh). */
+  sourceIds?: string[];
+  /** One source (the job form of earlier versions; still understood). */
+  sourceId?: string;
   /** The version of the source definitions the enqueuer knew (SourceDirectory): a worker with older ones reads them again first. */
   sources?: number;
   /** When the poll first found its host busy and went back to the queue (epoch ms): its WAIT counts from there. */

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import type { HttpClients } from '../fetch/http-clients.js';
 import type { ArticleEvent, ArticleEventType } from '../model/article-event.js';
+import type { PollOutcome } from '../model/source-state.js';
 import type { PollJobData, PublishJobData, TickJobData } from '../queue/names.js';
 import type { StoreKeys } from '../store/keys.js';
 import type { BacklogWarning } from '../queue/event-backlog.js';
@@ -12,6 +13,7 @@ import type { ByteBudget } from './byte-budget.js';
 import type { DocumentReader } from './document-pool.js';
 import type { HeapPacer } from './collect-garbage.js';
 import type { SourceDirectory } from './source-directory.js';
+import type { PollSlots } from './poll-slots.js';
 
 export interface Queues {
   scheduler: Queue<TickJobData, unknown, string>;
@@ -37,6 +39,10 @@ export interface AppContext {
   parseBudget: ByteBudget;
   /** Threads that read documents under fetch.maxParseTime (the main thread only does I/O). */
   documents: DocumentReader;
+  /** Told of every poll this process finishes, as it finishes (run --once's progress within a batch). */
+  pollListeners: Set<(outcome: PollOutcome) => void>;
+  /** This process's poll slots and per-host turns (see poll-slots.ts). */
+  pollSlots: PollSlots;
   /** Collects garbage after a poll when the heap grew well past what is live. */
   heapPacer: HeapPacer;
   /** Warns when article events pile up with no consumer (articles.warnBacklog). */

@@ -1,13 +1,22 @@
-/** Poll sources through the queue from this process and wait for the outcomes (run --once, refresh). */
+/**
+ * Poll sources through the queue from this process and wait for every outcome (run --once,
+ * refresh). The sources are claimed first (claim-now.lua) and queued in batches, as the tick
+ * does; a source another process is polling already (claimed) is waited for, and its outcome
+ * read from its state when its claim ends. Claims left by a crash are taken back after the
+ * grace (requeue-lost.lua), so nothing waits forever.
+ */
 import { QueueEvents } from 'bullmq';
-import type { PollOutcome } from '../model/source-state.js';
-import { enqueuePolls } from '../queue/enqueue-poll.js';
+import { CLAIM_GRACE_MS, claimLease } from '../../jobs/schedule-tick.js';
+import type { OutcomeRecord, PollOutcome } from '../model/source-state.js';
+import { enqueueBatches, planBatches, type PlannedBatch } from '../queue/enqueue-poll.js';
 import { QUEUE_NAMES } from '../queue/names.js';
 import { emptyOutcome } from '../schedule/poll-decision.js';
+import { claimNow, requeueLostPolls, stillClaimed } from '../store/schedule-store.js';
+import { readSourceStates } from '../store/source-state-store.js';
 import { startWorkers, type Processors, type Runtime } from './runtime.js';
 
 export interface PollNow {
-  /** Enqueue (or join the queued polls of) these sources and wait for every outcome, in order. */
+  /** Poll these sources (or wait for the polls of them already running) and return every outcome, in order. */
   pollMany(sourceIds: string[], onOutcome?: (outcome: PollOutcome) => void): Promise<PollOutcome[]>;
   poll(sourceId: string): Promise<PollOutcome>;
 }
@@ -16,51 +25,110 @@ function failedOutcome(sourceId: string, reason: string): PollOutcome {
   return { ...emptyOutcome(sourceId), error: { code: 'INTERNAL', message: reason } };
 }
 
+/** The outcome of a poll another process ran, as its source's history recorded it. */
+function fromRecord(sourceId: string, record: OutcomeRecord | undefined): PollOutcome {
+  if (!record) return failedOutcome(sourceId, 'polled by another process; no outcome recorded');
+  const ok = record.result === 'ok' || record.result === 'not-modified';
+  return {
+    ...emptyOutcome(sourceId),
+    ok,
+    status: record.status,
+    notModified: record.result === 'not-modified',
+    skipped: record.result === 'skipped' ? 'polled by another process' : null,
+    created: record.created,
+    durationMs: record.ms,
+    waitMs: record.waitMs,
+    error: ok || record.result === 'skipped' ? null : { code: record.result, message: 'polled by another process (see feedagg sources)' },
+  };
+}
+
+const WATCH_MS = 500;
+
 /**
- * Start this process's workers and listen for poll completions (a poll another process runs
- * counts too). Listening starts before any job is added, and every completion is kept until
- * asked for, so no outcome can slip by between an add and a wait. One listener per event
- * (BullMQ's job.waitUntilFinished adds listeners per job, and 11 of them trip Node's
- * MaxListenersExceededWarning).
+ * Start this process's workers and listen for batch completions. Listening starts before any
+ * job is added, and every completion is kept until asked for, so none can slip by.
  */
 export async function startPollNow(runtime: Runtime, poll: NonNullable<Processors['poll']>): Promise<PollNow> {
   // Polls only: run --once publishes once at the end, and ticks are the scheduler's business.
   startWorkers(runtime, { poll });
-  const { bullConnection, config, queues } = runtime.context;
+  const { bullConnection, config, queues, redis, keys } = runtime.context;
   const events = new QueueEvents(QUEUE_NAMES.poll, { connection: bullConnection, prefix: config.redis.prefix });
   runtime.queueEvents.push(events);
   events.on('error', (error: Error) => runtime.health.report('queue events poll', error));
-  const finished = new Map<string, (sourceId: string) => PollOutcome>();
-  const waiting = new Map<string, (outcome: (sourceId: string) => PollOutcome) => void>();
-  const settle = (jobId: string, outcome: (sourceId: string) => PollOutcome) => {
-    const waiter = waiting.get(jobId);
+  const ended = new Map<string, (outcomes: PollOutcome[] | string) => void>();
+  const early = new Map<string, PollOutcome[] | string>();
+  const settle = (jobId: string, result: PollOutcome[] | string) => {
+    const waiter = ended.get(jobId);
     if (waiter) {
-      waiting.delete(jobId);
-      waiter(outcome);
+      ended.delete(jobId);
+      waiter(result);
     } else {
-      finished.set(jobId, outcome);
+      early.set(jobId, result);
     }
   };
-  events.on('completed', ({ jobId, returnvalue }) => settle(jobId, () => returnvalue as unknown as PollOutcome));
-  events.on('failed', ({ jobId, failedReason }) => settle(jobId, (sourceId) => failedOutcome(sourceId, failedReason)));
+  events.on('completed', ({ jobId, returnvalue }) => settle(jobId, returnvalue as unknown as PollOutcome[]));
+  events.on('failed', ({ jobId, failedReason }) => settle(jobId, failedReason));
   await events.waitUntilReady();
-  const wait = (jobId: string, sourceId: string): Promise<PollOutcome> => {
-    const done = finished.get(jobId);
-    finished.delete(jobId);
-    const outcome = done ? Promise.resolve(done) : new Promise<(sourceId: string) => PollOutcome>((resolve) => waiting.set(jobId, resolve));
-    return outcome.then((make) => {
-      const value = make(sourceId);
-      return value.sourceId ? value : { ...value, sourceId };
-    });
+  const batchEnd = (jobId: string): Promise<PollOutcome[] | string> => {
+    const done = early.get(jobId);
+    early.delete(jobId);
+    return done !== undefined ? Promise.resolve(done) : new Promise((resolve) => ended.set(jobId, resolve));
   };
+
   const pollNow: PollNow = {
     async pollMany(sourceIds, onOutcome) {
-      const jobs = await enqueuePolls(queues.poll, sourceIds);
-      return Promise.all(jobs.map(async (job, index) => {
-        const outcome = await wait(job.id ?? '', sourceIds[index] ?? '');
+      const outcomes = new Map<string, PollOutcome>();
+      const give = (outcome: PollOutcome) => {
+        if (outcomes.has(outcome.sourceId)) return;
+        outcomes.set(outcome.sourceId, outcome);
         onOutcome?.(outcome);
-        return outcome;
-      }));
+      };
+      const running: Array<Promise<void>> = [];
+      // Polls this process runs are reported as each ends, not only when their batch does.
+      const wanted = new Set(sourceIds);
+      const listener = (outcome: PollOutcome) => {
+        if (wanted.has(outcome.sourceId)) give(outcome);
+      };
+      runtime.context.pollListeners.add(listener);
+      /** Claim what is free among `ids` and queue it; returns the ids claimed elsewhere. */
+      const launch = async (ids: string[]): Promise<string[]> => {
+        const now = runtime.context.now().getTime();
+        const mine: PlannedBatch[] = [];
+        for (const batch of planBatches(ids, config.schedule.batchSize)) {
+          const claimed = await claimNow(redis, keys, batch.ids, batch.jobId, now, claimLease(config.schedule.tick));
+          if (claimed.length > 0) mine.push({ jobId: batch.jobId, ids: claimed });
+        }
+        await enqueueBatches(queues.poll, mine, runtime.context.sources.currentVersion ?? undefined);
+        for (const batch of mine) {
+          running.push(batchEnd(batch.jobId).then((result) => {
+            if (typeof result === 'string') for (const id of batch.ids) give(failedOutcome(id, result));
+            else for (const outcome of result) give(outcome);
+          }));
+        }
+        const taken = new Set(mine.flatMap((batch) => batch.ids));
+        return ids.filter((id) => !taken.has(id));
+      };
+      let elsewhere = await launch([...new Set(sourceIds)]);
+      let lastRequeue = Date.now();
+      while (elsewhere.length > 0) {
+        await new Promise((resolve) => setTimeout(resolve, WATCH_MS));
+        const open = await stillClaimed(redis, keys, elsewhere);
+        const finished = elsewhere.filter((id) => !open.has(id));
+        if (finished.length > 0) {
+          const states = await readSourceStates(redis, keys, finished);
+          finished.forEach((id, index) => give(fromRecord(id, states[index]?.recentOutcomes[0])));
+        }
+        elsewhere = elsewhere.filter((id) => open.has(id));
+        if (elsewhere.length > 0 && Date.now() - lastRequeue > 5_000) {
+          // A claim whose batch died with its process: taken back after the grace, and polled here.
+          lastRequeue = Date.now();
+          const now = runtime.context.now().getTime();
+          const freed = new Set(await requeueLostPolls(redis, keys, (jobId) => queues.poll.toKey(jobId), now - CLAIM_GRACE_MS, now));
+          if (freed.size > 0) elsewhere = [...elsewhere.filter((id) => !freed.has(id)), ...(await launch([...freed]))];
+        }
+      }
+      await Promise.all(running).finally(() => runtime.context.pollListeners.delete(listener));
+      return sourceIds.map((id) => outcomes.get(id) ?? failedOutcome(id, 'no outcome'));
     },
     async poll(sourceId) {
       const [outcome] = await pollNow.pollMany([sourceId]);

@@ -20,6 +20,7 @@ import { DocumentPool } from './document-pool.js';
 import { HeapPacer } from './collect-garbage.js';
 import { runCloseSteps, type CloseStep } from './close-steps.js';
 import { SourceDirectory } from './source-directory.js';
+import { PollSlots } from './poll-slots.js';
 import { deploymentDocument } from './deployment.js';
 import type { AppContext, Queues } from './context.js';
 import { userAgent } from './version.js';
@@ -99,6 +100,8 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     documents: new DocumentPool({ threads: config.fetch.parseThreads ?? availableParallelism(), maxParseTimeMs: config.fetch.maxParseTime }),
     backlogWarning: new BacklogWarning(log, config.articles.warnBacklog),
     heapPacer: new HeapPacer(),
+    pollListeners: new Set(),
+    pollSlots: new PollSlots(() => ({ concurrency: context.config.fetch.concurrency, perHost: context.config.fetch.perHostConcurrency, intervalMs: context.config.fetch.perHostInterval })),
     http: createHttpClients(new AddressPolicy(undefined, config.fetch.allowAddresses)),
     publishFailure: null,
     outputProblem: null,

@@ -8,6 +8,8 @@ export interface StoreKeys {
   schedule: string;
   /** Sources a tick claimed whose poll has not ended yet: id → claim time (see claim-due.lua). */
   claims: string;
+  /** Claimed source id → the id of the batch job that polls it (requeue-lost.lua checks the job is alive). */
+  claimJobs: string;
   source(id: string): string;
   /** Entry key hash → id|change fingerprint, for every entry a source delivered (within retention). */
   seen(sourceId: string): string;
@@ -58,6 +60,7 @@ export function storeKeys(prefix: string): StoreKeys {
     root,
     schedule: `${root}:schedule`,
     claims: `${root}:claims`,
+    claimJobs: `${root}:claim-jobs`,
     source: (id) => `${root}:source:${id}`,
     seen: (id) => `${root}:seen:${id}`,
     listing: (id) => `${root}:listing:${id}`,

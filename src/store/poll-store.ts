@@ -70,5 +70,5 @@ export function releaseSlot(redis: RedisClient, keys: StoreKeys, host: string, t
  */
 export async function finishPoll(redis: RedisClient, keys: StoreKeys, state: SourceState, nextPoll: number | '+inf', definitionsVersion: number): Promise<void> {
   const fields = Object.entries(encodeFields(state)).flat();
-  await finishScript.run(redis, [keys.source(state.id), keys.schedule, keys.redefinedSources, keys.claims], [state.id, String(nextPoll), definitionsVersion, ...fields]);
+  await finishScript.run(redis, [keys.source(state.id), keys.schedule, keys.redefinedSources, keys.claims, keys.claimJobs], [state.id, String(nextPoll), definitionsVersion, ...fields]);
 }

@@ -5,6 +5,7 @@ import type { RedisClient } from './redis-client.js';
 
 const claimScript = LuaScript.load('claim-due');
 const requeueScript = LuaScript.load('requeue-lost');
+const claimNowScript = LuaScript.load('claim-now');
 
 /**
  * Make the schedule match the config: new sources are due now, known ones keep their time,
@@ -35,23 +36,45 @@ export async function claimDueSources(redis: RedisClient, keys: StoreKeys, now: 
 
 /** Claims that end without a poll (a source the tick did not enqueue, a skipped poll). */
 export async function releaseClaims(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<void> {
-  if (ids.length > 0) await redis.zrem(keys.claims, ...ids);
+  if (ids.length > 0) await redis.multi().zrem(keys.claims, ...ids).hdel(keys.claimJobs, ...ids).exec();
+}
+
+/** Which batch job polls each claimed source (requeue-lost.lua checks that job is alive). */
+export async function recordClaimJobs(redis: RedisClient, keys: StoreKeys, jobs: Array<{ jobId: string; ids: string[] }>): Promise<void> {
+  const fields = jobs.flatMap(({ jobId, ids }) => ids.flatMap((id) => [id, jobId]));
+  if (fields.length > 0) await redis.hset(keys.claimJobs, ...fields);
+}
+
+/** Claim sources for a poll now (run --once, refresh); returns those claimed (see scripts/claim-now.lua). */
+export async function claimNow(redis: RedisClient, keys: StoreKeys, ids: string[], jobId: string, now: number, leaseMs: number): Promise<string[]> {
+  if (ids.length === 0) return [];
+  return (await claimNowScript.run(redis, [keys.schedule, keys.claims, keys.claimJobs], [now, leaseMs, jobId, ...ids])) as string[];
+}
+
+/** The sources among `ids` still claimed (their poll has not ended). */
+export async function stillClaimed(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const scores = await redis.zmscore(keys.claims, ...ids);
+  return new Set(ids.filter((_, index) => scores[index] !== null && scores[index] !== undefined));
 }
 
 /**
- * Polls lost between a tick's claim and their end: claims older than `before` whose poll job is
- * no longer in the queue are due again at `now` (see scripts/requeue-lost.lua). `dedupKey`
- * names the poll queue's deduplication key of a source. Returns the ids made due.
+ * Polls lost between a claim and their end: claims older than `before` whose batch job is gone
+ * (or was never added) are due again at `now` (see scripts/requeue-lost.lua). `jobKey` names
+ * the hash of a poll job. Returns the ids made due.
  */
-export async function requeueLostPolls(redis: RedisClient, keys: StoreKeys, dedupKey: (id: string) => string, before: number, now: number, limit = 500): Promise<string[]> {
+export async function requeueLostPolls(redis: RedisClient, keys: StoreKeys, jobKey: (jobId: string) => string, before: number, now: number, limit = 500): Promise<string[]> {
   const old = await redis.zrangebyscore(keys.claims, '-inf', before, 'LIMIT', 0, limit);
   if (old.length === 0) return [];
-  return (await requeueScript.run(redis, [keys.claims, keys.schedule, ...old.map(dedupKey)], [before, now, ...old])) as string[];
+  const jobs = await redis.hmget(keys.claimJobs, ...old);
+  // A claim with no job recorded: a key that never exists stands in for its job.
+  const jobKeys = jobs.map((jobId) => jobKey(jobId ?? 'none:never-added'));
+  return (await requeueScript.run(redis, [keys.claims, keys.schedule, keys.claimJobs, ...jobKeys], [before, now, ...old])) as string[];
 }
 
 /** XX: only sources still on the schedule (a source removed meanwhile stays removed). */
 export async function setNextPoll(redis: RedisClient, keys: StoreKeys, sourceId: string, at: number): Promise<void> {
-  await redis.multi().zadd(keys.schedule, 'XX', at, sourceId).zrem(keys.claims, sourceId).exec();
+  await redis.multi().zadd(keys.schedule, 'XX', at, sourceId).zrem(keys.claims, sourceId).hdel(keys.claimJobs, sourceId).exec();
 }
 
 export async function nextPollTimes(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<Map<string, number | null>> {

@@ -115,6 +115,13 @@ ${items.join('\n')}
  * Feed n lives on its own loopback address (127.1.x.y), as feeds live on hosts of their own:
  * every loop in the benchmark requests these same URLs, so each pays one connection per feed.
  */
-export function feedUrl(port: number, feed: number): string {
+/** `many`: a loopback address per feed (127.1.x.y), as feeds have hosts of their own; `one`: every feed on 127.0.0.1. */
+export type FarmHosts = 'one' | 'many';
+
+/** The loop's requests at a time; on one host, feedagg's perHostConcurrency is the same. */
+export const LOOP_CONCURRENCY = 8;
+
+export function feedUrl(port: number, feed: number, hosts: FarmHosts = 'many'): string {
+  if (hosts === 'one') return `http://127.0.0.1:${port}/feed/${feed}.xml`;
   return `http://127.${1 + Math.floor(feed / 65_536)}.${Math.floor(feed / 256) % 256}.${feed % 256}:${port}/feed/${feed}.xml`;
 }

@@ -3,14 +3,15 @@
  * The loop a user would write in an afternoon, as the baseline of `npm run bench:farm`: for
  * every source an undici GET and rss-parser, then (naive) merge the items by link and write
  * one RSS file with `feed`; no queue, no Redis, no state between runs. "bare" stops after
- * the parse. Eight requests at a time, to the same URLs feedagg polls (a host per feed).
- *   node naive-loop.js <port> <feeds> naive|bare <out.xml>
+ * the parse. Eight requests at a time, to the same URLs feedagg polls (a host per feed, or
+ * all on one host).
+ *   node naive-loop.js <port> <feeds> naive|bare <out.xml> [many|one]
  */
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Feed } from 'feed';
 import { request } from 'undici';
-import { feedUrl } from './farm-feeds.js';
+import { feedUrl, LOOP_CONCURRENCY } from './farm-feeds.js';
 
 interface ParsedItem {
   title?: string;
@@ -23,7 +24,7 @@ interface RssParserLike {
   parseString(xml: string): Promise<{ items: ParsedItem[] }>;
 }
 
-const [port = '0', count = '0', mode = 'naive', out = '/dev/null'] = process.argv.slice(2);
+const [port = '0', count = '0', mode = 'naive', out = '/dev/null', hosts = 'many'] = process.argv.slice(2);
 const RssParser = createRequire(import.meta.url)('rss-parser') as new () => RssParserLike;
 const parser = new RssParser();
 const merged = new Map<string, ParsedItem>();
@@ -32,14 +33,14 @@ let items = 0;
 
 async function worker(): Promise<void> {
   for (let feed = next++; feed < Number(count); feed = next++) {
-    const response = await request(feedUrl(Number(port), feed));
+    const response = await request(feedUrl(Number(port), feed, hosts === 'one' ? 'one' : 'many'));
     const parsed = await parser.parseString(await response.body.text());
     items += parsed.items.length;
     if (mode === 'naive') for (const item of parsed.items) if (item.link && !merged.has(item.link)) merged.set(item.link, item);
   }
 }
 
-await Promise.all(Array.from({ length: 8 }, () => worker()));
+await Promise.all(Array.from({ length: LOOP_CONCURRENCY }, () => worker()));
 if (mode === 'naive') {
   const feed = new Feed({ title: 'Naive combined feed', id: 'http://naive.test/', link: 'http://naive.test/', copyright: '' });
   const newest = [...merged.values()].sort((a, b) => (b.isoDate ?? '').localeCompare(a.isoDate ?? '')).slice(0, 100);

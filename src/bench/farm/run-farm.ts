@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:farm [N] [-- --same-story] [--repeat R] [--quick] [--profile]`: feedagg
+ * `npm run bench:farm [N] [-- --same-story] [--hosts one|many] [--repeat R] [--quick] [--profile]`: feedagg
  * against the loop a user would write, on a loopback feed farm of N feeds (default 2,000),
  * every step a whole process, in one run. Prints one table (wall time, feeds per second, peak
  * RSS, CPU), what Redis holds afterwards, Redis work per poll, and the cost of one poll by
@@ -21,7 +21,7 @@ import { CLI } from '../../faults/processes.js';
 import { RedisProcess } from '../../faults/redis-process.js';
 import { selfTimeByArea, topSelfTime } from './cpu-profile.js';
 import { pollCosts, type CostRunner, type PollCost } from './farm-costs.js';
-import { FeedFarm, feedUrl, type FarmMode } from './farm-feeds.js';
+import { FeedFarm, feedUrl, LOOP_CONCURRENCY, type FarmHosts, type FarmMode } from './farm-feeds.js';
 import { measure, median, type Measured } from './measure.js';
 import { bytesPerSource, commandCounts, countsBetween, redisFootprint, type CommandCounts } from './redis-footprint.js';
 
@@ -69,7 +69,8 @@ interface Variant {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'same-story': { type: 'boolean' }, profile: { type: 'boolean' }, quick: { type: 'boolean' }, repeat: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'same-story': { type: 'boolean' }, profile: { type: 'boolean' }, quick: { type: 'boolean' }, repeat: { type: 'string' }, hosts: { type: 'string' } } });
+  const hosts: FarmHosts = values.hosts === 'one' ? 'one' : 'many';
   const feeds = Number(positionals[0] ?? 2000);
   const mode: FarmMode = values['same-story'] ? 'same-story' : 'normal';
   const quick = values.quick === true;
@@ -92,17 +93,18 @@ async function main(): Promise<void> {
     await writeFile(path, stringify({
       redis: { url: redis.url, prefix: `{${prefix}}` },
       output: { dir: join(dir, `${prefix}-public`) },
-      fetch: { allowPrivateNetworks: true, ...(process.env.FARM_CONCURRENCY ? { concurrency: Number(process.env.FARM_CONCURRENCY) } : {}) },
-      sources: list.map((feed) => ({ id: `f${feed}`, url: feedUrl(farm.port, feed) })),
+      // One host: it allows what the loop does to it (LOOP_CONCURRENCY at once, no spacing to speak of).
+      fetch: { allowPrivateNetworks: true, ...(hosts === 'one' ? { perHostConcurrency: LOOP_CONCURRENCY, perHostInterval: '1ms' } : {}), ...(process.env.FARM_CONCURRENCY ? { concurrency: Number(process.env.FARM_CONCURRENCY) } : {}) },
+      sources: list.map((feed) => ({ id: `f${feed}`, url: feedUrl(farm.port, feed, hosts) })),
       ...extra,
     }));
     return path;
   };
   try {
-    progress(`farm: ${feeds} feeds (${mode}) on port ${farm.port}; private redis-server ${redis.url}`);
+    progress(`farm: ${feeds} feeds (${mode}, ${hosts === 'one' ? 'all on one host' : 'a host per feed'}) on port ${farm.port}; private redis-server ${redis.url}`);
     const variants: Variant[] = [{ name: 'feedagg run --once', prefix: 'bench', config: await writeConfig('bench', 'bench', all) }];
     if (!quick) variants.push({ name: 'feedagg, articles.enabled: false', prefix: 'quiet', config: await writeConfig('quiet', 'quiet', all, { articles: { enabled: false } }) });
-    const naiveArgs = (kind: string) => [here('./naive-loop.js'), String(farm.port), String(feeds), kind, join(dir, `${kind}.xml`)];
+    const naiveArgs = (kind: string) => [here('./naive-loop.js'), String(farm.port), String(feeds), kind, join(dir, `${kind}.xml`), hosts];
     const feedaggArgs = (variant: Variant, profileName: string) => [...(profileDir && variant.prefix === 'bench' ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${profileName}.cpuprofile`] : []), CLI, 'run', '--once', '--config', variant.config];
     const env = { LOG_LEVEL: 'warn' };
     const run = (args: string[], runEnv: NodeJS.ProcessEnv = {}) => measure(args, runEnv, progress);
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
     const ours = median(steady.get('bench') ?? []);
     const answered304 = all.filter((feed) => model.validators(feed) !== 'none').length;
     const lines = [
-      `bench:farm, ${feeds} RSS feeds (${mode}; ${answered304} of them answer 304 when unchanged), ${new Date().toISOString().slice(0, 10)}, ${process.platform} ${process.arch}, node ${process.version}`,
+      `bench:farm, ${feeds} RSS feeds (${mode}, ${hosts === 'one' ? `one host, perHostConcurrency ${LOOP_CONCURRENCY}` : 'a host per feed'}; ${answered304} of them answer 304 when unchanged), ${new Date().toISOString().slice(0, 10)}, ${process.platform} ${process.arch}, node ${process.version}`,
       formatTable([['', 'WALL TIME', 'FEEDS/S', 'PEAK RSS', 'CPU'], ...rows]),
       '',
       `steady round: ${ratio(naive, ours)}× the naive loop (target ≥ 3); cold round: ${ratio(bare, cold.get('bench')?.[0] as Measured)}× the bare floor (target ≥ 0.5)`,

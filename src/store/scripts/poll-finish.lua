@@ -1,6 +1,6 @@
 -- The end of a poll: the source's new state and its next poll time, in one round trip.
 -- KEYS: 1 source state, 2 schedule zset, 3 redefined sources (id -> definitions version),
---       4 claims zset (the tick's claim ends with the poll, see claim-due.lua).
+--       4 claims zset, 5 claim-jobs hash (the claim ends with the poll, see claim-due.lua).
 -- ARGV: 1 source id, 2 next poll (epoch ms, or '+inf' to park a gone source), 3 the version
 -- of the source definitions the poll used, then field/value pairs of the state.
 redis.call('HSET', KEYS[1], unpack(ARGV, 4))
@@ -15,4 +15,5 @@ end
 -- XX: a source removed from the schedule meanwhile (config changed) stays removed.
 redis.call('ZADD', KEYS[2], 'XX', next, ARGV[1])
 redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('HDEL', KEYS[5], ARGV[1])
 return 1
