@@ -106,7 +106,8 @@ async function storeDocument(context: AppContext, source: SourceConfig, document
   outcome.warnings = document.warnings;
 }
 
-export async function attemptPoll(context: AppContext, source: SourceConfig, state: SourceState, url: string, host: string, slotToken: string, now: Date): Promise<PollAttempt> {
+/** `requestsDone`: called once the requests are over (the host's turn ends there: politeness counts requests in flight). */
+export async function attemptPoll(context: AppContext, source: SourceConfig, state: SourceState, url: string, host: string, slotToken: string, now: Date, requestsDone?: () => void): Promise<PollAttempt> {
   const outcome = emptyOutcome(source.id);
   const attempt: PollAttempt = { outcome, fetched: null, document: null, dates: [], bodyHash: null, bytes: 0, error: null };
   const started = Date.now();
@@ -116,6 +117,7 @@ export async function attemptPoll(context: AppContext, source: SourceConfig, sta
       fetched = await fetchFeed(url, fetchOptions(context, source, state, host, outcome));
     } finally {
       releaseSlot(context.redis, context.keys, host, slotToken);
+      requestsDone?.();
     }
     attempt.fetched = fetched;
     attempt.bytes = fetched.body.length;

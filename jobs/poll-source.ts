@@ -50,7 +50,7 @@ function logOutcome(context: AppContext, outcome: PollOutcome): void {
 }
 
 /** The poll of a source whose begin said go, skip or hold: recorded, counted, logged. */
-async function afterBegin(context: AppContext, source: SourceConfig, start: Exclude<PollStart, { status: 'wait' }>, slotToken: string, waitedMs: number, definitionsVersion: number, tally: MetricsTally): Promise<SourcePoll> {
+async function afterBegin(context: AppContext, source: SourceConfig, start: Exclude<PollStart, { status: 'wait' }>, slotToken: string, waitedMs: number, definitionsVersion: number, tally: MetricsTally, requestsDone?: () => void): Promise<SourcePoll> {
   const { redis, keys, log } = context;
   if (start.status !== 'go') {
     const reason = skipReason(source.id, start.status, start.state, start.status === 'hold' ? start.until : null);
@@ -62,7 +62,7 @@ async function afterBegin(context: AppContext, source: SourceConfig, start: Excl
     tally.poll(skipped, 0);
     return { outcome: skipped, interrupted: false, changed: false };
   }
-  const attempt = await attemptPoll(context, source, start.state, start.url, start.host, slotToken, context.now());
+  const attempt = await attemptPoll(context, source, start.state, start.url, start.host, slotToken, context.now(), requestsDone);
   attempt.outcome.waitMs += waitedMs;
   if (attempt.error?.code === 'INTERRUPTED') {
     // The process is shutting down: not the source's failure. The poll goes back unrecorded.
@@ -106,7 +106,8 @@ async function pollInBatch(context: AppContext, source: SourceConfig, definition
         waitedMs += start.waitMs;
         continue;
       }
-      return await afterBegin(context, source, start, slotToken, waitedMs, definitionsVersion, tally);
+      // The host's turn ends with the requests: reading and storing the document do not hold it.
+      return await afterBegin(context, source, start, slotToken, waitedMs, definitionsVersion, tally, releaseTurn);
     } finally {
       releaseSlot();
       releaseTurn();
