@@ -13,7 +13,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { SourceConfig } from '../config/schema.js';
 import { FeedaggError } from '../src/errors.js';
 import { emptyOutcome } from '../src/schedule/poll-decision.js';
-import { outcomeRecord, withOutcome, type PollOutcome } from '../src/model/source-state.js';
+import { outcomeRecord, type PollOutcome } from '../src/model/source-state.js';
 import { MetricsTally } from '../src/observe/metrics.js';
 import { PUBLISH_DEDUP_ID, type PollJobData } from '../src/queue/names.js';
 import type { AppContext } from '../src/runtime/context.js';
@@ -21,7 +21,7 @@ import { skippedOutcome, skipReason } from '../src/schedule/poll-decision.js';
 import { beginPoll, type PollStart } from '../src/store/poll-store.js';
 import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
 import { releaseClaims, setNextPoll, stillClaimed } from '../src/store/schedule-store.js';
-import { updateSourceState } from '../src/store/source-state-store.js';
+import { recordOutcome } from '../src/store/source-state-store.js';
 import { attemptPoll, slotLimits } from './attempt-poll.js';
 import { recordPoll } from './record-poll.js';
 
@@ -58,7 +58,7 @@ async function afterBegin(context: AppContext, source: SourceConfig, start: Excl
     else await releaseClaims(redis, keys, [source.id]);
     log.info({ source: source.id, skipped: reason }, 'poll skipped');
     const skipped = skippedOutcome(source.id, reason);
-    await updateSourceState(redis, keys, source.id, { recentOutcomes: withOutcome(start.state.recentOutcomes, outcomeRecord(skipped, context.now())) });
+    await recordOutcome(redis, keys, source.id, outcomeRecord(skipped, context.now()));
     tally.poll(skipped, 0);
     return { outcome: skipped, interrupted: false, changed: false };
   }

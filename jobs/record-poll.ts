@@ -1,6 +1,6 @@
 /** Persist what a poll learned: the source's state and next poll time (one script), a host's Retry-After. */
 import type { SourceConfig } from '../config/schema.js';
-import { outcomeRecord, withOutcome, type SourceState } from '../src/model/source-state.js';
+import { outcomeRecord, type SourceState } from '../src/model/source-state.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { observedCadence } from '../src/schedule/cadence.js';
 import { freshnessFromHeaders, syndicationPeriod, ttlPeriod } from '../src/schedule/freshness.js';
@@ -50,7 +50,6 @@ export async function recordPoll(context: AppContext, source: SourceConfig, prev
     skipDays: hints?.skipDays,
     random: Math.random(),
   });
-  const recorded = { ...state, recentOutcomes: withOutcome(previous.recentOutcomes, outcomeRecord(outcome, now)) };
-  await finishPoll(redis, keys, recorded, next, definitionsVersion);
-  return recorded;
+  await finishPoll(redis, keys, previous, state, next, definitionsVersion, outcomeRecord(outcome, now));
+  return state;
 }

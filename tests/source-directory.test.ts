@@ -52,13 +52,14 @@ describe('SourceDirectory', () => {
     const later = Date.now() + 3_600_000;
     await redis.zadd(keys.schedule, later, 'a', later, 'b');
     const state = (id: string) => ({ ...decodeSourceState(id, {}), lastPollAt: new Date().toISOString() });
+    const finish = (id: string, version: number) => finishPoll(redis, keys, decodeSourceState(id, {}), state(id), later, version, { at: new Date().toISOString(), result: 'ok', status: 200, created: 0, ms: 1, waitMs: 0 });
     // Both polls ran on the old definitions: only the redefined source is due again now.
-    await finishPoll(redis, keys, state('a'), later, used);
-    await finishPoll(redis, keys, state('b'), later, used);
+    await finish('a', used);
+    await finish('b', used);
     expect(Number(await redis.zscore(keys.schedule, 'a'))).toBeLessThanOrEqual(Date.now());
     expect(Number(await redis.zscore(keys.schedule, 'b'))).toBe(later);
     // A poll on the new definition keeps the time it earned.
-    await finishPoll(redis, keys, state('a'), later, start.currentVersion ?? 0);
+    await finish('a', start.currentVersion ?? 0);
     expect(Number(await redis.zscore(keys.schedule, 'a'))).toBe(later);
     await deletePrefix(redisUrl, `${prefix}-r`);
   });

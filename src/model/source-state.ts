@@ -42,11 +42,9 @@ export interface SourceState {
   itemsSeen: number;
   /** The last poll that succeeded (a 304 counts). */
   lastSuccessAt: string | null;
-  /** The newest poll outcomes first, at most OUTCOME_HISTORY (stored with the state). */
-  recentOutcomes: OutcomeRecord[];
 }
 
-/** Poll outcomes kept per source for the operator (status page, `sources --json`). */
+/** Poll outcomes kept per source for the operator (status page, `sources --json`), in a capped list of its own. */
 export const OUTCOME_HISTORY = 20;
 
 /** One poll, as the operator's history shows it. */
@@ -67,10 +65,7 @@ export function outcomeRecord(outcome: PollOutcome, at: Date): OutcomeRecord {
   return { at: at.toISOString(), result, status: outcome.status, created: outcome.created + outcome.merged, ms: outcome.durationMs, waitMs: outcome.waitMs };
 }
 
-/** The history with `record` in front, capped. */
-export function withOutcome(history: OutcomeRecord[], record: OutcomeRecord): OutcomeRecord[] {
-  return [record, ...history].slice(0, OUTCOME_HISTORY);
-}
+
 
 /** What one poll did; the return value of a poll job and a row of the `run --once` summary. */
 export interface PollOutcome {

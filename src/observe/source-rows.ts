@@ -7,7 +7,7 @@ import { sourceHealth, type SourceHealth } from './source-health.js';
 import type { AppContext } from '../runtime/context.js';
 import { pollUrl } from '../schedule/source-transition.js';
 import { nextPollTimes } from '../store/schedule-store.js';
-import { readSourceStates } from '../store/source-state-store.js';
+import { readOutcomes, readSourceStates } from '../store/source-state-store.js';
 import { redactText, redactUrl } from '../redact.js';
 
 /** One row of `feedagg sources --json`: the operator's view of a source (a documented contract). */
@@ -39,7 +39,7 @@ export interface SourceRow {
 export async function sourceRows(context: Pick<AppContext, 'redis' | 'keys'>, sources: SourceConfig[], now = Date.now()): Promise<SourceRow[]> {
   const { redis, keys } = context;
   const ids = sources.map((source) => source.id);
-  const [states, times] = await Promise.all([readSourceStates(redis, keys, ids), nextPollTimes(redis, keys, ids)]);
+  const [states, times, histories] = await Promise.all([readSourceStates(redis, keys, ids), nextPollTimes(redis, keys, ids), readOutcomes(redis, keys, ids)]);
   const hosts = sources.map((source, index) => hostOf(pollUrl(source.url, states[index] ?? initialSourceState(source.id))));
   const holds = await hostHolds(redis, keys, [...new Set(hosts)], now);
   return sources.map((source, index) => {
@@ -65,8 +65,8 @@ export async function sourceRows(context: Pick<AppContext, 'redis' | 'keys'>, so
       health: sourceHealth(source.enabled, stored, heldUntil),
       lastSuccessAt: stored?.lastSuccessAt ?? null,
       hold: heldUntil === null ? null : { reason: `Retry-After from ${host}`, until: new Date(heldUntil).toISOString() },
-      waitMs: stored?.recentOutcomes[0]?.waitMs ?? 0,
-      recentOutcomes: stored?.recentOutcomes ?? [],
+      waitMs: histories[index]?.[0]?.waitMs ?? 0,
+      recentOutcomes: histories[index] ?? [],
     };
   });
 }

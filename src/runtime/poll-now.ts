@@ -12,7 +12,7 @@ import { enqueueBatches, planBatches, type PlannedBatch } from '../queue/enqueue
 import { QUEUE_NAMES } from '../queue/names.js';
 import { emptyOutcome } from '../schedule/poll-decision.js';
 import { claimNow, requeueLostPolls, stillClaimed } from '../store/schedule-store.js';
-import { readSourceStates } from '../store/source-state-store.js';
+import { readOutcomes } from '../store/source-state-store.js';
 import { startWorkers, type Processors, type Runtime } from './runtime.js';
 
 export interface PollNow {
@@ -115,8 +115,8 @@ export async function startPollNow(runtime: Runtime, poll: NonNullable<Processor
         const open = await stillClaimed(redis, keys, elsewhere);
         const finished = elsewhere.filter((id) => !open.has(id));
         if (finished.length > 0) {
-          const states = await readSourceStates(redis, keys, finished);
-          finished.forEach((id, index) => give(fromRecord(id, states[index]?.recentOutcomes[0])));
+          const histories = await readOutcomes(redis, keys, finished);
+          finished.forEach((id, index) => give(fromRecord(id, histories[index]?.[0])));
         }
         elsewhere = elsewhere.filter((id) => open.has(id));
         if (elsewhere.length > 0 && Date.now() - lastRequeue > 5_000) {

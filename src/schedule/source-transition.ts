@@ -41,7 +41,7 @@ export function initialSourceState(id: string): SourceState {
   return {
     id, state: 'active', configUrl: null, effectiveUrl: null, lastPollAt: null, lastStatus: null, lastError: null,
     consecutiveFailures: 0, firstFailureAt: null, pendingRedirect: null, redirectHistory: [],
-    etag: null, lastModified: null, bodyHash: null, itemsSeen: 0, lastSuccessAt: null, recentOutcomes: [],
+    etag: null, lastModified: null, bodyHash: null, itemsSeen: 0, lastSuccessAt: null,
   };
 }
 

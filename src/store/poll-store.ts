@@ -2,7 +2,7 @@
  * The start and the end of a poll, one round trip each (scripts/poll-begin.lua and
  * scripts/poll-finish.lua): state, decision and host slot; then state and next poll time.
  */
-import type { SourceState } from '../model/source-state.js';
+import { OUTCOME_HISTORY, type OutcomeRecord, type SourceState } from '../model/source-state.js';
 import { pollUrl } from '../schedule/source-transition.js';
 import type { StoreKeys } from './keys.js';
 import { LuaScript } from './lua-script.js';
@@ -68,7 +68,10 @@ export function releaseSlot(redis: RedisClient, keys: StoreKeys, host: string, t
  * Store the source's new state and its next poll time ('+inf' parks a gone source). A source
  * redefined after `definitionsVersion` (the version the poll used) is due again at once.
  */
-export async function finishPoll(redis: RedisClient, keys: StoreKeys, state: SourceState, nextPoll: number | '+inf', definitionsVersion: number): Promise<void> {
-  const fields = Object.entries(encodeFields(state)).flat();
-  await finishScript.run(redis, [keys.source(state.id), keys.schedule, keys.redefinedSources, keys.claims, keys.claimJobs], [state.id, String(nextPoll), definitionsVersion, ...fields]);
+export async function finishPoll(redis: RedisClient, keys: StoreKeys, previous: SourceState, state: SourceState, nextPoll: number | '+inf', definitionsVersion: number, record: OutcomeRecord): Promise<void> {
+  // Only what changed: a 304 changes three or four fields of twenty.
+  const before = encodeFields(previous);
+  const fields = Object.entries(encodeFields(state)).filter(([name, value]) => before[name] !== value).flat();
+  const keyList = [keys.source(state.id), keys.schedule, keys.redefinedSources, keys.claims, keys.claimJobs, keys.outcomes(state.id)];
+  await finishScript.run(redis, keyList, [state.id, String(nextPoll), definitionsVersion, JSON.stringify(record), OUTCOME_HISTORY, ...fields]);
 }

@@ -1,6 +1,6 @@
 /** Per-source state between polls: one hash per source (what `feedagg sources` shows, and more). */
 import type { RedisClient as Redis } from './redis-client.js';
-import type { OutcomeRecord, PendingRedirect, RedirectRecord, SourceError, SourceState, SourceStatus } from '../model/source-state.js';
+import { OUTCOME_HISTORY, type OutcomeRecord, type PendingRedirect, type RedirectRecord, type SourceError, type SourceState, type SourceStatus } from '../model/source-state.js';
 import { initialSourceState } from '../schedule/source-transition.js';
 import type { StoreKeys } from './keys.js';
 
@@ -55,7 +55,6 @@ export function decodeSourceState(id: string, hash: Record<string, string>): Sou
     bodyHash: text(hash.bodyHash),
     itemsSeen: Number(hash.itemsSeen ?? 0),
     lastSuccessAt: text(hash.lastSuccessAt),
-    recentOutcomes: json<OutcomeRecord[]>(hash.recentOutcomes, []).filter((record) => typeof record === 'object' && record !== null && typeof record.at === 'string'),
   };
 }
 
@@ -76,6 +75,23 @@ export function encodeFields(update: Partial<SourceState>): Record<string, strin
   // The host of the URL polled, for poll-begin.lua (it picks the host's keys before a poll).
   if ('effectiveUrl' in update) fields.effectiveHost = hostOf(update.effectiveUrl);
   return fields;
+}
+
+/** The last polls of each source, newest first (poll-finish.lua keeps OUTCOME_HISTORY). */
+export async function readOutcomes(redis: Redis, keys: StoreKeys, ids: string[]): Promise<OutcomeRecord[][]> {
+  if (ids.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const id of ids) pipeline.lrange(keys.outcomes(id), 0, OUTCOME_HISTORY - 1);
+  const replies = (await pipeline.exec()) ?? [];
+  return ids.map((_, index) => ((replies[index]?.[1] as string[] | undefined) ?? []).flatMap((entry) => {
+    const record = json<OutcomeRecord | null>(entry, null);
+    return record && typeof record === 'object' && typeof record.at === 'string' ? [record] : [];
+  }));
+}
+
+/** Add an outcome to a source's history (a skipped poll; a poll's end adds its own in poll-finish.lua). */
+export async function recordOutcome(redis: Redis, keys: StoreKeys, id: string, record: OutcomeRecord): Promise<void> {
+  await redis.multi().lpush(keys.outcomes(id), JSON.stringify(record)).ltrim(keys.outcomes(id), 0, OUTCOME_HISTORY - 1).exec();
 }
 
 export async function readSourceState(redis: Redis, keys: StoreKeys, id: string): Promise<SourceState> {

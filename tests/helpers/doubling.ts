@@ -31,7 +31,7 @@ function bestOf(runs: number, run: () => void): number {
  * Starts at `startN` and doubles until time(n) ≥ `minMs` or n reaches `maxN`. The two sizes
  * are timed in turns (n, 2n, n, 2n…) so a burst of load hits both; a ratio of 3 or more is
  * measured once more at twice the size (quadratic code fails again, a noisy moment does not),
- * and the better of the two attempts is returned.
+ * then once more with twice the runs, and the best attempt is returned.
  */
 export function measureDoubling<T>(make: (n: number) => T, run: (input: T) => unknown, options: { startN: number; maxN?: number; minMs?: number; runs?: number }): DoublingResult {
   const minMs = options.minMs ?? 50;
@@ -45,11 +45,11 @@ export function measureDoubling<T>(make: (n: number) => T, run: (input: T) => un
     input = make(n);
     msN = bestOf(2, () => run(input));
   }
-  const attempt = (size: number, small: T): DoublingResult => {
+  const attempt = (size: number, small: T, times = runs): DoublingResult => {
     const doubled = make(size * 2);
     let best = Number.POSITIVE_INFINITY;
     let best2 = Number.POSITIVE_INFINITY;
-    for (let index = 0; index < runs; index += 1) {
+    for (let index = 0; index < times; index += 1) {
       best = Math.min(best, bestOf(1, () => run(small)));
       best2 = Math.min(best2, bestOf(1, () => run(doubled)));
     }
@@ -58,5 +58,9 @@ export function measureDoubling<T>(make: (n: number) => T, run: (input: T) => un
   const first = attempt(n, input);
   if (first.ratio < 3) return first;
   const second = attempt(n * 2, make(n * 2));
-  return second.ratio < first.ratio ? second : first;
+  if (second.ratio < 3) return second;
+  // Both above 3 (a whole test suite on two cores can do that to a linear 3.03): once more,
+  // with twice the runs. Quadratic code stays near 4 however often it is measured.
+  const third = attempt(n, input, runs * 2);
+  return [first, second, third].reduce((best, next) => (next.ratio < best.ratio ? next : best));
 }
