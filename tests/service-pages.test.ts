@@ -70,7 +70,8 @@ describe('operator pages of feedagg start', () => {
       const first = await waitFor('5 articles counted', async () => {
         const metrics = await get(`${base}/metrics`);
         const samples = parseMetrics(metrics.body);
-        return samples.get('feedagg_articles_total{decision="created"}') === 5 && (samples.get('feedagg_last_publish_timestamp_seconds') ?? 0) > 0 ? { metrics, samples } : null;
+        // The publish counts itself after it records its time: wait for both.
+        return samples.get('feedagg_articles_total{decision="created"}') === 5 && (samples.get('feedagg_last_publish_timestamp_seconds') ?? 0) > 0 && (samples.get('feedagg_publish_duration_seconds_count') ?? 0) >= 1 ? { metrics, samples } : null;
       }, 30_000);
       expect(first.metrics.type).toMatch(/^text\/plain; version=0\.0\.4/);
       const { samples } = first;

@@ -77,12 +77,18 @@ describe('source health', () => {
     const runtime = await openTestRuntime(testConfig(redisUrl, workspace.prefix, workspace.outputDir, { ...config(), fetch: { allowPrivateNetworks: true, perHostInterval: '10ms' } }));
     try {
       await syncSources(runtime);
+      // A source claimed for a poll (its batch queued or running) says so (issue 17).
+      await runtime.context.redis.zadd(runtime.context.keys.claims, Date.now(), 'c');
+      const polling = (JSON.parse((await runCli(['sources', '--json', '--config', workspace.configPath], { timeoutMs: 30_000 })).stdout) as SourceRow[]).find((row) => row.id === 'c');
+      expect(polling?.health).toBe('polling');
+      await runtime.context.redis.zrem(runtime.context.keys.claims, 'c');
       const pages = servicePages(runtime.context, ['/feed.xml']);
       const metrics = (await pages.get('/metrics')?.())?.body ?? '';
       expect(metrics).toMatch(/feedagg_sources\{state="failing"\} 1/);
       expect(metrics).toMatch(/feedagg_sources\{state="held"\} 1/);
       expect(metrics).toMatch(/feedagg_sources\{state="ok"\} 4/);
       expect(metrics).toMatch(/feedagg_sources\{state="retired"\} 0/);
+      expect(metrics).toMatch(/feedagg_sources\{state="polling"\} 0/);
       const page = (await pages.get('/')?.())?.body ?? '';
       expect(page).toMatch(/6 sources: .*1 failing.*1 held.*4 ok/);
       expect(page).toMatch(/class="hold">Retry-After from localhost until/);

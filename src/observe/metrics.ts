@@ -135,7 +135,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
     },
   });
   new Gauge({
-    name: 'feedagg_sources', help: 'Configured sources by state: failing, held, retired, new, ok, disabled (as on the status page and in feedagg sources).', labelNames: ['state'], registers: [registry],
+    name: 'feedagg_sources', help: 'Configured sources by state: failing, held, retired, polling, new, ok, disabled (as on the status page and in feedagg sources).', labelNames: ['state'], registers: [registry],
     async collect() {
       this.reset();
       for (const [state, total] of await sources.sourceStates()) this.set({ state }, total);

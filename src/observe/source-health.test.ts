@@ -16,5 +16,8 @@ describe('sourceHealth (issue 16, defect 7: a failed poll showed "active")', () 
     expect(sourceHealth(true, initialSourceState('a'), null)).toBe('new');
     expect(sourceHealth(true, undefined, null)).toBe('new');
     expect(sourceHealth(true, polled, null)).toBe('ok');
+    // Issue 17: while its batch is queued or running.
+    expect(sourceHealth(true, { ...polled, consecutiveFailures: 2 }, null, true)).toBe('polling');
+    expect(sourceHealth(false, polled, null, true)).toBe('disabled');
   });
 });

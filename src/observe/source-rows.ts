@@ -6,7 +6,7 @@ import { hostHolds } from '../store/host-store.js';
 import { sourceHealth, type SourceHealth } from './source-health.js';
 import type { AppContext } from '../runtime/context.js';
 import { pollUrl } from '../schedule/source-transition.js';
-import { nextPollTimes } from '../store/schedule-store.js';
+import { nextPollTimes, stillClaimed } from '../store/schedule-store.js';
 import { readOutcomes, readSourceStates } from '../store/source-state-store.js';
 import { redactText, redactUrl } from '../redact.js';
 
@@ -39,7 +39,7 @@ export interface SourceRow {
 export async function sourceRows(context: Pick<AppContext, 'redis' | 'keys'>, sources: SourceConfig[], now = Date.now()): Promise<SourceRow[]> {
   const { redis, keys } = context;
   const ids = sources.map((source) => source.id);
-  const [states, times, histories] = await Promise.all([readSourceStates(redis, keys, ids), nextPollTimes(redis, keys, ids), readOutcomes(redis, keys, ids)]);
+  const [states, times, histories, claimed] = await Promise.all([readSourceStates(redis, keys, ids), nextPollTimes(redis, keys, ids), readOutcomes(redis, keys, ids), stillClaimed(redis, keys, ids)]);
   const hosts = sources.map((source, index) => hostOf(pollUrl(source.url, states[index] ?? initialSourceState(source.id))));
   const holds = await hostHolds(redis, keys, [...new Set(hosts)], now);
   return sources.map((source, index) => {
@@ -62,7 +62,7 @@ export async function sourceRows(context: Pick<AppContext, 'redis' | 'keys'>, so
       etag: stored?.etag ?? null,
       lastModified: stored?.lastModified ?? null,
       itemsSeen: stored?.itemsSeen ?? 0,
-      health: sourceHealth(source.enabled, stored, heldUntil),
+      health: sourceHealth(source.enabled, stored, heldUntil, claimed.has(source.id)),
       lastSuccessAt: stored?.lastSuccessAt ?? null,
       hold: heldUntil === null ? null : { reason: `Retry-After from ${host}`, until: new Date(heldUntil).toISOString() },
       waitMs: histories[index]?.[0]?.waitMs ?? 0,

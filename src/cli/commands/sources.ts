@@ -58,7 +58,7 @@ export function formatSourceTable(rows: SourceRow[], now: number): string {
 
 export const sourcesCommand: Command = {
   name: 'sources',
-  usage: 'Usage: feedagg sources [--json] [--config PATH]\n\nOne row per source, those that need you first. STATE: failing|held|retired|new|ok|disabled (the status page and\n/metrics say the same). --json: id, url, effectiveUrl, health, state (the stored lifecycle: active|failing|gone|disabled),\nlastPollAt, lastSuccessAt, lastStatus, lastError (whole), nextPollAt, consecutiveFailures, hold, waitMs,\nrecentOutcomes (the last 20), etag, lastModified, itemsSeen.\nThe table ends with the number of article events waiting for a consumer.',
+  usage: 'Usage: feedagg sources [--json] [--config PATH]\n\nOne row per source, those that need you first. STATE: failing|held|retired|polling|new|ok|disabled (the status page and\n/metrics say the same). --json: id, url, effectiveUrl, health, state (the stored lifecycle: active|failing|gone|disabled),\nlastPollAt, lastSuccessAt, lastStatus, lastError (whole), nextPollAt, consecutiveFailures, hold, waitMs,\nrecentOutcomes (the last 20), etag, lastModified, itemsSeen.\nThe table ends with the number of article events waiting for a consumer.',
   options: { json: { type: 'boolean' } },
   async run(args) {
     const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
