@@ -189,6 +189,11 @@ export interface Processors {
   scheduler?: Processor<TickJobData>;
 }
 
+/** Poll batches one process runs at once: its poll slots' worth of sources, plus one. */
+export function batchesAtOnce(concurrency: number, batchSize: number): number {
+  return Math.max(2, Math.ceil(concurrency / batchSize) + 1);
+}
+
 /** Start a worker for each queue that has a processor (run --once and refresh poll only). */
 export function startWorkers(runtime: Runtime, processors: Processors): void {
   const { context } = runtime;
@@ -200,7 +205,10 @@ export function startWorkers(runtime: Runtime, processors: Processors): void {
     else context.log.error({ queue: name, job: job?.id, err: error.message }, 'job failed');
   };
   const workers: Worker[] = [
-    ...(processors.poll ? [new Worker(QUEUE_NAMES.poll, processors.poll, { connection, prefix, concurrency: context.config.fetch.concurrency })] : []),
+    // Batches at once: enough to keep fetch.concurrency polls busy while a batch ends with a
+    // slow source, no more, so that the other processes share the batches (one worker that
+    // took 16 batches of hostile documents reached 320 MB of its 300 MB limit).
+    ...(processors.poll ? [new Worker(QUEUE_NAMES.poll, processors.poll, { connection, prefix, concurrency: batchesAtOnce(context.config.fetch.concurrency, context.config.schedule.batchSize) })] : []),
     // A publish is short and its lock is renewed while its worker lives: one whose worker died
     // (kill -9) is taken up again within about 20 s, not BullMQ's default of up to a minute.
     ...(processors.publish ? [new Worker(QUEUE_NAMES.publish, processors.publish, { connection, prefix, concurrency: 1, lockDuration: 15_000, stalledInterval: 5_000 })] : []),
