@@ -21,7 +21,7 @@ import { skippedOutcome, skipReason } from '../src/schedule/poll-decision.js';
 import { beginPoll, type PollStart } from '../src/store/poll-store.js';
 import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
 import { releaseClaims, setNextPoll, stillClaimed } from '../src/store/schedule-store.js';
-import { recordOutcome } from '../src/store/source-state-store.js';
+import { hostOf, recordOutcome } from '../src/store/source-state-store.js';
 import { attemptPoll, slotLimits } from './attempt-poll.js';
 import { recordPoll } from './record-poll.js';
 
@@ -32,14 +32,6 @@ interface SourcePoll {
   outcome: PollOutcome;
   interrupted: boolean;
   changed: boolean;
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return '';
-  }
 }
 
 function logOutcome(context: AppContext, outcome: PollOutcome): void {

@@ -67,13 +67,6 @@ export class MetricsTally {
   }
 }
 
-/** Count one poll at once (a tally of one). */
-export async function countPoll(redis: Redis, keys: StoreKeys, outcome: PollOutcome, bytes: number): Promise<void> {
-  const tally = new MetricsTally();
-  tally.poll(outcome, bytes);
-  await tally.flush(redis, keys);
-}
-
 /** Count one publish and its duration. */
 export async function countPublish(redis: Redis, keys: StoreKeys, seconds: number): Promise<void> {
   const pipeline = redis.pipeline();

@@ -7,7 +7,7 @@ import { sourceHealth, type SourceHealth } from './source-health.js';
 import type { AppContext } from '../runtime/context.js';
 import { pollUrl } from '../schedule/source-transition.js';
 import { nextPollTimes, stillClaimed } from '../store/schedule-store.js';
-import { readOutcomes, readSourceStates } from '../store/source-state-store.js';
+import { hostOf, readOutcomes, readSourceStates } from '../store/source-state-store.js';
 import { redactText, redactUrl } from '../redact.js';
 
 /** One row of `feedagg sources --json`: the operator's view of a source (a documented contract). */
@@ -69,12 +69,4 @@ export async function sourceRows(context: Pick<AppContext, 'redis' | 'keys'>, so
       recentOutcomes: histories[index] ?? [],
     };
   });
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return '';
-  }
 }

@@ -58,7 +58,8 @@ export function decodeSourceState(id: string, hash: Record<string, string>): Sou
   };
 }
 
-function hostOf(url: string | null | undefined): string {
+/** The lower-case host name of a URL, or '' (the key of a host's politeness state). */
+export function hostOf(url: string | null | undefined): string {
   try {
     return url ? new URL(url).hostname.toLowerCase() : '';
   } catch {
