@@ -8,7 +8,7 @@
  */
 import { createHash, webcrypto } from 'node:crypto';
 import type { SourceConfig } from '../config/schema.js';
-import { asFeedaggError, type FeedaggError } from '../src/errors.js';
+import { asFeedaggError, FeedaggError } from '../src/errors.js';
 import { fetchFeed, type FetchOptions, type FetchResult } from '../src/fetch/fetch-feed.js';
 import type { PollOutcome, SourceState } from '../src/model/source-state.js';
 import type { DocumentReading } from '../src/pipeline/read-document.js';
@@ -17,8 +17,8 @@ import { acceptedEvents, addEvents } from '../src/queue/article-events.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { emptyOutcome } from '../src/schedule/poll-decision.js';
 import { acceptEntries, readListing } from '../src/store/article-store.js';
-import { acquireHostSlot } from '../src/store/host-store.js';
-import { releaseSlot, type SlotLimits } from '../src/store/poll-store.js';
+import { HOST_LEASE_MS } from '../src/runtime/host-owners.js';
+import { acquireHost } from '../src/store/poll-store.js';
 import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
 
 export interface PollAttempt {
@@ -41,9 +41,31 @@ async function bodyHash(body: Buffer): Promise<string> {
   return Buffer.from(await webcrypto.subtle.digest('SHA-256', body)).toString('hex');
 }
 
-export function slotLimits(context: AppContext): SlotLimits {
-  const { fetch } = context.config;
-  return { concurrency: fetch.perHostConcurrency, intervalMs: fetch.perHostInterval, leaseMs: fetch.timeout + 5_000 };
+/**
+ * A redirect hop to another host: that host taken for this process (its owner), then a turn on
+ * it here. Resolves to the function that gives both back. A host another process keeps busy
+ * longer than the fetch timeout fails the hop as a timeout.
+ */
+async function redirectTurn(context: AppContext, host: string): Promise<() => Promise<void>> {
+  const { redis, keys, hostOwners, pollSlots } = context;
+  hostOwners.pin(host);
+  try {
+    const deadline = Date.now() + context.config.fetch.timeout;
+    for (;;) {
+      const wait = await acquireHost(redis, keys, hostOwners.owner, HOST_LEASE_MS, host);
+      if (wait <= 0) break;
+      if (Date.now() + wait > deadline) throw new FeedaggError('FETCH_TIMEOUT', `redirect to ${host}: another process polls that host for longer than fetch.timeout`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    const { release } = await pollSlots.turn(host);
+    return async () => {
+      release();
+      hostOwners.unpin(host);
+    };
+  } catch (error) {
+    hostOwners.unpin(host);
+    throw error;
+  }
 }
 
 function fetchOptions(context: AppContext, source: SourceConfig, state: SourceState, host: string, outcome: PollOutcome): FetchOptions {
@@ -66,7 +88,7 @@ function fetchOptions(context: AppContext, source: SourceConfig, state: SourceSt
       if (url.hostname.toLowerCase() === host) return async () => undefined;
       const started = Date.now();
       try {
-        return await acquireHostSlot(context.redis, context.keys, url.hostname, slotLimits(context));
+        return await redirectTurn(context, url.hostname.toLowerCase());
       } catch (error) {
         // Typed here, or the fetcher would take a Redis failure for the feed host's (CONNECTION).
         throw isRedisUnavailable(error) ? redisUnavailable(error, `taking a slot for ${url.hostname}`) : asFeedaggError(error);
@@ -80,7 +102,7 @@ function fetchOptions(context: AppContext, source: SourceConfig, state: SourceSt
 /** Read the document in a thread, against the source's listing (only new or changed entries are prepared). */
 async function readBody(context: AppContext, source: SourceConfig, fetched: FetchResult, now: Date): Promise<DocumentReading> {
   const previous = await readListing(context.redis, context.keys, source.id);
-  return context.parseBudget.run(fetched.body.length, () => context.documents.read({
+  return context.documents.read({
     sourceId: source.id,
     body: fetched.body,
     contentType: fetched.contentType,
@@ -88,7 +110,7 @@ async function readBody(context: AppContext, source: SourceConfig, fetched: Fetc
     now: now.getTime(),
     limits: context.config.fetch,
     previous: [...previous],
-  }));
+  });
 }
 
 async function storeDocument(context: AppContext, source: SourceConfig, document: DocumentReading, attempt: PollAttempt, now: Date): Promise<void> {
@@ -107,7 +129,7 @@ async function storeDocument(context: AppContext, source: SourceConfig, document
 }
 
 /** `requestsDone`: called once the requests are over (the host's turn ends there: politeness counts requests in flight). */
-export async function attemptPoll(context: AppContext, source: SourceConfig, state: SourceState, url: string, host: string, slotToken: string, now: Date, requestsDone?: () => void): Promise<PollAttempt> {
+export async function attemptPoll(context: AppContext, source: SourceConfig, state: SourceState, url: string, host: string, now: Date, requestsDone?: () => void): Promise<PollAttempt> {
   const outcome = emptyOutcome(source.id);
   const attempt: PollAttempt = { outcome, fetched: null, document: null, dates: [], bodyHash: null, bytes: 0, error: null };
   const started = Date.now();
@@ -116,7 +138,6 @@ export async function attemptPoll(context: AppContext, source: SourceConfig, sta
     try {
       fetched = await fetchFeed(url, fetchOptions(context, source, state, host, outcome));
     } finally {
-      releaseSlot(context.redis, context.keys, host, slotToken);
       requestsDone?.();
     }
     attempt.fetched = fetched;
@@ -126,10 +147,15 @@ export async function attemptPoll(context: AppContext, source: SourceConfig, sta
     // Same bytes as last time: nothing to parse (servers without validators send these daily).
     outcome.notModified = fetched.notModified || attempt.bodyHash === state.bodyHash;
     if (!outcome.notModified) {
-      const document = await readBody(context, source, fetched, now);
-      attempt.document = document;
-      attempt.dates = document.dates;
-      await storeDocument(context, source, document, attempt, now);
+      // Under the byte budget from reading to the events: what a document costs in memory
+      // (its text, its tree, its articles and their events) is held until then, so a process
+      // that takes one host's heavy feeds reads and stores them a few at a time.
+      await context.parseBudget.run(fetched.body.length, async () => {
+        const document = await readBody(context, source, fetched, now);
+        attempt.document = document;
+        attempt.dates = document.dates;
+        await storeDocument(context, source, document, attempt, now);
+      });
     }
     outcome.ok = true;
   } catch (error) {

@@ -5,10 +5,10 @@
  * polls only the sources whose claim is still open, so nothing is polled twice or lost. A job
  * of one `sourceId` (the form of earlier versions) is still understood.
  *
- * Per source: begin (state, decision, host slot: one script), poll, record (one script), and a
- * publish request when articles changed (once per batch).
+ * Per batch: one begin (states, decisions, the hosts: scripts/poll-begin-batch.lua); per source
+ * a turn on its host in this process, the poll, and its end (stored with the ends of the polls
+ * that end with it, FinishQueue); a publish request when articles changed (once per batch).
  */
-import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { SourceConfig } from '../config/schema.js';
 import { FeedaggError } from '../src/errors.js';
@@ -18,14 +18,20 @@ import { MetricsTally } from '../src/observe/metrics.js';
 import { PUBLISH_DEDUP_ID, type PollJobData } from '../src/queue/names.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { skippedOutcome, skipReason } from '../src/schedule/poll-decision.js';
-import { beginPoll, type PollStart } from '../src/store/poll-store.js';
+import { HOST_LEASE_MS } from '../src/runtime/host-owners.js';
+import { beginBatch, hostOfUrl, type PollStart } from '../src/store/poll-store.js';
 import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
-import { releaseClaims, setNextPoll, stillClaimed } from '../src/store/schedule-store.js';
-import { hostOf, recordOutcome } from '../src/store/source-state-store.js';
-import { attemptPoll, slotLimits } from './attempt-poll.js';
+import { releaseClaims, stillClaimed } from '../src/store/schedule-store.js';
+import { attemptPoll } from './attempt-poll.js';
 import { recordPoll } from './record-poll.js';
 
 type PollJob = Pick<Job<PollJobData>, 'data'> & Partial<Pick<Job<PollJobData>, 'moveToDelayed' | 'updateData' | 'attemptsStarted'>>;
+
+/** A poll does not fetch while more than this many bytes of fetched documents wait to be read in this process. */
+const QUEUED_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+/** A source whose host another process polls is tried again this much later (or when that process's lease ends). */
+const BUSY_RETRY_MS = 1_000;
 
 /** How one source's poll ended; `interrupted`: the shutdown came mid-fetch (nothing recorded). */
 interface SourcePoll {
@@ -42,19 +48,18 @@ function logOutcome(context: AppContext, outcome: PollOutcome): void {
 }
 
 /** The poll of a source whose begin said go, skip or hold: recorded, counted, logged. */
-async function afterBegin(context: AppContext, source: SourceConfig, start: Exclude<PollStart, { status: 'wait' }>, slotToken: string, waitedMs: number, definitionsVersion: number, tally: MetricsTally, requestsDone?: () => void): Promise<SourcePoll> {
-  const { redis, keys, log } = context;
+async function afterBegin(context: AppContext, source: SourceConfig, start: Exclude<PollStart, { status: 'busy' }>, waitedMs: number, definitionsVersion: number, tally: MetricsTally, requestsDone?: () => void): Promise<SourcePoll> {
+  const { log } = context;
   if (start.status !== 'go') {
     const reason = skipReason(source.id, start.status, start.state, start.status === 'hold' ? start.until : null);
-    if (start.status === 'hold') await setNextPoll(redis, keys, source.id, start.until);
-    else await releaseClaims(redis, keys, [source.id]);
     log.info({ source: source.id, skipped: reason }, 'poll skipped');
     const skipped = skippedOutcome(source.id, reason);
-    await recordOutcome(redis, keys, source.id, outcomeRecord(skipped, context.now()));
+    // A hold moves the next poll to the host's Retry-After; disabled and gone keep theirs.
+    await context.finishes.finish({ id: source.id, next: start.status === 'hold' ? start.until : null, definitionsVersion, record: outcomeRecord(skipped, context.now()) });
     tally.poll(skipped, 0);
     return { outcome: skipped, interrupted: false, changed: false };
   }
-  const attempt = await attemptPoll(context, source, start.state, start.url, start.host, slotToken, context.now(), requestsDone);
+  const attempt = await attemptPoll(context, source, start.state, start.url, start.host, context.now(), requestsDone);
   attempt.outcome.waitMs += waitedMs;
   if (attempt.error?.code === 'INTERRUPTED') {
     // The process is shutting down: not the source's failure. The poll goes back unrecorded.
@@ -69,42 +74,61 @@ async function afterBegin(context: AppContext, source: SourceConfig, start: Excl
   return { outcome, interrupted: false, changed: outcome.created + outcome.merged + outcome.updated > 0 };
 }
 
-function begin(context: AppContext, source: SourceConfig, slotToken: string): Promise<PollStart> {
-  return beginPoll(context.redis, context.keys, source, slotLimits(context), slotToken).catch((error: unknown) => {
-    throw isRedisUnavailable(error) ? redisUnavailable(error, `beginning the poll of ${source.id}`) : error;
-  });
+/**
+ * The begin of these sources, their hosts pinned meanwhile (a host this process gives back
+ * while the begin is on its way would be given back right after the begin took it). Each host
+ * that says go stays pinned once per source until `unpin` of that source.
+ */
+async function begin(context: AppContext, sources: SourceConfig[], reschedule: boolean): Promise<PollStart[]> {
+  const busyRetryMs = reschedule ? Math.max(BUSY_RETRY_MS, context.config.fetch.perHostInterval) : 0;
+  const { redis, keys, hostOwners } = context;
+  const configured = sources.map((source) => hostOfUrl(source.url));
+  for (const host of configured) hostOwners.pin(host);
+  try {
+    const starts = await beginBatch(redis, keys, sources, { owner: hostOwners.owner, leaseMs: HOST_LEASE_MS, busyRetryMs });
+    for (const start of starts) if (start.status === 'go') hostOwners.pin(start.host);
+    return starts;
+  } catch (error) {
+    throw isRedisUnavailable(error) ? redisUnavailable(error, `beginning the poll${sources.length === 1 ? '' : 's'} of ${sources.map((source) => source.id).join(', ')}`) : error;
+  } finally {
+    for (const host of configured) hostOwners.unpin(host);
+  }
 }
 
-/**
- * One source of a batch: a turn on its host and a poll slot of this process first (in order,
- * no spinning), then the one begin call; if another process holds the host, wait the time
- * Redis names and ask again, without holding a slot meanwhile.
- */
-async function pollInBatch(context: AppContext, source: SourceConfig, definitionsVersion: number, tally: MetricsTally): Promise<SourcePoll> {
-  const slotToken = randomUUID();
-  const host = hostOf(source.url);
-  // WAIT is politeness: the time for a turn on the host, here and in Redis; not for a slot.
-  let waitedMs = 0;
-  for (;;) {
-    const { release: releaseTurn, waitedMs: turnWait } = await context.pollSlots.turn(host);
-    waitedMs += turnWait;
+/** Once: the poll's requests are over, its host's turn and this process's pin on the host end. */
+function ending(context: AppContext, host: string, releaseTurn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    releaseTurn();
+    context.hostOwners.unpin(host);
+  };
+}
+
+/** One source of a batch that may go: a turn on its host and a poll slot of this process (in order, no spinning), then the poll. */
+async function pollInBatch(context: AppContext, source: SourceConfig, start: Extract<PollStart, { status: 'go' }>, definitionsVersion: number, tally: MetricsTally): Promise<SourcePoll> {
+  let requestsDone = ending(context, start.host, () => undefined);
+  try {
+    // WAIT is politeness: the time for a turn on the host; not for a slot.
+    const { release: releaseTurn, waitedMs } = await context.pollSlots.turn(start.host);
+    requestsDone = ending(context, start.host, releaseTurn);
+    await context.parseBudget.room(QUEUED_DOCUMENT_BYTES);
     const releaseSlot = await context.pollSlots.slot();
     try {
-      const start = await begin(context, source, slotToken);
-      if (start.status === 'wait') {
-        releaseSlot();
-        releaseTurn();
-        await new Promise((resolve) => setTimeout(resolve, start.waitMs));
-        waitedMs += start.waitMs;
-        continue;
-      }
       // The host's turn ends with the requests: reading and storing the document do not hold it.
-      return await afterBegin(context, source, start, slotToken, waitedMs, definitionsVersion, tally, releaseTurn);
+      return await afterBegin(context, source, start, waitedMs, definitionsVersion, tally, requestsDone);
     } finally {
       releaseSlot();
-      releaseTurn();
     }
+  } finally {
+    requestsDone();
   }
+}
+
+/** A source whose host another process polls: back on the schedule at the end of that process's lease (the begin did it). */
+function deferredOutcome(source: SourceConfig, start: Extract<PollStart, { status: 'busy' }>): PollOutcome {
+  return { ...skippedOutcome(source.id, `host ${start.host} is polled by another process; back on the schedule for ${new Date(start.until).toISOString()}`), deferredUntil: start.until };
 }
 
 function failedOutcome(sourceId: string, error: unknown): PollOutcome {
@@ -129,14 +153,19 @@ async function pollBatch(context: AppContext, job: PollJob, token: string | unde
   await context.sources.refresh(Date.now(), ids.some((id) => !context.sources.get(id)) || (job.data.sources ?? 0) > (context.sources.currentVersion ?? 0));
   const definitionsVersion = context.sources.currentVersion ?? 0;
   const tally = new MetricsTally();
+  const known = todo.flatMap((id) => context.sources.get(id) ?? []);
+  const unknown = todo.filter((id) => !context.sources.get(id));
+  if (unknown.length > 0) await releaseClaims(context.redis, context.keys, unknown);
+  const starts = new Map((await begin(context, known, true)).map((start, index) => [known[index]?.id ?? '', start]));
   const polls = await Promise.all(todo.map(async (id): Promise<SourcePoll> => {
     const source = context.sources.get(id);
-    if (!source) {
-      await releaseClaims(context.redis, context.keys, [id]);
+    const start = starts.get(id);
+    if (!source || !start) {
       return { outcome: failedOutcome(id, new FeedaggError('CONFIG', `source "${id}" is not configured (not among the sources feedagg start publishes)`)), interrupted: false, changed: false };
     }
+    if (start.status === 'busy') return { outcome: deferredOutcome(source, start), interrupted: false, changed: false };
     try {
-      const poll = await pollInBatch(context, source, definitionsVersion, tally);
+      const poll = start.status === 'go' ? await pollInBatch(context, source, start, definitionsVersion, tally) : await afterBegin(context, source, start, 0, definitionsVersion, tally);
       if (!poll.interrupted) for (const listener of context.pollListeners) listener(poll.outcome);
       return poll;
     } catch (error) {
@@ -160,28 +189,40 @@ async function pollBatch(context: AppContext, job: PollJob, token: string | unde
   return ids.map((id) => byId.get(id) ?? skippedOutcome(id, 'already polled (the batch was delivered again)'));
 }
 
-/** A job of one source (earlier versions' form, and tests): the host wait goes back to the queue. */
+/** How long a job of one source waits in the queue when its host is busy in this process. */
+const SINGLE_RETRY_MS = 250;
+
+/**
+ * A job of one source (earlier versions' form, and tests): a busy host (another process owns
+ * it, or this process's turns on it are taken) sends the job back to the queue, delayed, so it
+ * never holds a worker slot while it waits.
+ */
 async function pollSingle(context: AppContext, job: PollJob, token: string | undefined): Promise<PollOutcome> {
   const sourceId = job.data.sourceId ?? '';
   const source = await context.sources.lookup(sourceId, job.data.sources ?? null);
   const definitionsVersion = context.sources.currentVersion ?? 0;
   if (!source) throw new UnrecoverableError(`source "${sourceId}" is not configured (not among the sources feedagg start publishes)`);
-  const slotToken = randomUUID();
-  let start = await begin(context, source, slotToken);
-  // The politeness wait: from the first time the host was busy until the poll goes, across
-  // trips to the queue.
-  const waitingSince = job.data.waitingSince ?? (start.status === 'wait' ? Date.now() : null);
-  while (start.status === 'wait') {
+  let start: PollStart | undefined;
+  // The politeness wait: from the first time the host was busy until the poll goes, across trips to the queue.
+  let waitingSince = job.data.waitingSince ?? null;
+  for (;;) {
+    [start] = await begin(context, [source], false);
+    if (!start) throw new FeedaggError('INTERNAL', `no begin for ${source.id}`);
+    const busyUntil = start.status === 'busy' ? Math.min(start.until, Date.now() + 1_000) : start.status === 'go' && context.pollSlots.wouldWait(start.host) ? Date.now() + SINGLE_RETRY_MS : null;
+    if (busyUntil === null) break;
+    if (start.status === 'go') context.hostOwners.unpin(start.host);
+    waitingSince ??= Date.now();
     if (job.moveToDelayed && token) {
-      if (job.data.waitingSince === undefined && job.updateData) await job.updateData({ ...job.data, waitingSince: waitingSince ?? Date.now() });
-      await job.moveToDelayed(Date.now() + start.waitMs, token);
+      if (job.data.waitingSince === undefined && job.updateData) await job.updateData({ ...job.data, waitingSince });
+      await job.moveToDelayed(busyUntil, token);
       throw new DelayedError();
     }
-    await new Promise((resolve) => setTimeout(resolve, start.status === 'wait' ? start.waitMs : 0));
-    start = await begin(context, source, slotToken);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, busyUntil - Date.now())));
   }
   const tally = new MetricsTally();
-  const poll = await afterBegin(context, source, start, slotToken, waitingSince === null ? 0 : Math.max(0, Date.now() - waitingSince), definitionsVersion, tally);
+  const waitedMs = waitingSince === null ? 0 : Math.max(0, Date.now() - waitingSince);
+  const poll = start.status === 'go' ? await pollInBatch(context, source, start, definitionsVersion, tally) : await afterBegin(context, source, start as Exclude<PollStart, { status: 'busy' | 'go' }>, 0, definitionsVersion, tally);
+  poll.outcome.waitMs += waitedMs;
   await tally.flush(context.redis, context.keys);
   if (poll.interrupted) {
     if (job.moveToDelayed && token) {

@@ -7,7 +7,6 @@ import { freshnessFromHeaders, syndicationPeriod, ttlPeriod } from '../src/sched
 import { nextPollAt } from '../src/schedule/next-poll.js';
 import { nextSourceState } from '../src/schedule/source-transition.js';
 import { holdHost } from '../src/store/host-store.js';
-import { finishPoll } from '../src/store/poll-store.js';
 import type { PollAttempt } from './attempt-poll.js';
 
 /** `definitionsVersion`: the version of the source definitions this poll used (SourceDirectory). */
@@ -34,7 +33,7 @@ export async function recordPoll(context: AppContext, source: SourceConfig, prev
     redirectSpan: config.fetch.permanentRedirects.span,
   });
   const retryAfter = attempt.error?.retryAfter ?? null;
-  if (retryAfter !== null) await holdHost(redis, keys, new URL(pollUrl).hostname, retryAfter, now.getTime());
+  if (retryAfter !== null) await holdHost(redis, keys, new URL(pollUrl).hostname, retryAfter);
   const hints = document?.hints;
   const next = state.state === 'gone' ? '+inf' : nextPollAt({
     now: now.getTime(),
@@ -50,6 +49,6 @@ export async function recordPoll(context: AppContext, source: SourceConfig, prev
     skipDays: hints?.skipDays,
     random: Math.random(),
   });
-  await finishPoll(redis, keys, previous, state, next, definitionsVersion, outcomeRecord(outcome, now));
+  await context.finishes.finish({ id: source.id, next, definitionsVersion, record: outcomeRecord(outcome, now), previous, state });
   return state;
 }

@@ -7,6 +7,7 @@
 import type { AppContext } from '../src/runtime/context.js';
 import { deliverEvents } from '../src/queue/article-events.js';
 import { enqueueBatches, planBatches } from '../src/queue/enqueue-poll.js';
+import { hostOf } from '../src/store/source-state-store.js';
 import { pendingEvents } from '../src/store/outbox-store.js';
 import { claimDueSources, recordClaimJobs, releaseClaims, requeueLostPolls } from '../src/store/schedule-store.js';
 
@@ -51,7 +52,7 @@ export function createTickProcessor(context: AppContext) {
     await releaseClaims(context.redis, context.keys, due.filter((sourceId) => !polled.has(sourceId)));
     // The claims name their batch before it is queued: a crash in between leaves claims whose
     // job never existed, which requeue-lost.lua finds.
-    const batches = planBatches(enqueued, context.config.schedule.batchSize);
+    const batches = planBatches(enqueued, context.config.schedule.batchSize, (id) => hostOf(context.sources.get(id)?.url ?? ''));
     await recordClaimJobs(context.redis, context.keys, batches);
     await enqueueBatches(context.queues.poll, batches, context.sources.currentVersion ?? undefined);
     const pending = await pendingEvents(context.redis, context.keys);

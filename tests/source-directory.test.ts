@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SourceConfig } from '../config/schema.js';
 import { SourceDirectory } from '../src/runtime/source-directory.js';
 import { storeKeys } from '../src/store/keys.js';
-import { finishPoll } from '../src/store/poll-store.js';
+import { FinishQueue } from '../src/store/poll-store.js';
 import { decodeSourceState } from '../src/store/source-state-store.js';
 import { deletePrefix } from './helpers/workspace.js';
 
@@ -52,7 +52,8 @@ describe('SourceDirectory', () => {
     const later = Date.now() + 3_600_000;
     await redis.zadd(keys.schedule, later, 'a', later, 'b');
     const state = (id: string) => ({ ...decodeSourceState(id, {}), lastPollAt: new Date().toISOString() });
-    const finish = (id: string, version: number) => finishPoll(redis, keys, decodeSourceState(id, {}), state(id), later, version, { at: new Date().toISOString(), result: 'ok', status: 200, created: 0, ms: 1, waitMs: 0 });
+    const ends = new FinishQueue(redis, keys, 'test-owner', () => []);
+    const finish = (id: string, version: number) => ends.finish({ id, previous: decodeSourceState(id, {}), state: state(id), next: later, definitionsVersion: version, record: { at: new Date().toISOString(), result: 'ok', status: 200, created: 0, ms: 1, waitMs: 0 } });
     // Both polls ran on the old definitions: only the redefined source is due again now.
     await finish('a', used);
     await finish('b', used);

@@ -90,4 +90,6 @@ export interface PollOutcome {
   durationMs: number;
   /** Time spent waiting for a per-host slot (politeness), apart from durationMs. */
   waitMs: number;
+  /** Not polled: its host was another process's; back on the schedule for this time (epoch ms). */
+  deferredUntil?: number;
 }

@@ -43,7 +43,13 @@ export interface PlannedBatch {
 export const MIN_BATCHES = 8;
 
 /** Cut sources into batches of at most `size` with their job ids, before anything is queued (the claims record the ids first). */
-export function planBatches(sourceIds: string[], size: number): PlannedBatch[] {
+export function planBatches(sourceIds: string[], size: number, hostOf?: (id: string) => string): PlannedBatch[] {
+  if (hostOf) {
+    // A host's sources side by side: one process polls a host at a time (poll-begin-batch.lua),
+    // so a host spread over many batches would send most of them back to the schedule.
+    const hosts = new Map(sourceIds.map((id) => [id, hostOf(id)]));
+    sourceIds = [...sourceIds].sort((a, b) => ((hosts.get(a) ?? '') < (hosts.get(b) ?? '') ? -1 : (hosts.get(a) ?? '') > (hosts.get(b) ?? '') ? 1 : 0));
+  }
   const step = Math.max(1, Math.min(size, Math.ceil(sourceIds.length / MIN_BATCHES)));
   const batches: PlannedBatch[] = [];
   for (let start = 0; start < sourceIds.length; start += step) batches.push({ jobId: `batch-${randomUUID()}`, ids: sourceIds.slice(start, start + step) });

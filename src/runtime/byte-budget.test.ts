@@ -31,4 +31,29 @@ describe('ByteBudget', () => {
     await expect(budget.run(10, () => Promise.reject(new Error('bad')))).rejects.toThrow('bad');
     expect(await budget.run(10, async () => 'next')).toBe('next');
   });
+
+  it('says when the documents waiting for it are down to a limit (a poll waits for that before it fetches)', async () => {
+    const budget = new ByteBudget(10);
+    const release: Array<() => void> = [];
+    const hold = (bytes: number) => budget.run(bytes, () => new Promise<void>((resolve) => release.push(resolve)));
+    const running = [hold(10), hold(30), hold(20)];
+    let roomy = false;
+    const room = budget.room(25).then(() => (roomy = true));
+    await tick();
+    // 30 + 20 bytes wait behind the first: no room under 25.
+    expect(roomy).toBe(false);
+    release.shift()?.();
+    await tick();
+    // The 30-byte one runs now; 20 wait.
+    expect(roomy).toBe(true);
+    await room;
+    expect(await budget.room(100).then(() => 'at once')).toBe('at once');
+    while (release.length > 0 || running.length > 0) {
+      release.shift()?.();
+      await tick();
+      if (release.length === 0) break;
+    }
+    release.forEach((go) => go());
+    await Promise.all(running);
+  });
 });

@@ -14,6 +14,8 @@ import type { DocumentReader } from './document-pool.js';
 import type { HeapPacer } from './collect-garbage.js';
 import type { SourceDirectory } from './source-directory.js';
 import type { PollSlots } from './poll-slots.js';
+import type { HostOwners } from './host-owners.js';
+import type { FinishQueue } from '../store/poll-store.js';
 
 export interface Queues {
   scheduler: Queue<TickJobData, unknown, string>;
@@ -43,6 +45,10 @@ export interface AppContext {
   pollListeners: Set<(outcome: PollOutcome) => void>;
   /** This process's poll slots and per-host turns (see poll-slots.ts). */
   pollSlots: PollSlots;
+  /** The hosts this process polls now, as their one owner in the deployment. */
+  hostOwners: HostOwners;
+  /** Poll ends, stored a few at a time (one script call per few milliseconds). */
+  finishes: FinishQueue;
   /** Collects garbage after a poll when the heap grew well past what is live. */
   heapPacer: HeapPacer;
   /** Warns when article events pile up with no consumer (articles.warnBacklog). */

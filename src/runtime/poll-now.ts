@@ -12,7 +12,7 @@ import { enqueueBatches, planBatches, type PlannedBatch } from '../queue/enqueue
 import { QUEUE_NAMES } from '../queue/names.js';
 import { emptyOutcome } from '../schedule/poll-decision.js';
 import { claimNow, requeueLostPolls, stillClaimed } from '../store/schedule-store.js';
-import { readOutcomes } from '../store/source-state-store.js';
+import { hostOf, readOutcomes } from '../store/source-state-store.js';
 import { startWorkers, type Processors, type Runtime } from './runtime.js';
 
 export interface PollNow {
@@ -90,44 +90,60 @@ export async function startPollNow(runtime: Runtime, poll: NonNullable<Processor
         if (wanted.has(outcome.sourceId)) give(outcome);
       };
       runtime.context.pollListeners.add(listener);
+      /** A source whose host another process polled: claimed and queued again when that host is free. */
+      const later = (outcome: PollOutcome, until: number) => {
+        running.push(new Promise((resolve) => setTimeout(resolve, Math.max(50, Math.min(until - Date.now(), 1_000)))).then(async () => {
+          const elsewhere = await launch([outcome.sourceId]);
+          if (elsewhere.length > 0) await watch(elsewhere);
+        }));
+      };
       /** Claim what is free among `ids` and queue it; returns the ids claimed elsewhere. */
       const launch = async (ids: string[]): Promise<string[]> => {
         const now = runtime.context.now().getTime();
-        const mine: PlannedBatch[] = [];
-        for (const batch of planBatches(ids, config.schedule.batchSize)) {
-          const claimed = await claimNow(redis, keys, batch.ids, batch.jobId, now, claimLease(config.schedule.tick));
-          if (claimed.length > 0) mine.push({ jobId: batch.jobId, ids: claimed });
-        }
+        const planned = planBatches(ids, config.schedule.batchSize, (id) => hostOf(runtime.context.sources.get(id)?.url ?? ''));
+        const claims = await Promise.all(planned.map((batch) => claimNow(redis, keys, batch.ids, batch.jobId, now, claimLease(config.schedule.tick))));
+        const mine: PlannedBatch[] = planned.flatMap((batch, index) => ((claims[index]?.length ?? 0) > 0 ? [{ jobId: batch.jobId, ids: claims[index] ?? [] }] : []));
         await enqueueBatches(queues.poll, mine, runtime.context.sources.currentVersion ?? undefined);
         for (const batch of mine) {
           running.push(batchEnd(batch.jobId).then((result) => {
             if (typeof result === 'string') for (const id of batch.ids) give(failedOutcome(id, result));
-            else for (const outcome of result) give(outcome);
+            else for (const outcome of result) {
+              if (outcome.deferredUntil !== undefined) later(outcome, outcome.deferredUntil);
+              else give(outcome);
+            }
           }));
         }
         const taken = new Set(mine.flatMap((batch) => batch.ids));
         return ids.filter((id) => !taken.has(id));
       };
-      let elsewhere = await launch([...new Set(sourceIds)]);
-      let lastRequeue = Date.now();
-      while (elsewhere.length > 0) {
-        await new Promise((resolve) => setTimeout(resolve, WATCH_MS));
-        const open = await stillClaimed(redis, keys, elsewhere);
-        const finished = elsewhere.filter((id) => !open.has(id));
-        if (finished.length > 0) {
-          const histories = await readOutcomes(redis, keys, finished);
-          finished.forEach((id, index) => give(fromRecord(id, histories[index]?.[0])));
+      /** Wait for the polls other processes run of `ids`, and read their outcomes. */
+      const watch = async (ids: string[]): Promise<void> => {
+        let elsewhere = ids;
+        let lastRequeue = Date.now();
+        while (elsewhere.length > 0) {
+          await new Promise((resolve) => setTimeout(resolve, WATCH_MS));
+          const open = await stillClaimed(redis, keys, elsewhere);
+          const finished = elsewhere.filter((id) => !open.has(id));
+          if (finished.length > 0) {
+            const histories = await readOutcomes(redis, keys, finished);
+            finished.forEach((id, index) => give(fromRecord(id, histories[index]?.[0])));
+          }
+          elsewhere = elsewhere.filter((id) => open.has(id));
+          if (elsewhere.length > 0 && Date.now() - lastRequeue > 5_000) {
+            // A claim whose batch died with its process: taken back after the grace, and polled here.
+            lastRequeue = Date.now();
+            const now = runtime.context.now().getTime();
+            const freed = new Set(await requeueLostPolls(redis, keys, (jobId) => queues.poll.toKey(jobId), now - CLAIM_GRACE_MS, now));
+            if (freed.size > 0) elsewhere = [...elsewhere.filter((id) => !freed.has(id)), ...(await launch([...freed]))];
+          }
         }
-        elsewhere = elsewhere.filter((id) => open.has(id));
-        if (elsewhere.length > 0 && Date.now() - lastRequeue > 5_000) {
-          // A claim whose batch died with its process: taken back after the grace, and polled here.
-          lastRequeue = Date.now();
-          const now = runtime.context.now().getTime();
-          const freed = new Set(await requeueLostPolls(redis, keys, (jobId) => queues.poll.toKey(jobId), now - CLAIM_GRACE_MS, now));
-          if (freed.size > 0) elsewhere = [...elsewhere.filter((id) => !freed.has(id)), ...(await launch([...freed]))];
-        }
+      };
+      try {
+        await watch(await launch([...new Set(sourceIds)]));
+        while (running.length > 0) await Promise.all(running.splice(0));
+      } finally {
+        runtime.context.pollListeners.delete(listener);
       }
-      await Promise.all(running).finally(() => runtime.context.pollListeners.delete(listener));
       return sourceIds.map((id) => outcomes.get(id) ?? failedOutcome(id, 'no outcome'));
     },
     async poll(sourceId) {

@@ -21,6 +21,8 @@ import { HeapPacer } from './collect-garbage.js';
 import { runCloseSteps, type CloseStep } from './close-steps.js';
 import { SourceDirectory } from './source-directory.js';
 import { PollSlots } from './poll-slots.js';
+import { HostOwners } from './host-owners.js';
+import { FinishQueue } from '../store/poll-store.js';
 import { deploymentDocument } from './deployment.js';
 import type { AppContext, Queues } from './context.js';
 import { userAgent } from './version.js';
@@ -87,6 +89,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
   const queues = createQueues(bullConnection, config.redis.prefix);
   for (const queue of Object.values(queues) as Queue[]) queue.on('error', (error: Error) => health.report(`queue ${queue.name}`, error));
   const keys = storeKeys(config.redis.prefix);
+  const hostOwners = new HostOwners(redis, keys, log);
   const context: AppContext = {
     config,
     sources: new SourceDirectory(redis, keys, config.sources),
@@ -102,6 +105,8 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     heapPacer: new HeapPacer(),
     pollListeners: new Set(),
     pollSlots: new PollSlots(() => ({ concurrency: context.config.fetch.concurrency, perHost: context.config.fetch.perHostConcurrency, intervalMs: context.config.fetch.perHostInterval })),
+    hostOwners,
+    finishes: new FinishQueue(redis, keys, hostOwners.owner, () => hostOwners.takeUnpinned((host) => context.pollSlots.spacingLeft(host))),
     http: createHttpClients(new AddressPolicy(undefined, config.fetch.allowAddresses)),
     publishFailure: null,
     outputProblem: null,
@@ -117,6 +122,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
   let closing: Promise<string[]> | null = null;
   const forceClose = async (): Promise<void> => {
     health.stop();
+    hostOwners.close();
     context.interrupt.abort();
     for (const worker of runtime.workers) void worker.close(true).catch(() => undefined);
     for (const events of runtime.queueEvents) void events.disconnect().catch(() => undefined);
@@ -136,6 +142,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
         ...runtime.workers.map((worker) => ({ name: `worker ${worker.name}`, run: () => worker.close() })),
         ...runtime.queueEvents.map((events) => ({ name: `queue events ${events.name}`, run: () => events.close() })),
         ...Object.values(queues).map((queue) => ({ name: `queue ${queue.name}`, run: () => queue.close() })),
+        { name: 'host leases', run: () => { hostOwners.close(); return context.finishes.release(); } },
         { name: 'http clients', run: () => closeHttpClients(context.http) },
         { name: 'document threads', run: () => context.documents.close() },
         { name: 'redis', run: () => redis.quit() },

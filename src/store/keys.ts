@@ -53,7 +53,10 @@ export interface StoreKeys {
   sourceDefsVersion: string;
   /** Source id → the sourceDefs version that last changed its definition. */
   redefinedSources: string;
-  host(host: string, part: 'inflight' | 'last' | 'retry-after'): string;
+  /** Host → "owner|lease end": the one process that polls the host now (poll-begin-batch.lua). */
+  hostOwners: string;
+  /** Host → the end of its Retry-After (epoch ms). */
+  hostHolds: string;
 }
 
 export function storeKeys(prefix: string): StoreKeys {
@@ -86,6 +89,7 @@ export function storeKeys(prefix: string): StoreKeys {
     deploymentOwner: `${root}:deployment:owner`,
     publishLease: `${root}:publish-lease`,
     redefinedSources: `${root}:source-defs:redefined`,
-    host: (host, part) => `${root}:host:${host.toLowerCase()}:${part}`,
+    hostOwners: `${root}:host-owners`,
+    hostHolds: `${root}:host-holds`,
   };
 }

@@ -1,6 +1,7 @@
 /**
- * The start and the end of a poll, one round trip each (scripts/poll-begin.lua and
- * scripts/poll-finish.lua): state, decision and host slot; then state and next poll time.
+ * The start and the end of polls, a round trip per batch (scripts/poll-begin-batch.lua) and
+ * per handful of polls that end together (scripts/poll-finish-batch.lua, FinishQueue): state,
+ * decision and the host gate; then state, outcome record and next poll time.
  */
 import { OUTCOME_HISTORY, type OutcomeRecord, type SourceState } from '../model/source-state.js';
 import { pollUrl } from '../schedule/source-transition.js';
@@ -9,23 +10,18 @@ import { LuaScript } from './lua-script.js';
 import type { RedisClient } from './redis-client.js';
 import { decodeSourceState, encodeFields } from './source-state-store.js';
 
-const beginScript = LuaScript.load('poll-begin');
-const finishScript = LuaScript.load('poll-finish');
-
-export interface SlotLimits {
-  concurrency: number;
-  intervalMs: number;
-  /** Longest a request can hold its slot; a crashed worker's slot frees itself then. */
-  leaseMs: number;
-}
+const beginScript = LuaScript.load('poll-begin-batch');
+const finishScript = LuaScript.load('poll-finish-batch');
+const leaseScript = LuaScript.load('host-lease');
 
 export type PollStart =
-  | { status: 'disabled' | 'gone'; state: SourceState }
-  | { status: 'hold'; state: SourceState; until: number }
-  | { status: 'wait'; state: SourceState; waitMs: number }
+  | { status: 'disabled' | 'gone'; state: SourceState; host: string }
+  | { status: 'hold'; state: SourceState; host: string; until: number }
+  /** Another process polls the host now (until: the end of its lease). */
+  | { status: 'busy'; state: SourceState; host: string; until: number }
   | { status: 'go'; state: SourceState; url: string; host: string };
 
-function hostOf(url: string): string {
+export function hostOfUrl(url: string): string {
   return new URL(url).hostname.toLowerCase();
 }
 
@@ -35,43 +31,115 @@ function flatToRecord(flat: string[]): Record<string, string> {
   return out;
 }
 
-/**
- * Read the state, decide, and take a slot on the host the poll goes to. `token` names the slot
- * (release it with releaseSlot once the response is read).
- */
-export async function beginPoll(redis: RedisClient, keys: StoreKeys, source: { id: string; url: string; enabled: boolean }, limits: SlotLimits, token: string): Promise<PollStart> {
-  let host = hostOf(source.url);
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    const [status, flat, detail] = (await beginScript.run(redis,
-      [keys.source(source.id), keys.host(host, 'inflight'), keys.host(host, 'last'), keys.host(host, 'retry-after')],
-      [host, source.enabled ? 1 : 0, source.url, limits.concurrency, limits.intervalMs, limits.leaseMs, token],
-    )) as [string, string[], string];
+export interface BeginOptions {
+  /** This process, as the owner of the hosts it polls. */
+  owner: string;
+  leaseMs: number;
+  /** Sources whose host another process owns go back on the schedule this far ahead, or when its lease ends if sooner (batches); 0 leaves them be (a job of one source, which waits in the queue). */
+  busyRetryMs: number;
+}
+
+/** Read the states, decide, and take (or keep) the hosts the polls go to, in one round trip. */
+export async function beginBatch(redis: RedisClient, keys: StoreKeys, sources: Array<{ id: string; url: string; enabled: boolean }>, options: BeginOptions): Promise<PollStart[]> {
+  if (sources.length === 0) return [];
+  const replies = (await beginScript.run(redis,
+    [keys.hostOwners, keys.hostHolds, keys.schedule, keys.claims, keys.claimJobs, ...sources.map((source) => keys.source(source.id))],
+    [options.owner, options.leaseMs, options.busyRetryMs, ...sources.flatMap((source) => [source.id, source.enabled ? 1 : 0, source.url, hostOfUrl(source.url)])],
+  )) as Array<[string, string[], string, string]>;
+  return sources.map((source, index): PollStart => {
+    const [status, flat, host, detail] = replies[index] ?? ['busy', [], hostOfUrl(source.url), '0'];
     const state = decodeSourceState(source.id, flatToRecord(flat));
-    if (status === 'rehost') {
-      host = detail;
-      continue;
-    }
-    if (status === 'disabled' || status === 'gone') return { status, state };
-    if (status === 'hold') return { status, state, until: Number(detail) };
-    if (status === 'wait') return { status, state, waitMs: Number(detail) };
+    if (status === 'disabled' || status === 'gone') return { status, state, host };
+    if (status === 'hold' || status === 'busy') return { status: status === 'hold' ? 'hold' : 'busy', state, host, until: Number(detail) };
     return { status: 'go', state, url: pollUrl(source.url, state), host };
-  }
-  throw new Error(`source "${source.id}": its polled host changed twice while the poll began`);
+  });
 }
 
-/** Give a slot back (no one waits for the answer: a lost release frees itself at the lease). */
-export function releaseSlot(redis: RedisClient, keys: StoreKeys, host: string, token: string): void {
-  redis.zrem(keys.host(host, 'inflight'), token).catch(() => undefined);
+/** Extend this process's hold on `hosts`; returns those another process holds now. */
+export async function renewHosts(redis: RedisClient, keys: StoreKeys, owner: string, leaseMs: number, hosts: string[]): Promise<string[]> {
+  if (hosts.length === 0) return [];
+  return (await leaseScript.run(redis, [keys.hostOwners], [owner, leaseMs, 'renew', ...hosts])) as string[];
 }
+
+/** Take `host` for this process (a redirect hop); 0 when taken, else ms until its owner's lease ends. */
+export async function acquireHost(redis: RedisClient, keys: StoreKeys, owner: string, leaseMs: number, host: string): Promise<number> {
+  return Number(await leaseScript.run(redis, [keys.hostOwners], [owner, leaseMs, 'acquire', host]));
+}
+
+export interface PollEnd {
+  id: string;
+  /** Epoch ms; '+inf' parks a gone source; null leaves the schedule as it is. */
+  next: number | '+inf' | null;
+  definitionsVersion: number;
+  record: OutcomeRecord | null;
+  /** The state before and after (only changed fields are written: a 304 changes 3 or 4 of 20). */
+  previous?: SourceState;
+  state?: SourceState;
+}
+
+interface Pending {
+  end: PollEnd;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** The polls whose ends are sent together: the most per call, and the longest an end waits. */
+const FLUSH_AT = 32;
+const FLUSH_AFTER_MS = 3;
 
 /**
- * Store the source's new state and its next poll time ('+inf' parks a gone source). A source
- * redefined after `definitionsVersion` (the version the poll used) is due again at once.
+ * Poll ends, sent to Redis in one script call per few milliseconds rather than one each; each
+ * caller's promise settles when its end is stored (its claim ends only then, so a crash before
+ * loses nothing: the poll runs again). Hosts this process is done with go back in the same call.
  */
-export async function finishPoll(redis: RedisClient, keys: StoreKeys, previous: SourceState, state: SourceState, nextPoll: number | '+inf', definitionsVersion: number, record: OutcomeRecord): Promise<void> {
-  // Only what changed: a 304 changes three or four fields of twenty.
-  const before = encodeFields(previous);
-  const fields = Object.entries(encodeFields(state)).filter(([name, value]) => before[name] !== value).flat();
-  const keyList = [keys.source(state.id), keys.schedule, keys.redefinedSources, keys.claims, keys.claimJobs, keys.outcomes(state.id)];
-  await finishScript.run(redis, keyList, [state.id, String(nextPoll), definitionsVersion, JSON.stringify(record), OUTCOME_HISTORY, ...fields]);
+export class FinishQueue {
+  private pending: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: StoreKeys,
+    private readonly owner: string,
+    /** Hosts to give back, asked at each call (those with no poll left in this process), with the ms their spacing still runs. */
+    private readonly hostsToRelease: () => Array<[string, number]>,
+  ) {}
+
+  finish(end: PollEnd): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ end, resolve, reject });
+      if (this.pending.length >= FLUSH_AT) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), FLUSH_AFTER_MS);
+    });
+  }
+
+  /** Give hosts back now (no poll end to carry them). */
+  async release(): Promise<void> {
+    const hosts = this.hostsToRelease();
+    if (hosts.length > 0) await this.send([], hosts);
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    this.send(batch.map((item) => item.end), this.hostsToRelease()).then(
+      () => batch.forEach((item) => item.resolve()),
+      (error: unknown) => batch.forEach((item) => item.reject(error)),
+    );
+  }
+
+  private async send(ends: PollEnd[], hosts: Array<[string, number]>): Promise<void> {
+    const keyList = [this.keys.schedule, this.keys.redefinedSources, this.keys.claims, this.keys.claimJobs, this.keys.hostOwners];
+    const args: Array<string | number> = [this.owner, OUTCOME_HISTORY, ends.length];
+    for (const end of ends) {
+      keyList.push(this.keys.source(end.id), this.keys.outcomes(end.id));
+      const before = end.previous ? encodeFields(end.previous) : {};
+      const fields = end.state ? Object.entries(encodeFields(end.state)).filter(([name, value]) => before[name] !== value).flat() : [];
+      args.push(end.id, end.next === null ? '' : String(end.next), end.definitionsVersion, end.record ? JSON.stringify(end.record) : '', fields.length, ...fields);
+    }
+    for (const [host, spacingMs] of hosts) args.push(host, Math.ceil(spacingMs));
+    await finishScript.run(this.redis, keyList, args);
+  }
 }
