@@ -16,9 +16,11 @@ export interface CompressedVariants {
 
 export async function compressDocument(body: Buffer): Promise<CompressedVariants> {
   const [gzipped, brotli] = await Promise.all([
-    gzipAsync(body, { level: 9 }),
-    // Quality 9 of 11: within a few percent of 11 at a fraction of its time (brotli's own benchmarks).
-    brotliAsync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: body.length, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } }),
+    // Level 6 (zlib's default): 0.3 % larger than 9 on a 300 KB feed, in two thirds of the time.
+    gzipAsync(body, { level: 6 }),
+    // Quality 6 of 11: on a 300 KB published feed (issue 17), 96.1 KB in 12 ms against 95.4 KB
+    // in 43 ms at 9 and 89.7 KB in 466 ms at 11: a publish compresses every changed document.
+    brotliAsync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 6, [constants.BROTLI_PARAM_SIZE_HINT]: body.length, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } }),
   ]);
   return { gzip: gzipped, br: brotli };
 }

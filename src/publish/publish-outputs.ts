@@ -97,13 +97,16 @@ export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Conf
   const written = new Set(await writeAllIfChanged(documents.map((document) => ({ path: join(config.output.dir, document.path), body: document.body }))).catch((error: unknown) => {
     throw new FeedaggError('OUTPUT', `cannot write the published files under ${config.output.dir}: ${describeFsError(error)} (check output.dir)`, { cause: error });
   }));
-  for (const document of documents) {
+  const etags = await Promise.all(documents.map((document) => documentEtag(redis, keys, document.path)));
+  // Compressed once here, for every server to send as it is (never on request); the documents
+  // side by side (libuv's thread pool): one after another, they took 180 ms of a steady round.
+  const compressed = await Promise.all(documents.map((document, index) => (etags[index] !== document.etag ? compressDocument(Buffer.from(document.body, 'utf8')) : null)));
+  for (const [index, document] of documents.entries()) {
     const fileChanged = written.has(join(config.output.dir, document.path));
     (fileChanged ? result.written : result.unchanged).push(document.path.slice(1));
-    // Compressed once here, for every server to send as it is (never on request).
-    if ((await documentEtag(redis, keys, document.path)) !== document.etag) {
-      const body = Buffer.from(document.body, 'utf8');
-      await saveDocument(redis, keys, { ...document, ...(await compressDocument(body)), modified: now.toUTCString() });
+    const variants = compressed[index];
+    if (variants) {
+      await saveDocument(redis, keys, { ...document, ...variants, modified: now.toUTCString() });
       changedUrls.push(new URL(document.path.slice(1), config.output.link).toString());
     } else if (fileChanged) changedUrls.push(new URL(document.path.slice(1), config.output.link).toString());
   }

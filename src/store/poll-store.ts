@@ -85,7 +85,7 @@ interface Pending {
 
 /** The polls whose ends are sent together: the most per call, and the longest an end waits. */
 const FLUSH_AT = 32;
-const FLUSH_AFTER_MS = 3;
+const FLUSH_AFTER_MS = 10;
 
 /**
  * Poll ends, sent to Redis in one script call per few milliseconds rather than one each; each
