@@ -55,7 +55,7 @@ async function afterBegin(context: AppContext, source: SourceConfig, start: Excl
     log.info({ source: source.id, skipped: reason }, 'poll skipped');
     const skipped = skippedOutcome(source.id, reason);
     // A hold moves the next poll to the host's Retry-After; disabled and gone keep theirs.
-    await context.finishes.finish({ id: source.id, next: start.status === 'hold' ? start.until : null, definitionsVersion, record: outcomeRecord(skipped, context.now()) });
+    await context.finishes.finish({ id: source.id, next: start.status === 'hold' ? start.until : null, definitionsVersion, record: outcomeRecord(skipped, context.now()), history: start.history });
     tally.poll(skipped, 0);
     return { outcome: skipped, interrupted: false, changed: false };
   }
@@ -66,7 +66,7 @@ async function afterBegin(context: AppContext, source: SourceConfig, start: Excl
     log.info({ source: source.id }, 'poll interrupted by the shutdown; back to the queue');
     return { outcome: attempt.outcome, interrupted: true, changed: false };
   }
-  await recordPoll(context, source, start.state, start.url, attempt, definitionsVersion);
+  await recordPoll(context, source, start.state, start.url, attempt, definitionsVersion, start.history);
   tally.poll(attempt.outcome, attempt.bytes);
   context.heapPacer.check();
   logOutcome(context, attempt.outcome);

@@ -9,8 +9,8 @@ import { nextSourceState } from '../src/schedule/source-transition.js';
 import { holdHost } from '../src/store/host-store.js';
 import type { PollAttempt } from './attempt-poll.js';
 
-/** `definitionsVersion`: the version of the source definitions this poll used (SourceDirectory). */
-export async function recordPoll(context: AppContext, source: SourceConfig, previous: SourceState, pollUrl: string, attempt: PollAttempt, definitionsVersion: number): Promise<SourceState> {
+/** `definitionsVersion`: the version of the source definitions this poll used (SourceDirectory); `history`: the source's outcome history as its begin read it. */
+export async function recordPoll(context: AppContext, source: SourceConfig, previous: SourceState, pollUrl: string, attempt: PollAttempt, definitionsVersion: number, history: string | null): Promise<SourceState> {
   const { config, redis, keys } = context;
   const now = context.now();
   const { outcome, fetched, document } = attempt;
@@ -49,6 +49,6 @@ export async function recordPoll(context: AppContext, source: SourceConfig, prev
     skipDays: hints?.skipDays,
     random: Math.random(),
   });
-  await context.finishes.finish({ id: source.id, next, definitionsVersion, record: outcomeRecord(outcome, now), previous, state });
+  await context.finishes.finish({ id: source.id, next, definitionsVersion, record: outcomeRecord(outcome, now), history, previous, state });
   return state;
 }

@@ -109,7 +109,7 @@ export class DocumentPool implements DocumentReader {
     // A body that owns its whole ArrayBuffer (any fetched body past a few KB) moves to the
     // thread instead of being copied: the caller must not read it afterwards.
     const { body } = task;
-    const movable = body.byteLength >= 64 * 1024 && body.byteOffset === 0 && body.buffer.byteLength === body.byteLength && body.buffer instanceof ArrayBuffer;
+    const movable = body.byteLength >= 8 * 1024 && body.byteOffset === 0 && body.buffer.byteLength === body.byteLength && body.buffer instanceof ArrayBuffer;
     return this.run('read', task, this.options.maxParseTimeMs, late, body.byteLength, movable ? [body.buffer as ArrayBuffer] : []);
   }
 

@@ -11,8 +11,6 @@ export interface StoreKeys {
   /** Claimed source id → the id of the batch job that polls it (requeue-lost.lua checks the job is alive). */
   claimJobs: string;
   source(id: string): string;
-  /** A source's last poll outcomes, newest first (a capped list). */
-  outcomes(id: string): string;
   /** Entry key hash → id|change fingerprint, for every entry a source delivered (within retention). */
   seen(sourceId: string): string;
   /** Entry key hash → raw fingerprint, for the entries of a source's current document. */
@@ -67,7 +65,6 @@ export function storeKeys(prefix: string): StoreKeys {
     claims: `${root}:claims`,
     claimJobs: `${root}:claim-jobs`,
     source: (id) => `${root}:source:${id}`,
-    outcomes: (id) => `${root}:outcomes:${id}`,
     seen: (id) => `${root}:seen:${id}`,
     listing: (id) => `${root}:listing:${id}`,
     art: `${root}:art`,

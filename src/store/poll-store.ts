@@ -3,23 +3,24 @@
  * per handful of polls that end together (scripts/poll-finish-batch.lua, FinishQueue): state,
  * decision and the host gate; then state, outcome record and next poll time.
  */
-import { OUTCOME_HISTORY, type OutcomeRecord, type SourceState } from '../model/source-state.js';
+import type { OutcomeRecord, SourceState } from '../model/source-state.js';
 import { pollUrl } from '../schedule/source-transition.js';
 import type { StoreKeys } from './keys.js';
 import { LuaScript } from './lua-script.js';
 import type { RedisClient } from './redis-client.js';
-import { decodeSourceState, encodeFields } from './source-state-store.js';
+import { decodeSourceState, encodeFields, HISTORY_FIELD, historyWith } from './source-state-store.js';
 
 const beginScript = LuaScript.load('poll-begin-batch');
 const finishScript = LuaScript.load('poll-finish-batch');
 const leaseScript = LuaScript.load('host-lease');
 
-export type PollStart =
-  | { status: 'disabled' | 'gone'; state: SourceState; host: string }
-  | { status: 'hold'; state: SourceState; host: string; until: number }
+/** `history`: the source's outcome history as stored (HISTORY_FIELD), for its end to extend. */
+export type PollStart = { state: SourceState; host: string; history: string | null } & (
+  | { status: 'disabled' | 'gone' }
+  | { status: 'hold'; until: number }
   /** Another process polls the host now (until: the end of its lease). */
-  | { status: 'busy'; state: SourceState; host: string; until: number }
-  | { status: 'go'; state: SourceState; url: string; host: string };
+  | { status: 'busy'; until: number }
+  | { status: 'go'; url: string });
 
 export function hostOfUrl(url: string): string {
   return new URL(url).hostname.toLowerCase();
@@ -48,10 +49,12 @@ export async function beginBatch(redis: RedisClient, keys: StoreKeys, sources: A
   )) as Array<[string, string[], string, string]>;
   return sources.map((source, index): PollStart => {
     const [status, flat, host, detail] = replies[index] ?? ['busy', [], hostOfUrl(source.url), '0'];
-    const state = decodeSourceState(source.id, flatToRecord(flat));
-    if (status === 'disabled' || status === 'gone') return { status, state, host };
-    if (status === 'hold' || status === 'busy') return { status: status === 'hold' ? 'hold' : 'busy', state, host, until: Number(detail) };
-    return { status: 'go', state, url: pollUrl(source.url, state), host };
+    const fields = flatToRecord(flat);
+    const state = decodeSourceState(source.id, fields);
+    const common = { state, host, history: fields[HISTORY_FIELD] ?? null };
+    if (status === 'disabled' || status === 'gone') return { ...common, status };
+    if (status === 'hold' || status === 'busy') return { ...common, status: status === 'hold' ? 'hold' : 'busy', until: Number(detail) };
+    return { ...common, status: 'go', url: pollUrl(source.url, state) };
   });
 }
 
@@ -71,7 +74,9 @@ export interface PollEnd {
   /** Epoch ms; '+inf' parks a gone source; null leaves the schedule as it is. */
   next: number | '+inf' | null;
   definitionsVersion: number;
+  /** Added to the history (`history`: the history the begin read). */
   record: OutcomeRecord | null;
+  history?: string | null;
   /** The state before and after (only changed fields are written: a 304 changes 3 or 4 of 20). */
   previous?: SourceState;
   state?: SourceState;
@@ -132,12 +137,13 @@ export class FinishQueue {
 
   private async send(ends: PollEnd[], hosts: Array<[string, number]>): Promise<void> {
     const keyList = [this.keys.schedule, this.keys.redefinedSources, this.keys.claims, this.keys.claimJobs, this.keys.hostOwners];
-    const args: Array<string | number> = [this.owner, OUTCOME_HISTORY, ends.length];
+    const args: Array<string | number> = [this.owner, ends.length];
     for (const end of ends) {
-      keyList.push(this.keys.source(end.id), this.keys.outcomes(end.id));
+      keyList.push(this.keys.source(end.id));
       const before = end.previous ? encodeFields(end.previous) : {};
       const fields = end.state ? Object.entries(encodeFields(end.state)).filter(([name, value]) => before[name] !== value).flat() : [];
-      args.push(end.id, end.next === null ? '' : String(end.next), end.definitionsVersion, end.record ? JSON.stringify(end.record) : '', fields.length, ...fields);
+      if (end.record) fields.push(HISTORY_FIELD, historyWith(end.history, end.record));
+      args.push(end.id, end.next === null ? '' : String(end.next), end.definitionsVersion, fields.length, ...fields);
     }
     for (const [host, spacingMs] of hosts) args.push(host, Math.ceil(spacingMs));
     await finishScript.run(this.redis, keyList, args);

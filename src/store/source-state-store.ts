@@ -78,21 +78,30 @@ export function encodeFields(update: Partial<SourceState>): Record<string, strin
   return fields;
 }
 
-/** The last polls of each source, newest first (poll-finish.lua keeps OUTCOME_HISTORY). */
+/**
+ * The field of a source's state hash that holds its last polls (a JSON array, newest first, at
+ * most OUTCOME_HISTORY). In the state hash since issue 17: the begin of a poll reads it with the
+ * state and its end writes it with the state, so it costs no command of its own (a list cost
+ * an LPUSH and an LTRIM per poll).
+ */
+export const HISTORY_FIELD = 'outcomes';
+
+export function parseHistory(raw: string | null | undefined): OutcomeRecord[] {
+  return json<unknown[]>(raw ?? '[]', []).flatMap((record) => (record && typeof record === 'object' && typeof (record as OutcomeRecord).at === 'string' ? [record as OutcomeRecord] : []));
+}
+
+/** The history after `record`: newest first, capped. */
+export function historyWith(raw: string | null | undefined, record: OutcomeRecord): string {
+  return JSON.stringify([record, ...parseHistory(raw)].slice(0, OUTCOME_HISTORY));
+}
+
+/** The last polls of each source, newest first. */
 export async function readOutcomes(redis: Redis, keys: StoreKeys, ids: string[]): Promise<OutcomeRecord[][]> {
   if (ids.length === 0) return [];
   const pipeline = redis.pipeline();
-  for (const id of ids) pipeline.lrange(keys.outcomes(id), 0, OUTCOME_HISTORY - 1);
+  for (const id of ids) pipeline.hget(keys.source(id), HISTORY_FIELD);
   const replies = (await pipeline.exec()) ?? [];
-  return ids.map((_, index) => ((replies[index]?.[1] as string[] | undefined) ?? []).flatMap((entry) => {
-    const record = json<OutcomeRecord | null>(entry, null);
-    return record && typeof record === 'object' && typeof record.at === 'string' ? [record] : [];
-  }));
-}
-
-/** Add an outcome to a source's history (a skipped poll; a poll's end adds its own in poll-finish.lua). */
-export async function recordOutcome(redis: Redis, keys: StoreKeys, id: string, record: OutcomeRecord): Promise<void> {
-  await redis.multi().lpush(keys.outcomes(id), JSON.stringify(record)).ltrim(keys.outcomes(id), 0, OUTCOME_HISTORY - 1).exec();
+  return ids.map((_, index) => parseHistory(replies[index]?.[1] as string | null | undefined));
 }
 
 export async function readSourceState(redis: Redis, keys: StoreKeys, id: string): Promise<SourceState> {

@@ -1,27 +1,23 @@
 -- The end of several polls (those that ended within a few milliseconds of each other, see
--- store/poll-store.ts FinishQueue), in one round trip: each source's changed state fields, its
--- outcome record and next poll time; their claims end; hosts this process is done with are
--- given back. Before issue 17 each poll had a script call of its own (9 commands inside);
--- here a poll costs its HSET and LPUSH, and the rest is one command per call.
+-- store/poll-store.ts FinishQueue), in one round trip: each source's changed state fields (its
+-- outcome history among them, a field of the state hash) and next poll time; their claims end;
+-- hosts this process is done with are given back. Before issue 17 each poll had a script call
+-- of its own (9 commands inside); here a poll costs its HSET, the rest one command per call.
 -- KEYS: 1 schedule zset, 2 redefined sources (id -> definitions version), 3 claims zset,
---       4 claim-jobs hash, 5 host owners hash, then per poll: its state, its outcome history.
--- ARGV: 1 owner (this process), 2 the history's cap, 3 number of polls, then per poll: id,
---       next poll (epoch ms; '+inf' parks a gone source; '' leaves the schedule as it is),
---       the definitions version the poll used, outcome record (JSON, '' for none), the number
---       of state values that follow, then those field/value pairs; then the hosts to give back,
+--       4 claim-jobs hash, 5 host owners hash, then each poll's state.
+-- ARGV: 1 owner (this process), 2 number of polls, then per poll: id, next poll (epoch ms;
+--       '+inf' parks a gone source; '' leaves the schedule as it is), the definitions version
+--       the poll used, the number of state values that follow, then those field/value pairs;
+--       then the hosts to give back,
 --       each with the ms its spacing (perHostInterval) still runs: the next owner waits them
 --       (the host's value becomes "|free from", see poll-begin-batch.lua).
-local me, cap, count = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local polls, ids, at = {}, {}, 4
+local me, count = ARGV[1], tonumber(ARGV[2])
+local polls, ids, at = {}, {}, 3
 for i = 1, count do
-  local poll = { id = ARGV[at], next = ARGV[at + 1], version = tonumber(ARGV[at + 2]), record = ARGV[at + 3] }
-  local values = tonumber(ARGV[at + 4])
-  if values > 0 then redis.call('HSET', KEYS[4 + i * 2], unpack(ARGV, at + 5, at + 4 + values)) end
-  if poll.record ~= '' then
-    -- The history is trimmed when it holds twice its cap: readers take the first `cap`.
-    if redis.call('LPUSH', KEYS[5 + i * 2], poll.record) > cap * 2 then redis.call('LTRIM', KEYS[5 + i * 2], 0, cap - 1) end
-  end
-  at = at + 5 + values
+  local poll = { id = ARGV[at], next = ARGV[at + 1], version = tonumber(ARGV[at + 2]) }
+  local values = tonumber(ARGV[at + 3])
+  if values > 0 then redis.call('HSET', KEYS[5 + i], unpack(ARGV, at + 4, at + 3 + values)) end
+  at = at + 4 + values
   polls[i] = poll
   ids[i] = poll.id
 end
