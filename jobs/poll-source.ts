@@ -141,7 +141,7 @@ async function requestPublish(context: AppContext, reason: string): Promise<void
 }
 
 /** A batch: every source concurrently; outcomes in the order of `sourceIds`. */
-async function pollBatch(context: AppContext, job: PollJob, token: string | undefined): Promise<PollOutcome[]> {
+async function pollBatch(context: AppContext, job: PollJob, token: string | undefined, publishes: boolean): Promise<PollOutcome[]> {
   const ids = job.data.sourceIds ?? [];
   let todo = ids;
   if ((job.attemptsStarted ?? 1) > 1) {
@@ -176,7 +176,7 @@ async function pollBatch(context: AppContext, job: PollJob, token: string | unde
     }
   }));
   await tally.flush(context.redis, context.keys);
-  if (polls.some((poll) => poll.changed)) await requestPublish(context, `polls of ${polls.filter((poll) => poll.changed).length} sources`);
+  if (publishes && polls.some((poll) => poll.changed)) await requestPublish(context, `polls of ${polls.filter((poll) => poll.changed).length} sources`);
   if (polls.some((poll) => poll.interrupted)) {
     // Back to the queue: a new delivery polls the interrupted ones (their claims are open).
     if (job.moveToDelayed && token) {
@@ -197,7 +197,7 @@ const SINGLE_RETRY_MS = 250;
  * it, or this process's turns on it are taken) sends the job back to the queue, delayed, so it
  * never holds a worker slot while it waits.
  */
-async function pollSingle(context: AppContext, job: PollJob, token: string | undefined): Promise<PollOutcome> {
+async function pollSingle(context: AppContext, job: PollJob, token: string | undefined, publishes: boolean): Promise<PollOutcome> {
   const sourceId = job.data.sourceId ?? '';
   const source = await context.sources.lookup(sourceId, job.data.sources ?? null);
   const definitionsVersion = context.sources.currentVersion ?? 0;
@@ -231,12 +231,18 @@ async function pollSingle(context: AppContext, job: PollJob, token: string | und
     }
     throw new FeedaggError('INTERRUPTED', `${source.id}: the process shut down while the poll was in flight`);
   }
-  if (poll.changed) await requestPublish(context, `poll ${source.id}`);
+  if (publishes && poll.changed) await requestPublish(context, `poll ${source.id}`);
   return poll.outcome;
 }
 
-export function createPollProcessor(context: AppContext) {
+export interface PollProcessorOptions {
+  /** Queue a publish when articles changed (not for run --once, which publishes once at its end). */
+  requestPublish?: boolean;
+}
+
+export function createPollProcessor(context: AppContext, options: PollProcessorOptions = {}) {
+  const publishes = options.requestPublish ?? true;
   return async function pollSource(job: PollJob, token?: string): Promise<PollOutcome | PollOutcome[]> {
-    return job.data.sourceIds ? pollBatch(context, job, token) : pollSingle(context, job, token);
+    return job.data.sourceIds ? pollBatch(context, job, token, publishes) : pollSingle(context, job, token, publishes);
   };
 }

@@ -58,7 +58,7 @@ export const runCommand: Command = {
           await syncSources(runtime);
         }
         total = runtime.context.sources.size;
-        const rows = await pollAll(runtime, await startPollNow(runtime, createPollProcessor(runtime.context)), finished);
+        const rows = await pollAll(runtime, await startPollNow(runtime, createPollProcessor(runtime.context, { requestPublish: false })), finished);
         const published = await publishNow(runtime.context);
         log.info({ items: published.items, written: published.written }, 'published');
         const pacer = runtime.context.heapPacer;

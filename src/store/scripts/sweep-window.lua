@@ -12,7 +12,8 @@ for i = 2, #KEYS do
     for at = 1, #data, RECORD do
       if tonumber(string.sub(data, at + 5, at + 12), 16) >= oldest then kept[#kept + 1] = string.sub(data, at, at + RECORD - 1) end
     end
-    if #kept == 0 then redis.call('DEL', KEYS[i]) else redis.call('SET', KEYS[i], table.concat(kept)) end
+    -- Written only when a record left (issue 17: a steady publish rewrote 1,024 unchanged keys).
+    if #kept == 0 then redis.call('DEL', KEYS[i]) elseif #kept * RECORD < #data then redis.call('SET', KEYS[i], table.concat(kept)) end
   end
 end
 local page = redis.call('HSCAN', KEYS[1], ARGV[2], 'COUNT', tonumber(ARGV[3]))
