@@ -11,6 +11,7 @@ import type { PollOutcome } from '../src/model/source-state.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { syncSources } from '../src/runtime/runtime.js';
 import { PollSlots } from '../src/runtime/poll-slots.js';
+import { HOST_LEASE_MS } from '../src/runtime/host-owners.js';
 import { claimDueSources } from '../src/store/schedule-store.js';
 import { fixture, FixtureServer } from './helpers/fixture-server.js';
 import { openTestRuntime, testConfig } from './helpers/in-process.js';
@@ -87,6 +88,22 @@ describe('one process per host', () => {
     expect(polled).toMatchObject({ ok: true, status: 200 });
     const startedB = server.requests.filter((request) => request.path === '/b.xml').at(-1)?.at ?? 0;
     expect(startedB - startedA).toBeGreaterThanOrEqual(3000 - 50);
+  });
+});
+
+describe('host leases', () => {
+  it('are renewed while this process still polls the host (a fetch longer than the lease keeps it), and lapse otherwise', async () => {
+    const runtime = await open();
+    const { redis, keys, hostOwners } = runtime.context;
+    const soon = async () => Number((await redis.hget(keys.hostOwners, 'renewed.example'))?.split('|')[1] ?? 0);
+    await redis.hset(keys.hostOwners, 'renewed.example', `${hostOwners.owner}|${Date.now() + 500}`);
+    hostOwners.pin('renewed.example');
+    await new Promise((resolve) => setTimeout(resolve, 3_300));
+    expect(await soon()).toBeGreaterThan(Date.now() + HOST_LEASE_MS - 4_000);
+    hostOwners.unpin('renewed.example');
+    // Given back with the next poll ends (here: a release with none).
+    await runtime.context.finishes.release();
+    expect(await redis.hget(keys.hostOwners, 'renewed.example')).toBeNull();
   });
 });
 

@@ -1,9 +1,10 @@
 /**
  * Per-host politeness holds across processes: two `feedagg worker` processes polling six
  * sources on one host keep at most perHostConcurrency requests in flight and start them at
- * least perHostInterval apart (the limits live in Redis, not in either process). A poll that
- * must wait for its host goes back to the delayed set: it never holds a worker slot, so a
- * busy host does not starve the others.
+ * least perHostInterval apart (one process owns the host at a time, through Redis, and hands
+ * it on with what is left of its spacing). A job of one source that must wait for its host
+ * goes back to the delayed set: it never holds a worker slot, so a busy host does not starve
+ * the others.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { PollOutcome } from '../src/model/source-state.js';

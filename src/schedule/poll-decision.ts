@@ -1,7 +1,7 @@
 /**
  * Outcomes of a poll that did not fetch, and the words for why. Whether a source is polled is
- * decided in one place, scripts/poll-begin.lua (disabled, gone, or its host under a
- * Retry-After), together with its host slot; this says it to the operator. Pure.
+ * decided in one place, scripts/poll-begin-batch.lua (disabled, gone, or its host under a
+ * Retry-After), together with its host; this says it to the operator. Pure.
  */
 import type { PollOutcome, SourceState } from '../model/source-state.js';
 

@@ -73,7 +73,7 @@ export function encodeFields(update: Partial<SourceState>): Record<string, strin
     if (name === 'id' || value === undefined) continue;
     fields[name] = value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
-  // The host of the URL polled, for poll-begin.lua (it picks the host's keys before a poll).
+  // The host of the URL polled, for poll-begin-batch.lua (the host whose owner and hold apply).
   if ('effectiveUrl' in update) fields.effectiveHost = hostOf(update.effectiveUrl);
   return fields;
 }

@@ -1,6 +1,6 @@
 -- `start` makes these the deployment of every process, atomically: its settings document and
 -- source definitions, then a new version (workers read the version, then the rest), and the
--- sources that changed are marked with that version (poll-finish.lua polls them again at once).
+-- sources that changed are marked with that version (poll-finish-batch.lua polls them again at once).
 -- KEYS: 1 definitions hash, 2 version counter, 3 redefined sources hash, 4 settings document.
 -- ARGV: 1 the settings document (JSON), 2 count of changed ids, then the changed ids, then
 -- id/definition pairs.
