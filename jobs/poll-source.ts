@@ -28,7 +28,7 @@ import { recordPoll } from './record-poll.js';
 type PollJob = Pick<Job<PollJobData>, 'data'> & Partial<Pick<Job<PollJobData>, 'moveToDelayed' | 'updateData' | 'attemptsStarted'>>;
 
 /** A poll does not fetch while more than this many bytes of fetched documents wait to be read in this process. */
-const QUEUED_DOCUMENT_BYTES = 16 * 1024 * 1024;
+const QUEUED_DOCUMENT_BYTES = 4 * 1024 * 1024;
 
 /** A source whose host another process polls is tried again this much later (or when that process's lease ends). */
 const BUSY_RETRY_MS = 1_000;

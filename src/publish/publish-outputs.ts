@@ -63,6 +63,9 @@ export function sourceInfos(config: Config): Map<string, SourceInfo> {
   return new Map(config.sources.map((source) => [source.id, { id: source.id, title: source.title ?? source.id, url: redactUrl(source.url) }]));
 }
 
+/** Documents past this size are compressed one at a time. */
+const LARGE_DOCUMENT_CHARS = 1024 * 1024;
+
 export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Config, now: Date, deps: PublishDeps): Promise<PublishResult> {
   const plans = outputPlans(config);
   const sequence = await acceptSequence(redis, keys);
@@ -98,9 +101,14 @@ export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Conf
     throw new FeedaggError('OUTPUT', `cannot write the published files under ${config.output.dir}: ${describeFsError(error)} (check output.dir)`, { cause: error });
   }));
   const etags = await Promise.all(documents.map((document) => documentEtag(redis, keys, document.path)));
-  // Compressed once here, for every server to send as it is (never on request); the documents
-  // side by side (libuv's thread pool): one after another, they took 180 ms of a steady round.
-  const compressed = await Promise.all(documents.map((document, index) => (etags[index] !== document.etag ? compressDocument(Buffer.from(document.body, 'utf8')) : null)));
+  // Compressed once here, for every server to send as it is (never on request). Small documents
+  // side by side (libuv's thread pool); large ones one at a time, as each holds its copy and
+  // the encoders' windows while it is compressed.
+  const compress = (document: Document, index: number) => (etags[index] !== document.etag ? compressDocument(Buffer.from(document.body, 'utf8')) : Promise.resolve(null));
+  const large = documents.some((document) => document.body.length > LARGE_DOCUMENT_CHARS);
+  const compressed: Array<Awaited<ReturnType<typeof compress>>> = [];
+  if (large) for (const [index, document] of documents.entries()) compressed.push(await compress(document, index));
+  else compressed.push(...(await Promise.all(documents.map(compress))));
   for (const [index, document] of documents.entries()) {
     const fileChanged = written.has(join(config.output.dir, document.path));
     (fileChanged ? result.written : result.unchanged).push(document.path.slice(1));

@@ -99,6 +99,8 @@ export class DocumentPool implements DocumentReader {
   private closed = false;
   private readonly file = documentThreadFile();
   private builder: DocumentPool | null = null;
+  /** Threads being terminated: they count against `threads` until their memory is given back. */
+  private stopping = 0;
   /** Threads started in all (replacements included), for tests and metrics. */
   started = 0;
 
@@ -147,7 +149,9 @@ export class DocumentPool implements DocumentReader {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      if (this.threads.size < this.options.threads && ![...this.threads].some((candidate) => !candidate.job)) this.spawn();
+      // A replacement waits for the thread it replaces to end (issue 17: an old thread's grown heap
+      // and its replacement's, side by side, took a worker past 300 MB in the fault suite).
+      if (this.threads.size + this.stopping < this.options.threads && ![...this.threads].some((candidate) => !candidate.job)) this.spawn();
       const thread = [...this.threads].find((candidate) => candidate.ready && !candidate.job);
       if (!thread) return;
       const job = this.queue.shift() as Pending;
@@ -215,6 +219,12 @@ export class DocumentPool implements DocumentReader {
     if (!this.threads.delete(thread)) return;
     thread.worker.removeAllListeners('exit');
     thread.worker.on('error', () => undefined);
-    await thread.worker.terminate();
+    this.stopping += 1;
+    try {
+      await thread.worker.terminate();
+    } finally {
+      this.stopping -= 1;
+      if (!this.closed) this.dispatch();
+    }
   }
 }

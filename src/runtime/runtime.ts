@@ -44,11 +44,13 @@ export interface Runtime {
 }
 
 /**
- * Bytes of documents parsed at once per process. Parsing holds about ten times the document
- * in memory (text, tree, entries), so 8 MB keeps that near 100 MB: many small feeds go in
- * parallel, and a document of 8 MB or more is parsed alone.
+ * Bytes of documents read and stored at once per process. Reading holds about ten times the
+ * document in a thread's heap (text, tree, entries): at 1 MB, many small feeds still go in
+ * parallel, and a document of 1 MB or more is read alone, so at most one thread's heap is near
+ * its cap. At 4 MB (before issue 17) two large documents could fill both threads at once: a
+ * process that takes one host's heavy feeds peaked at 300 MB in the fault suite.
  */
-export const PARSE_BUDGET_BYTES = 4 * 1024 * 1024;
+export const PARSE_BUDGET_BYTES = 1024 * 1024;
 
 /** A graceful shutdown that takes longer (jobs stuck on an absent Redis) is forced. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;

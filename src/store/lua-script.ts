@@ -4,7 +4,7 @@
  * call is routed to the node that holds them in a Redis Cluster (they share one hash tag).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { RedisClient } from './redis-client.js';
 
 type Arg = string | number | Buffer;
@@ -20,9 +20,11 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  /** The script in src/store/scripts/<name>.lua (copied next to the built module). */
+  /** The script in src/store/scripts/<name>.lua (copied next to the built module; the bundled CLI in dist/src/cli/ finds it one folder over). */
   static load(name: string): LuaScript {
-    return new LuaScript(name, readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8'));
+    const beside = new URL(`./scripts/${name}.lua`, import.meta.url);
+    const path = existsSync(beside) ? beside : new URL(`../store/scripts/${name}.lua`, import.meta.url);
+    return new LuaScript(name, readFileSync(path, 'utf8'));
   }
 
   /** Run by its SHA; after a SCRIPT FLUSH or a restart (NOSCRIPT), by its source, which loads it again. */
