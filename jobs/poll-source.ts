@@ -19,7 +19,8 @@ import { PUBLISH_DEDUP_ID, type PollJobData } from '../src/queue/names.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { skippedOutcome, skipReason } from '../src/schedule/poll-decision.js';
 import { HOST_LEASE_MS } from '../src/runtime/host-owners.js';
-import { beginBatch, hostOfUrl, type PollStart } from '../src/store/poll-store.js';
+import { beginBatch, type PollStart } from '../src/store/poll-store.js';
+import { hostOf } from '../src/store/source-state-store.js';
 import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
 import { releaseClaims, stillClaimed } from '../src/store/schedule-store.js';
 import { attemptPoll } from './attempt-poll.js';
@@ -82,7 +83,7 @@ async function afterBegin(context: AppContext, source: SourceConfig, start: Excl
 async function begin(context: AppContext, sources: SourceConfig[], reschedule: boolean): Promise<PollStart[]> {
   const busyRetryMs = reschedule ? Math.max(BUSY_RETRY_MS, context.config.fetch.perHostInterval) : 0;
   const { redis, keys, hostOwners } = context;
-  const configured = sources.map((source) => hostOfUrl(source.url));
+  const configured = sources.map((source) => hostOf(source.url));
   for (const host of configured) hostOwners.pin(host);
   try {
     const starts = await beginBatch(redis, keys, sources, { owner: hostOwners.owner, leaseMs: HOST_LEASE_MS, busyRetryMs });

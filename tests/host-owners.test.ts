@@ -11,6 +11,7 @@ import type { PollOutcome } from '../src/model/source-state.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { syncSources } from '../src/runtime/runtime.js';
 import { PollSlots } from '../src/runtime/poll-slots.js';
+import { startPollNow } from '../src/runtime/poll-now.js';
 import { HOST_LEASE_MS } from '../src/runtime/host-owners.js';
 import { claimDueSources } from '../src/store/schedule-store.js';
 import { fixture, FixtureServer } from './helpers/fixture-server.js';
@@ -88,6 +89,22 @@ describe('one process per host', () => {
     expect(polled).toMatchObject({ ok: true, status: 200 });
     const startedB = server.requests.filter((request) => request.path === '/b.xml').at(-1)?.at ?? 0;
     expect(startedB - startedA).toBeGreaterThanOrEqual(3000 - 50);
+  });
+});
+
+describe('run --once and a host another process polls', () => {
+  it('claims and polls the sources again once the host is free, and waits for them', async () => {
+    const runtime = await open();
+    const { redis, keys } = runtime.context;
+    // Another process holds 127.0.0.1 for 1.5 s more (as if it were polling it).
+    await redis.hset(keys.hostOwners, '127.0.0.1', `someone-else|${Date.now() + 1_500}`);
+    const pollNow = await startPollNow(runtime, createPollProcessor(runtime.context, { requestPublish: false }));
+    const hitsBefore = server.hits('/a.xml');
+    const started = Date.now();
+    const outcomes = await pollNow.pollMany(['a', 'b']);
+    expect(outcomes.map((outcome) => [outcome.sourceId, outcome.ok, outcome.status])).toEqual([['a', true, 200], ['b', true, 200]]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+    expect(server.hits('/a.xml')).toBe(hitsBefore + 1);
   });
 });
 

@@ -51,11 +51,6 @@ export class HostOwners {
     return hosts.map((host) => [host, spacingLeft(host)]);
   }
 
-  /** Pinned hosts (tests, status). */
-  held(): string[] {
-    return [...this.pins.keys()];
-  }
-
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;

@@ -8,7 +8,7 @@ import { pollUrl } from '../schedule/source-transition.js';
 import type { StoreKeys } from './keys.js';
 import { LuaScript } from './lua-script.js';
 import type { RedisClient } from './redis-client.js';
-import { decodeSourceState, encodeFields, HISTORY_FIELD, historyWith } from './source-state-store.js';
+import { decodeSourceState, encodeFields, HISTORY_FIELD, historyWith, hostOf } from './source-state-store.js';
 
 const beginScript = LuaScript.load('poll-begin-batch');
 const finishScript = LuaScript.load('poll-finish-batch');
@@ -21,10 +21,6 @@ export type PollStart = { state: SourceState; host: string; history: string | nu
   /** Another process polls the host now (until: the end of its lease). */
   | { status: 'busy'; until: number }
   | { status: 'go'; url: string });
-
-export function hostOfUrl(url: string): string {
-  return new URL(url).hostname.toLowerCase();
-}
 
 function flatToRecord(flat: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -45,10 +41,10 @@ export async function beginBatch(redis: RedisClient, keys: StoreKeys, sources: A
   if (sources.length === 0) return [];
   const replies = (await beginScript.run(redis,
     [keys.hostOwners, keys.hostHolds, keys.schedule, keys.claims, keys.claimJobs, ...sources.map((source) => keys.source(source.id))],
-    [options.owner, options.leaseMs, options.busyRetryMs, ...sources.flatMap((source) => [source.id, source.enabled ? 1 : 0, source.url, hostOfUrl(source.url)])],
+    [options.owner, options.leaseMs, options.busyRetryMs, ...sources.flatMap((source) => [source.id, source.enabled ? 1 : 0, source.url, hostOf(source.url)])],
   )) as Array<[string, string[], string, string]>;
   return sources.map((source, index): PollStart => {
-    const [status, flat, host, detail] = replies[index] ?? ['busy', [], hostOfUrl(source.url), '0'];
+    const [status, flat, host, detail] = replies[index] ?? ['busy', [], hostOf(source.url), '0'];
     const fields = flatToRecord(flat);
     const state = decodeSourceState(source.id, fields);
     const common = { state, host, history: fields[HISTORY_FIELD] ?? null };

@@ -72,11 +72,6 @@ export async function requeueLostPolls(redis: RedisClient, keys: StoreKeys, jobK
   return (await requeueScript.run(redis, [keys.claims, keys.schedule, keys.claimJobs, ...jobKeys], [before, now, ...old])) as string[];
 }
 
-/** XX: only sources still on the schedule (a source removed meanwhile stays removed). */
-export async function setNextPoll(redis: RedisClient, keys: StoreKeys, sourceId: string, at: number): Promise<void> {
-  await redis.multi().zadd(keys.schedule, 'XX', at, sourceId).zrem(keys.claims, sourceId).hdel(keys.claimJobs, sourceId).exec();
-}
-
 export async function nextPollTimes(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<Map<string, number | null>> {
   if (ids.length === 0) return new Map();
   const scores = await redis.zmscore(keys.schedule, ...ids);
