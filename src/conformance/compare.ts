@@ -2,7 +2,7 @@
  * Field-by-field comparison of our parse output with feedparser 6.0.10's reference dump.
  * Pure. A field counts for a file when either side has a value (two nulls prove nothing).
  *
- * Deliberate differences, normalized away before comparing (see README "Conformance"):
+ * Deliberate differences, normalized away before comparing (see docs/conformance.md):
  * - titles: feedparser keeps HTML in titles; ours are plain text, so the reference title is
  *   reduced to text the same way (or read as plain text, when its type was text); a title we
  *   fill from the summary, where feedparser has none, is not counted;

@@ -3,7 +3,7 @@
  * cases.jsonl), for the simple equalities we can read: `entries[0]['link'] == 'value'`, chains
  * such as `entries[0]['link'] == entries[1]['link'] == 'value'`, and `feed['title'] == 'value'`.
  * feedparser 6.0.10's output contradicts its own test in a few files; there the value the
- * test asserts also agrees (README "Conformance").
+ * test asserts also agrees (docs/conformance.md).
  */
 import type { Field } from './compare.js';
 

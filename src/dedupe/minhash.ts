@@ -20,7 +20,7 @@
 export const HASHES = 32;
 export const BANDS = 8;
 export const ROWS = HASHES / BANDS;
-/** Estimated Jaccard similarity at or above which two texts are one story. See README "Dedupe". */
+/** Estimated Jaccard similarity at or above which two texts are one story. See docs/dedupe.md. */
 export const SIMILARITY_THRESHOLD = 0.5;
 /** Texts shorter than this many words are too short to tell a story from a topic. */
 export const MIN_WORDS = 50;

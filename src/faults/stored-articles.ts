@@ -1,6 +1,6 @@
 /**
  * What the store holds, for the fault suite's checks. Only the published windows keep their
- * bodies (working-set publishing, README "Performance"), so an article out of the window is
+ * bodies (working-set publishing, docs/performance.md), so an article out of the window is
  * known by its meta alone; its text is then the one its newest event carried downstream,
  * which is what a consumer holds. An article with neither is still counted as stored.
  */

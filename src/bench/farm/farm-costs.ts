@@ -1,5 +1,5 @@
 /**
- * What one poll costs, by kind, for the README's "Scaling on paper": runs of `feedagg run
+ * What one poll costs, by kind, for "Scaling on paper" in docs/performance.md: runs of `feedagg run
  * --once` over subsets of the farm that all answer alike (304; 200 with an unchanged body;
  * 200 with one new item), each less the CPU of a run with no sources (start-up and publish).
  */
