@@ -137,8 +137,16 @@ function failedOutcome(sourceId: string, error: unknown): PollOutcome {
   return { ...emptyOutcome(sourceId), error: { code: typed?.code ?? 'INTERNAL', message: error instanceof Error ? error.message : String(error) } };
 }
 
+/**
+ * A publish runs this long after the first poll that asks for it, and the polls that end
+ * meanwhile join it (one job per deduplication id): while batches keep changing articles, the
+ * outputs were rebuilt back to back (every 0.7 s in the fault suite's hostile phase, each
+ * build holding a window of up to output.maxBytes beside the documents being read).
+ */
+const PUBLISH_AFTER_MS = 1_000;
+
 async function requestPublish(context: AppContext, reason: string): Promise<void> {
-  await context.queues.publish.add('publish', { reason }, { deduplication: { id: PUBLISH_DEDUP_ID, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100 });
+  await context.queues.publish.add('publish', { reason }, { delay: PUBLISH_AFTER_MS, deduplication: { id: PUBLISH_DEDUP_ID, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100 });
 }
 
 /** A batch: every source concurrently; outcomes in the order of `sourceIds`. */
