@@ -1,7 +1,9 @@
 /**
  * Feeds in the shapes real publishers send (issue 11): Ghost, WordPress.com with gravatars, a
  * publisher's wrapped categories, Mastodon with media attachments, a podcast with media:group,
- * a JSON Feed with raw control characters and string tags, RSS in JSON. Each fixture has its
+ * a JSON Feed with raw control characters and string tags, RSS in JSON. Issue 18 added three:
+ * double-encoded UTF-8 in every field, an Atom feed whose only absolute URL is its self link,
+ * and an Atom feed inside an HTML page. Each fixture has its
  * expected reading in expected/<name>.json, checked by hand against the rules in README
  * "Parsing": enclosures are what a reader plays, images go to imageUrl, avatars go nowhere.
  */
@@ -12,14 +14,14 @@ import { normalizeFeed } from '../src/normalize/normalize-feed.js';
 import { parseFeed } from '../src/parse/parse-feed.js';
 
 const dir = join(import.meta.dirname, 'fixtures', 'real-world');
-const fixtures = readdirSync(dir).filter((name) => /\.(xml|json)$/.test(name));
+const fixtures = readdirSync(dir).filter((name) => /\.(xml|json|html)$/.test(name));
 
 async function read(name: string) {
   const raw = await parseFeed(readFileSync(join(dir, name), 'utf8'), null);
   const feed = normalizeFeed(raw, null, new Date('2026-11-28T12:00:00Z'));
   return {
     format: raw.format,
-    feed: { title: feed.feed.title, link: feed.feed.link },
+    feed: { title: feed.feed.title, link: feed.feed.link, authors: feed.feed.authors.map((author) => author.name) },
     articles: feed.entries.map((entry) => ({
       title: entry.title,
       url: entry.url,
@@ -35,12 +37,12 @@ async function read(name: string) {
 }
 
 describe('real-world feed shapes', () => {
-  it('has the seven shapes of issue 11', () => {
-    expect(fixtures).toHaveLength(7);
+  it('has the seven shapes of issue 11 and the three of issue 18', () => {
+    expect(fixtures).toHaveLength(10);
   });
 
   it.each(fixtures)('%s reads as expected', async (name) => {
-    const expected = JSON.parse(readFileSync(join(dir, 'expected', name.replace(/\.(xml|json)$/, '.json')), 'utf8')) as unknown;
+    const expected = JSON.parse(readFileSync(join(dir, 'expected', name.replace(/\.(xml|json|html)$/, '.json')), 'utf8')) as unknown;
     expect(await read(name)).toEqual(expected);
   });
 
@@ -78,5 +80,15 @@ describe('real-world feed shapes', () => {
     expect(rss.format).toBe('rss');
     expect(rss.articles).toHaveLength(2);
     expect(rss.articles[0]?.enclosures[0]?.url).toBe('http://scripting.example/audio/outlines.mp3');
+  });
+
+  it('repairs double-encoded UTF-8 in every text field, the feed\'s too, and leaves real Latin-1 text alone', async () => {
+    const raw = await parseFeed(readFileSync(join(dir, 'double-encoded-fields.xml'), 'utf8'), null);
+    const feed = normalizeFeed(raw, null, new Date('2026-11-28T12:00:00Z'));
+    // Every field, content HTML included: no UTF-8 lead byte read as Latin-1 before a continuation.
+    const text = JSON.stringify(feed);
+    expect(text).not.toMatch(/[\u00c2-\u00f4][\u0080-\u00bf\u2013\u201e\u20ac\u0153]/);
+    expect(feed.entries[0]?.contentHtml).toContain('Fahrgäste wünschen sich „mehr Information“');
+    expect(feed.entries[2]).toMatchObject({ title: 'Café crème à Paris', categories: ['Société'] });
   });
 });

@@ -2,7 +2,7 @@
  * RawEntry → the Article fields a feed supplies (everything but identity and provenance).
  * Pure: the clock and the base URLs come in as arguments.
  */
-import type { Article, Enclosure } from '../model/article.js';
+import type { Article, Author, Enclosure } from '../model/article.js';
 import type { RawEnclosure, RawEntry, RawText } from '../parse/raw-feed.js';
 import { normalizeAuthors } from './authors.js';
 import { charactersWithin, cutHtml, cutText, MAX_AUTHORS, MAX_ENCLOSURES, type DocumentLimits, type LimitReport } from './document-limits.js';
@@ -17,8 +17,12 @@ export type EntryFields = Omit<Article, 'id' | 'sourceId' | 'sources'>;
 export interface NormalizeContext {
   /** URL the document was fetched from (after redirects); relative links resolve against it. */
   documentUrl: string | null;
+  /** The feed's self link (rel="self", JSON Feed feed_url): the base after the document URL. */
+  selfLink: string | null;
   /** The feed's own site link, the last base for relative links. */
   feedLink: string | null;
+  /** Authors of the entries that name none (an Atom feed's authors, RFC 4287 4.2.1); else empty. */
+  feedAuthors: Author[];
   feedLanguage: string | null;
   now: Date;
   limits: DocumentLimits;
@@ -116,10 +120,10 @@ export interface NormalizedEntry {
 
 export function normalizeEntry(raw: RawEntry, context: NormalizeContext): NormalizedEntry {
   const { limits, report } = context;
-  const bases = [context.documentUrl, context.feedLink];
+  const bases = [context.documentUrl, context.selfLink, context.feedLink];
   report.urls += [raw.link, raw.imageUrl, ...raw.enclosures.map((enclosure) => enclosure.url)].filter((url) => url && url.length > MAX_URL_LENGTH).length;
   const link = resolveUrl(raw.link, ...bases);
-  const contentBase = link ?? context.documentUrl ?? context.feedLink;
+  const contentBase = link ?? context.documentUrl ?? context.selfLink ?? context.feedLink;
   const source = raw.content ?? raw.summary;
   const content = safeHtml(source, contentBase, limits.maxContentSize, report);
   // Without a content element, the HTML summary is the content: its text comes from the same pass.
@@ -129,7 +133,8 @@ export function normalizeEntry(raw: RawEntry, context: NormalizeContext): Normal
   const title = limitedText(plainText(raw.title) ?? (text ? firstWords(text, TITLE_FALLBACK_WORDS) : ''), limits.maxTitleLength, () => (report.titles += 1)) ?? '';
   const published = parseDate(raw.published, context.now);
   const updated = parseDate(raw.updated, context.now);
-  const authors = normalizeAuthors(raw.authors.slice(0, MAX_AUTHORS * 2), raw.authorTexts.slice(0, MAX_AUTHORS * 2), contentBase);
+  const own = normalizeAuthors(raw.authors.slice(0, MAX_AUTHORS * 2), raw.authorTexts.slice(0, MAX_AUTHORS * 2), contentBase);
+  const authors = own.length > 0 ? own : context.feedAuthors;
   if (authors.length > MAX_AUTHORS) report.authors += 1;
   const fields: EntryFields = {
     guid: raw.guid?.trim() || null,
@@ -149,8 +154,8 @@ export function normalizeEntry(raw: RawEntry, context: NormalizeContext): Normal
 }
 
 /** The URL an entry is known by: its link, resolved, without tracking parameters (as normalizeEntry makes it). */
-export function entryUrl(raw: RawEntry, context: Pick<NormalizeContext, 'documentUrl' | 'feedLink'>): string | null {
-  const link = resolveUrl(raw.link, context.documentUrl, context.feedLink);
+export function entryUrl(raw: RawEntry, context: Pick<NormalizeContext, 'documentUrl' | 'selfLink' | 'feedLink'>): string | null {
+  const link = resolveUrl(raw.link, context.documentUrl, context.selfLink, context.feedLink);
   return link ? removeTrackingParams(link) : null;
 }
 

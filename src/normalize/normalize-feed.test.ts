@@ -45,6 +45,17 @@ describe('links and URLs', () => {
     expect(entry?.url).toBe('http://site.example/posts/2');
   });
 
+  // Issue 18: xml:base, the document URL, the feed's self link, the feed's alternate link.
+  it.each([
+    ['Atom: the self link when it is the only absolute URL', atomEntry('<link href="/blog/2026/11/01/post"/>').replace('<title>T</title>', '<title>T</title><link rel="self" href="http://example.net/blog/index.atom"/>'), null, 'http://example.net/blog/2026/11/01/post'],
+    ['RSS: atom:link rel="self" before <link>', `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title><link>http://site.example/</link><atom:link rel="self" href="http://feeds.example/x/rss.xml"/><item><link>post/3</link></item></channel></rss>`, null, 'http://feeds.example/x/post/3'],
+    ['the document URL before the self link', atomEntry('<link href="post"/>').replace('<title>T</title>', '<title>T</title><link rel="self" href="http://self.example/a/feed"/>'), 'http://doc.example/b/feed', 'http://doc.example/b/post'],
+    ['a relative self link resolves against the document URL first', atomEntry('<link href="post"/>').replace('<title>T</title>', '<title>T</title><link rel="self" href="/c/feed"/>'), null, null],
+    ['JSON Feed: feed_url', JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'J', home_page_url: 'http://home.example/', feed_url: 'http://home.example/j/feed.json', items: [{ id: '1', url: 'item-1' }] }), null, 'http://home.example/j/item-1'],
+  ])('%s', async (_name, text, documentUrl, url) => {
+    expect((await entries(text, documentUrl))[0]?.url).toBe(url);
+  });
+
   it('makes content URLs absolute against the entry xml:base', async () => {
     const [entry] = await entries(atomEntry('<content type="html" xml:base="http://cdn.example/img/">&lt;img src="a.png"&gt;</content>'));
     expect(entry?.contentHtml).toBe('<img src="http://cdn.example/img/a.png" />');
@@ -61,6 +72,39 @@ describe('authors', () => {
     ['itunes:author', `<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><item><itunes:author>Pod Caster</itunes:author></item></channel></rss>`, [{ name: 'Pod Caster', email: null, url: null }]],
   ])('%s', async (_name, xml, authors) => {
     expect((await entries(xml))[0]?.authors).toEqual(authors);
+  });
+
+  it.each([
+    // RFC 4287 4.2.1 and JSON Feed 1.1 "authors": the feed's authors are those of entries naming none.
+    ['Atom: the feed author for an entry without one', atomEntry('<title>E</title>').replace('<title>T</title>', '<title>T</title><author><name>Feed Person</name></author>'), [{ name: 'Feed Person', email: null, url: null }]],
+    ['Atom: the entry\'s own author first', atomEntry('<author><name>Own</name></author>').replace('<title>T</title>', '<title>T</title><author><name>Feed Person</name></author>'), [{ name: 'Own', email: null, url: null }]],
+    ['JSON Feed: top-level authors', JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'J', authors: [{ name: 'Top' }], items: [{ id: '1', content_text: 'x' }] }), [{ name: 'Top', email: null, url: null }]],
+    ['RSS: managingEditor is the feed\'s, not the items\'', rssItem('<title>E</title>').replace('<title>T</title>', '<title>T</title><managingEditor>ed@site.example (Ed)</managingEditor>'), []],
+  ])('%s', async (_name, text, authors) => {
+    expect((await entries(text))[0]?.authors).toEqual(authors);
+  });
+
+  it('names the feed\'s own authors in the feed facts', async () => {
+    const raw = await parseFeed(rssItem('<title>E</title>').replace('<title>T</title>', '<title>T</title><managingEditor>ed@site.example (Ed)</managingEditor>'), null);
+    expect(normalizeFeed(raw, null, now).feed.authors).toEqual([{ name: 'Ed', email: 'ed@site.example', url: null }]);
+  });
+});
+
+describe('double-encoded UTF-8 (issue 18): every text field, not titles only', () => {
+  const m = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+  it('repairs authors, categories, summaries, content and the feed title', async () => {
+    const xml = `<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>${m('Überblick')}</title><item>
+      <title>${m('Vidéo du jour')}</title><dc:creator>${m('Françoise')}</dc:creator><category>${m('Vidéo')}</category><category>${m('Educação')}</category>
+      <description>${m('Résumé')}</description></item></channel></rss>`;
+    const raw = await parseFeed(xml, null);
+    const feed = normalizeFeed(raw, null, now);
+    expect(feed.feed.title).toBe('Überblick');
+    expect(feed.entries[0]).toMatchObject({ title: 'Vidéo du jour', authors: [{ name: 'Françoise' }], categories: ['Vidéo', 'Educação'], summary: 'Résumé', contentHtml: '<p>Résumé</p>' });
+  });
+
+  it('repairs JSON Feed authors and tags too', async () => {
+    const json = JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'J', items: [{ id: '1', title: m('Ã  la carte'), authors: [{ name: m('Jürgen') }], tags: [m('Ärger')] }] });
+    expect((await entries(json))[0]).toMatchObject({ authors: [{ name: 'Jürgen' }], categories: ['Ärger'] });
   });
 });
 

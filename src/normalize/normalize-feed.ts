@@ -1,14 +1,20 @@
 /** A parsed document → feed facts and normalized entries (the stage `feedagg parse` prints). */
+import type { Author } from '../model/article.js';
 import type { FeedHints, RawFeed } from '../parse/raw-feed.js';
+import { normalizeAuthors } from './authors.js';
 import { DEFAULT_LIMITS, emptyReport, limitWarnings, newestEntries, type DocumentLimits } from './document-limits.js';
 import { normalizeEntry, plainText, type EntryFields, type NormalizeContext } from './normalize-entry.js';
 import type { RawEntry } from '../parse/raw-feed.js';
+import { repairEntryText, repairPerson, repairText } from './repair-entry.js';
+import { repairDoubleEncoding } from '../parse/repair-text.js';
 import { resolveUrl } from './urls.js';
 
 export interface FeedInfo {
   title: string | null;
   link: string | null;
   language: string | null;
+  /** The feed's own people (an extension of the parse output; see the README). */
+  authors: Author[];
 }
 
 export interface NormalizedFeed {
@@ -32,16 +38,26 @@ export interface OpenFeed {
   context: NormalizeContext;
 }
 
+/**
+ * Relative links resolve against, in order (RFC 3986 5.1): xml:base (applied while parsing),
+ * the document's URL, the feed's self link, the feed's alternate link, as feedparser does. So
+ * `feedagg parse` of a saved file whose self link is its URL gives the links a poll gives.
+ */
 export function openFeed(raw: RawFeed, documentUrl: string | null, now: Date, limits: DocumentLimits = DEFAULT_LIMITS): OpenFeed {
-  const link = resolveUrl(raw.link, documentUrl);
+  const selfLink = resolveUrl(raw.selfLink, documentUrl);
+  const link = resolveUrl(raw.link, documentUrl, selfLink);
   const language = raw.language?.trim() || null;
+  const authors = normalizeAuthors(raw.authors.map(repairPerson), raw.authorTexts.map(repairDoubleEncoding), link ?? selfLink ?? documentUrl);
   const report = emptyReport();
-  const context = { documentUrl, feedLink: link, feedLanguage: language, now, limits, report };
+  // The feed's authors are the authors of its entries that name none: RFC 4287 4.2.1 (Atom),
+  // JSON Feed 1.1 (items, "authors"). RSS says nothing of the kind for managingEditor.
+  const inherited = raw.format === 'atom' || raw.format === 'json';
+  const context = { documentUrl, selfLink, feedLink: link, feedLanguage: language, feedAuthors: inherited ? authors : [], now, limits, report };
   // Choose before normalizing: a document with 100k entries costs the work of maxItems (the
   // parser may have pruned already; raw.entryCount is what the document held).
-  const entries = newestEntries(raw.entries, limits.maxItems, now);
+  const entries = newestEntries(raw.entries, limits.maxItems, now).map(repairEntryText);
   report.droppedEntries = raw.entryCount - entries.length;
-  return { format: raw.format, feed: { title: plainText(raw.title), link, language }, hints: raw.hints, entries, total: raw.entryCount, context };
+  return { format: raw.format, feed: { title: plainText(repairText(raw.title)), link, language, authors }, hints: raw.hints, entries, total: raw.entryCount, context };
 }
 
 /** Warnings for the limits that bit while the document was opened and its entries normalized. */

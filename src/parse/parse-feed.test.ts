@@ -31,6 +31,7 @@ describe('parseFeed', () => {
     ['{"version":"x"}', 'json'],
     ['\uFEFF  <?xml version="1.0"?><rss/>', 'xml'],
     ['<!DOCTYPE html><html></html>', 'html'],
+    [`<!DOCTYPE html><html><head><style>${' '.repeat(2000)}</style></head><body><feed xmlns="http://www.w3.org/2005/Atom"></feed></body></html>`, 'wrapped'],
     ['plain words', 'unknown'],
   ])('detects %j as %s by content', (text, kind) => {
     expect(detectDocumentKind(text)).toBe(kind);
@@ -73,5 +74,19 @@ describe('parseFeed', () => {
     ['plain text', 'hello', 'NOT_A_FEED'],
   ])('%s gives a typed %s error', async (_name, text, code) => {
     expect((await parseError(text)).code).toBe(code);
+  });
+
+  // Unclosed <br>s and <img>s before the feed would nest it 400 deep in an XML reading.
+  it('an HTML page that wraps a feed is read as that feed, format and feed-level facts included', async () => {
+    const page = `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/s.css"><style>${'p{}'.repeat(500)}</style></head>
+      <body><p>${'line<br>'.repeat(400)}<img src="a.png"></p><div><rss version="2.0"><channel><title>Wrapped RSS</title><link>http://w.example/</link><item><title>One</title></item></channel></rss></div></body></html>`;
+    const feed = await parseFeed(page);
+    expect(feed).toMatchObject({ format: 'rss', version: '2.0', title: { value: 'Wrapped RSS' }, link: 'http://w.example/' });
+    expect(feed.entries).toHaveLength(1);
+  });
+
+  it('a page that only mentions a feed element is still an HTML page', async () => {
+    const error = await parseError('<!DOCTYPE html><html><body><p>Write <code><rss></code> first.</p></body></html>');
+    expect(error.code).toBe('NOT_A_FEED');
   });
 });

@@ -20,12 +20,20 @@ export interface ParseOptions {
   maxTextLength?: number;
 }
 
-export type DocumentKind = 'json' | 'xml' | 'html' | 'unknown';
+/** `wrapped`: an HTML page with a feed's root element inside. */
+export type DocumentKind = 'json' | 'xml' | 'wrapped' | 'html' | 'unknown';
 
+/** The start tag of a feed's root element. One `<` and a fixed word per position: linear. */
+const FEED_ROOT_TAG = /<(?:rss|feed|rdf:RDF|channel)[\s>]/;
+
+/**
+ * A page whose markup wraps a feed (an Atom <feed> inside <html><body>, as some CMS templates
+ * serve it) is read as XML: the reader finds the feed's root wherever it sits.
+ */
 export function detectDocumentKind(text: string): DocumentKind {
   const head = text.replace(/^\uFEFF/, '').trimStart().slice(0, 1024);
   if (head.startsWith('{')) return 'json';
-  if (/^<!doctype html|^<html[\s>]/i.test(head) || (/<html[\s>]/i.test(head) && !/<(rss|feed|rdf:RDF)[\s>]/.test(head))) return 'html';
+  if (/^<!doctype html|^<html[\s>]/i.test(head) || /<html[\s>]/i.test(head)) return FEED_ROOT_TAG.test(text) ? 'wrapped' : 'html';
   if (head.startsWith('<')) return 'xml';
   return 'unknown';
 }
@@ -52,14 +60,20 @@ function parseJson(text: string, options: ParseOptions): RawFeed {
   throw new FeedaggError('NOT_A_FEED', 'JSON document that is neither a JSON Feed (no "version" of https://jsonfeed.org/version/1.1, no "items") nor RSS in JSON ({"rss": {"channel": …}})');
 }
 
-function parseXml(text: string, documentUrl: string | null, options: ParseOptions): RawFeed {
+function parseXml(text: string, documentUrl: string | null, options: ParseOptions, htmlWrapper = false): RawFeed {
   const reader = new TreeFeedReader(options.selection ?? null);
-  const { root, unclosedEntry } = parseXmlTree(text, documentUrl, { onEntry: reader.onEntry, maxTextLength: options.maxTextLength });
+  const { root, unclosedEntry } = parseXmlTree(text, documentUrl, { onEntry: reader.onEntry, maxTextLength: options.maxTextLength, htmlWrapper });
   if (!root) throw new FeedaggError('PARSE', 'malformed XML: no element found');
   // A document cut off inside an entry (a truncated download) would publish half an entry:
   // refuse it, the next poll gets the whole document. Other errors are recovered from.
   if (unclosedEntry) throw new FeedaggError('PARSE', `malformed XML: the document ends inside <${unclosedEntry}> (truncated?)`);
   return reader.finish(root);
+}
+
+function notAFeedPage(text: string, documentUrl: string | null): never {
+  const links = findFeedLinks(text, documentUrl);
+  const hint = links.length > 0 ? `; it advertises: ${links.join(', ')}` : '; it advertises no feed';
+  throw new FeedaggError('NOT_A_FEED', `an HTML page, not a feed${hint}`, { feedLinks: links });
 }
 
 /** Parse a feed document; `documentUrl` is only used to make advertised feed links absolute. */
@@ -69,11 +83,18 @@ export async function parseFeed(text: string, documentUrl: string | null = null,
       return parseJson(text, options);
     case 'xml':
       return parseXml(text, documentUrl, options);
-    case 'html': {
-      const links = findFeedLinks(text, documentUrl);
-      const hint = links.length > 0 ? `; it advertises: ${links.join(', ')}` : '; it advertises no feed';
-      throw new FeedaggError('NOT_A_FEED', `an HTML page, not a feed${hint}`, { feedLinks: links });
+    case 'wrapped': {
+      // A page that only mentions <rss> (a feed element with neither title nor entries) is still a page.
+      let feed: RawFeed | null = null;
+      try {
+        feed = parseXml(text, documentUrl, options, true);
+      } catch (error) {
+        if (!(error instanceof FeedaggError) || error.code !== 'NOT_A_FEED') throw error;
+      }
+      return feed && (feed.entryCount > 0 || feed.title) ? feed : notAFeedPage(text, documentUrl);
     }
+    case 'html':
+      return notAFeedPage(text, documentUrl);
     default:
       throw new FeedaggError('NOT_A_FEED', 'neither XML nor JSON');
   }

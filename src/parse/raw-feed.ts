@@ -59,7 +59,13 @@ export interface RawFeed {
   /** e.g. "2.0", "1.0", "atom10", "https://jsonfeed.org/version/1.1". */
   version: string | null;
   title: RawText | null;
+  /** The feed's site (Atom rel="alternate", RSS <link>, JSON Feed home_page_url). */
   link: string | null;
+  /** Where the feed says it lives (Atom/RSS rel="self", JSON Feed feed_url): a base for relative links. */
+  selfLink: string | null;
+  /** The feed's own people (Atom feed authors, RSS managingEditor, dc:creator, itunes:author). */
+  authors: RawPerson[];
+  authorTexts: string[];
   language: string | null;
   hints: FeedHints;
   entries: RawEntry[];

@@ -81,10 +81,14 @@ function person(element: XmlElement): RawPerson | null {
   return name || email ? { name, email, url } : null;
 }
 
-function authors(entry: XmlElement): { people: RawPerson[]; texts: string[] } {
+const AUTHOR_KEYS = ['author', 'dc:creator', 'dc:author', 'itunes:author'];
+/** A channel's people: RSS 2.0 names its editor in managingEditor. */
+const FEED_AUTHOR_KEYS = [...AUTHOR_KEYS, 'managingeditor'];
+
+function authors(entry: XmlElement, keys: string[] = AUTHOR_KEYS): { people: RawPerson[]; texts: string[] } {
   const people: RawPerson[] = [];
   const texts: string[] = [];
-  for (const element of children(entry, 'author', 'dc:creator', 'dc:author', 'itunes:author')) {
+  for (const element of children(entry, ...keys)) {
     if (childElements(element).length === 0) {
       const text = trimmedText(element);
       if (text) texts.push(text);
@@ -211,6 +215,25 @@ function feedHints(channel: XmlElement): FeedHints {
   };
 }
 
+const FEED_ROOTS = new Set(['rss', 'rdf:rdf', 'feed', 'channel']);
+
+/**
+ * The feed's own root: the document element, or else the first rss, feed, rdf:RDF or channel
+ * element wherever it sits, breadth-first and never inside an entry (an Atom <feed> inside
+ * <html><body>, as some CMS templates serve it). Null when there is none.
+ */
+function feedRoot(root: XmlElement): XmlElement | null {
+  if (FEED_ROOTS.has(root.key)) return root;
+  const queue = [root];
+  for (let index = 0; index < queue.length; index += 1) {
+    for (const node of childElements(queue[index] as XmlElement)) {
+      if (FEED_ROOTS.has(node.key)) return node;
+      if (!ENTRY_KEYS.has(node.key)) queue.push(node);
+    }
+  }
+  return null;
+}
+
 function findChannel(root: XmlElement): XmlElement {
   if (root.key === 'feed' || root.key === 'channel') return root;
   const direct = child(root, 'channel');
@@ -223,8 +246,6 @@ function findChannel(root: XmlElement): XmlElement {
   }
   return root;
 }
-
-const FEED_ROOTS = new Set(['rss', 'rdf:rdf', 'feed', 'channel']);
 
 /**
  * Reads a feed while its tree is built: each entry is read as it closes (and leaves the tree),
@@ -240,7 +261,8 @@ export class TreeFeedReader {
   }
 
   readonly onEntry = (element: XmlElement, root: XmlElement): void => {
-    this.format ??= detectFormat(root).format;
+    // The entry's ancestors are still in the tree (only closed entries leave it).
+    this.format ??= detectFormat(feedRoot(root) ?? root).format;
     this.add(readEntry(element, this.format));
   };
 
@@ -249,18 +271,24 @@ export class TreeFeedReader {
   }
 
   finish(root: XmlElement): RawFeed {
-    const { format, version } = detectFormat(root);
+    const feed = feedRoot(root);
+    const { format, version } = detectFormat(feed ?? root);
     // Entries the tree still holds were not reported as they closed (none, when onEntry is used).
     for (const entry of findEntries(root)) this.add(readEntry(entry, this.format ?? format));
-    if (!FEED_ROOTS.has(root.key) && this.entries.count === 0) {
+    if (!feed && this.entries.count === 0) {
       throw new FeedaggError('NOT_A_FEED', `XML document with root <${root.name}> that is neither RSS, RDF nor Atom`);
     }
-    const channel = findChannel(root);
+    const channel = findChannel(feed ?? root);
+    const channelLinks = links(channel);
+    const { people, texts } = authors(channel, FEED_AUTHOR_KEYS);
     return {
       format,
       version,
       title: textConstruct(child(channel, 'title', 'dc:title')),
-      link: alternateLink(channel) ?? idLink(channel, format),
+      link: alternateLink(channel, channelLinks) ?? idLink(channel, format),
+      selfLink: channelLinks.find((link) => link.rel === 'self')?.href ?? null,
+      authors: people,
+      authorTexts: texts,
       language: trimmedText(child(channel, 'language', 'dc:language')) ?? channel.attrs['xml:lang'] ?? root.attrs['xml:lang'] ?? null,
       hints: feedHints(channel),
       entries: this.entries.entries(),

@@ -1,6 +1,5 @@
 /** Reading values out of an XmlElement tree: text, inner markup, children by key. */
 import { escapeAttribute, escapeText } from '../escape-markup.js';
-import { repairDoubleEncoding } from './repair-text.js';
 import type { XmlElement, XmlNode } from './xml-tree.js';
 
 export function isElement(node: XmlNode): node is XmlElement {
@@ -87,7 +86,8 @@ export function textConstruct(element: XmlElement | undefined): TextValue | null
     const escapedInside = type === 'html' || type === 'text/html' || mode === 'escaped';
     return { value: innerMarkup(wrapper, escapedInside).trim(), html: true, base };
   }
-  let value = repairDoubleEncoding(textOf(element));
+  // Double-encoded UTF-8 is repaired later, in every text field alike (normalize/repair-entry.ts).
+  let value = textOf(element);
   // RFC 4287 4.1.3.3: a MIME type that is neither text nor XML means base64-encoded content.
   const binary = type.includes('/') && !type.startsWith('text/') && !/[+/]xml$/.test(type) && type !== 'application/xhtml+xml';
   if (mode === 'base64' || binary) {

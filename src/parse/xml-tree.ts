@@ -103,6 +103,8 @@ export interface XmlTreeOptions {
   onEntry?: (entry: XmlElement, root: XmlElement) => void;
   /** Characters of text kept per element; the rest is dropped (a 10 MB title is not read whole). */
   maxTextLength?: number;
+  /** The document is an HTML page wrapping a feed (see BoundedParser's htmlVoidsBeforeFeed). */
+  htmlWrapper?: boolean;
 }
 
 const ENTRY_KEYS = new Set(['item', 'entry']);
@@ -171,7 +173,7 @@ export function parseXmlTree(text: string, documentUrl: string | null, options: 
     },
     { xmlMode: true, decodeEntities: false, recognizeCDATA: true, recognizeSelfClosing: true },
     // Depth is refused above (a PARSE error) before the parser's own stack could grow past this.
-    { maxAttributes: MAX_ATTRIBUTES, maxDepth: MAX_DEPTH + 2 },
+    { maxAttributes: MAX_ATTRIBUTES, maxDepth: MAX_DEPTH + 2, htmlVoidsBeforeFeed: options.htmlWrapper ?? false },
   );
   parser.write(text);
   const unclosedEntry = stack.find((scope) => ENTRY_KEYS.has(scope.element.key))?.element.name ?? null;

@@ -31,7 +31,7 @@ export interface PreparedEntry extends EntryIdentity {
 }
 
 /** Identity fields straight from the raw entry: no sanitizing, no dates. */
-export function rawIdentityFields(raw: RawEntry, context: Pick<NormalizeContext, 'documentUrl' | 'feedLink'>): IdentityFields {
+export function rawIdentityFields(raw: RawEntry, context: Pick<NormalizeContext, 'documentUrl' | 'selfLink' | 'feedLink'>): IdentityFields {
   return {
     guid: raw.guid?.trim() || null,
     url: entryUrl(raw, context),
