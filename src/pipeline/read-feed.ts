@@ -58,6 +58,8 @@ export interface ReadFeedResult {
   feed: FeedInfo;
   hints: FeedHints;
   entries: PreparedEntry[];
+  /** Entries of the document left out by fetch.maxItems (the newest are kept). */
+  truncated: number;
   warnings: string[];
 }
 
@@ -65,5 +67,5 @@ export interface ReadFeedResult {
 export async function readFeed(input: ReadFeedInput): Promise<ReadFeedResult> {
   const document = await openDocument(input);
   const entries = prepareEntries(document, input.sourceId);
-  return { format: document.format, encoding: document.encoding, feed: document.feed, hints: document.hints, entries, warnings: feedWarnings(document.open) };
+  return { format: document.format, encoding: document.encoding, feed: document.feed, hints: document.hints, entries, truncated: document.open.context.report.droppedEntries, warnings: feedWarnings(document.open) };
 }

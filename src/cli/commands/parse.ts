@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { describeError, FeedaggError } from '../../errors.js';
 import { fetchFeed } from '../../fetch/fetch-feed.js';
 import { closeHttpClients, createHttpClients } from '../../fetch/http-clients.js';
+import { DEFAULT_LIMITS } from '../../normalize/document-limits.js';
 import { readFeed } from '../../pipeline/read-feed.js';
 import { userAgent } from '../../runtime/version.js';
 import { stringOption, type Command } from '../command.js';
@@ -40,9 +41,21 @@ async function load(target: string, base: string | undefined, contentType: strin
   }
 }
 
-async function parseLoaded(loaded: Loaded, now: Date) {
-  const result = await readFeed({ sourceId: 'cli', body: loaded.body, contentType: loaded.contentType, documentUrl: loaded.documentUrl, now });
-  return { format: result.format, feed: result.feed, articles: result.entries.map((entry) => entry.article) };
+/**
+ * `truncated`: entries the document holds beyond fetch.maxItems, left out (the newest are
+ * kept); `warnings`: every limit that bit. Both extend the contract's output compatibly.
+ */
+async function parseLoaded(loaded: Loaded, now: Date, maxItems: number) {
+  const limits = { ...DEFAULT_LIMITS, maxItems };
+  const result = await readFeed({ sourceId: 'cli', body: loaded.body, contentType: loaded.contentType, documentUrl: loaded.documentUrl, now, limits });
+  return { format: result.format, feed: result.feed, truncated: result.truncated, warnings: result.warnings, articles: result.entries.map((entry) => entry.article) };
+}
+
+function maxItemsOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LIMITS.maxItems;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new FeedaggError('READ', `feedagg parse: --max-items must be a whole number of 1 or more, not ${JSON.stringify(value)}`);
+  return number;
 }
 
 interface ManifestLine {
@@ -63,7 +76,7 @@ function parseManifestLine(line: string, number: number): ManifestLine {
   return { path: record.path, base: typeof record.base === 'string' ? record.base : null, contentType: typeof record.contentType === 'string' ? record.contentType : null };
 }
 
-async function runManifest(manifest: string, root: string | undefined): Promise<number> {
+async function runManifest(manifest: string, root: string | undefined, maxItems: number): Promise<number> {
   const text = await readFile(manifest, 'utf8').catch((cause: unknown) => {
     throw new FeedaggError('READ', `cannot read manifest ${manifest}: ${(cause as Error).message}`, { cause });
   });
@@ -83,7 +96,7 @@ async function runManifest(manifest: string, root: string | undefined): Promise<
     }
     try {
       const loaded = await readLocal(resolve(folder, entry.path), entry.base ?? undefined, entry.contentType ?? undefined);
-      output = { path: entry.path, ...(await parseLoaded(loaded, now)) };
+      output = { path: entry.path, ...(await parseLoaded(loaded, now, maxItems)) };
     } catch (error) {
       output = { path: entry.path, error: describeError(error) };
     }
@@ -95,23 +108,26 @@ async function runManifest(manifest: string, root: string | undefined): Promise<
 export const parseCommand: Command = {
   name: 'parse',
   usage: [
-    'Usage: feedagg parse <file|url> [--base URL] [--content-type CT]',
-    '       feedagg parse --manifest FILE [--root DIR]',
+    'Usage: feedagg parse <file|url> [--base URL] [--content-type CT] [--max-items N]',
+    '       feedagg parse --manifest FILE [--root DIR] [--max-items N]',
     '',
-    'Prints {format, feed:{title,link,language}, articles:[Article]}; exit 1 when the input cannot be read as a feed.',
+    'Prints {format, feed:{title,link,language,authors}, truncated, warnings, articles:[Article]}; exit 1 when the',
+    'input cannot be read as a feed. truncated: entries left out past --max-items (fetch.maxItems, default 1000; the',
+    'newest are kept).',
     'With --manifest, FILE holds one {"path", "base"?, "contentType"?} per line (paths relative to --root, default',
     "the manifest's folder); output is one JSON line per input line: {path, format, feed, articles} or {path, error:{code, message}}.",
     '--content-type acts as the HTTP header would (its charset counts); --base acts as the document URL.',
   ].join('\n'),
-  options: { base: { type: 'string' }, 'content-type': { type: 'string' }, manifest: { type: 'string' }, root: { type: 'string' } },
+  options: { base: { type: 'string' }, 'content-type': { type: 'string' }, manifest: { type: 'string' }, root: { type: 'string' }, 'max-items': { type: 'string' } },
   allowPositionals: true,
   async run(args) {
+    const maxItems = maxItemsOption(stringOption(args, 'max-items'));
     const manifest = stringOption(args, 'manifest');
-    if (manifest) return runManifest(manifest, stringOption(args, 'root'));
+    if (manifest) return runManifest(manifest, stringOption(args, 'root'), maxItems);
     const target = args.positionals[0];
     if (!target) throw new FeedaggError('READ', `feedagg parse: a file or URL is required\n\n${this.usage}`);
     const loaded = await load(target, stringOption(args, 'base'), stringOption(args, 'content-type'));
-    process.stdout.write(`${JSON.stringify(await parseLoaded(loaded, new Date()), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(await parseLoaded(loaded, new Date(), maxItems), null, 2)}\n`);
     return EXIT.ok;
   },
 };
