@@ -1,14 +1,17 @@
 /** What the conformance metric counts (issue 11): one check per field per entry, the entry count once per file. */
 import { describe, expect, it } from 'vitest';
-import { compareFile, summarize, type OurArticle, type ReferenceEntry } from './compare.js';
+import { compareFile, summarize, type OurArticle, type ReferenceDump, type ReferenceEntry } from './compare.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { assertedValues } from './expectations.js';
+import { HTML5_READINGS, html5Readings } from './html5-readings.js';
 
 const ours = (fields: Partial<OurArticle> = {}): OurArticle => ({
   title: '', url: null, guid: null, publishedAt: null, authors: [], categories: [], enclosures: [], summary: null, contentHtml: null, ...fields,
 });
 
 function compare(reference: ReferenceEntry[], articles: OurArticle[], asserted?: Map<string, string>) {
-  return compareFile('f.xml', { entries: reference }, { path: 'f.xml', feed: { title: null, link: null }, articles }, asserted);
+  return compareFile('f.xml', { entries: reference, feed: { author: 'Feed Person (feed@x.example)' } }, { path: 'f.xml', feed: { title: null, link: null }, articles }, asserted);
 }
 
 describe('compareFile', () => {
@@ -25,6 +28,8 @@ describe('compareFile', () => {
     ['the reference author among ours agrees', { author: 'B' }, ours({ authors: [{ name: 'A' }, { name: 'B' }] }), 'author', 1, 1],
     ['summaries agree on their first 200 characters, whitespace collapsed', { summary: `<p>${'word '.repeat(60)}</p>`, summary_type: 'text/html' }, ours({ summary: `${'word  '.repeat(40)}${'other '.repeat(20)}` }), 'summary', 1, 1],
     ['a summary we fill from content where feedparser has none is not counted', { summary: null }, ours({ contentHtml: '<p>Body text</p>' }), 'summary', 0, 0],
+    ['an Atom entry author taken from the feed, where feedparser gives none, is not counted', { author: null }, ours({ authors: [{ name: 'Feed Person' }] }), 'author', 0, 0],
+    ['an author where feedparser gives none, not the feed\'s, is counted', { author: null }, ours({ authors: [{ name: 'Someone Else' }] }), 'author', 1, 0],
     ['a summary of our own where feedparser has none is counted', { summary: null }, ours({ summary: 'Our words', contentHtml: '<p>Body text</p>' }), 'summary', 1, 0],
     ['feedparser copies content into summary: our content text agrees', { summary: '<p>Body text</p>', content_types: ['text/html'] }, ours({ contentHtml: '<p>Body text</p>' }), 'summary', 1, 1],
   ])('%s', (_name, reference, article, field, counted, agreed) => {
@@ -49,6 +54,36 @@ describe('compareFile', () => {
     const summary = summarize([compare([{ link: 'http://a.example/1' }], [ours({ url: 'http://a.example/2' })]), compare([{ title: 'x' }], [])]);
     expect(summary.perField.find((row) => row.field === 'link')).toEqual({ field: 'link', counted: 1, agreed: 0 });
     expect([summary.counted, summary.agreed, summary.lostFiles]).toEqual([3, 1, ['f.xml']]);
+  });
+});
+
+describe('HTML5 readings (issue 18)', () => {
+  it('the HTML5 reading written down for a file agrees as well as feedparser\'s, and nothing else does', () => {
+    const path = 'tests/wellformed/sanitize/entry_summary_iframe.xml';
+    const reference = { entries: [{ summary: 'safe description', summary_type: 'text/html' }] };
+    const run = (summary: string) => compareFile(path, reference, { path, articles: [ours({ summary })] }, html5Readings(path));
+    expect(run('safe').agreed.summary).toBe(1);
+    expect(run('safe description').agreed.summary).toBe(1);
+    expect(run('something else').agreed.summary).toBeUndefined();
+  });
+
+  it('gives every reading a reason, once per file and field', () => {
+    const keys = HTML5_READINGS.map((reading) => `${reading.path} ${reading.field}#${reading.entry}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const reading of HTML5_READINGS) expect(reading.reason.length, reading.path).toBeGreaterThan(40);
+  });
+
+  // Only where the corpus is present (it is not part of the repository).
+  const corpus = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpora', 'feedparser');
+  it.skipIf(!existsSync(join(corpus, 'reference.feedparser-6.0.10.jsonl')))('lists only files where feedparser\'s reading differs from the HTML5 one', () => {
+    const lines = readFileSync(join(corpus, 'reference.feedparser-6.0.10.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { path: string; dump: ReferenceDump });
+    const dumps = new Map(lines.map((line) => [line.path, line.dump]));
+    for (const reading of HTML5_READINGS) {
+      const dump = dumps.get(reading.path);
+      expect(dump, reading.path).toBeDefined();
+      const feedparser = reading.entry === null ? dump?.feed?.title : reading.field === 'title' ? dump?.entries?.[reading.entry]?.title : dump?.entries?.[reading.entry]?.summary;
+      expect(feedparser?.replace(/\s+/g, ' ').trim(), reading.path).not.toBe(reading.value);
+    }
   });
 });
 

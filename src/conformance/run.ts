@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareFile, summarize, type FileComparison, type OurResult, type ReferenceDump, type Summary } from './compare.js';
 import { assertedValues } from './expectations.js';
+import { html5Readings } from './html5-readings.js';
 import { parseWithRssParser } from './rss-parser-baseline.js';
 
 interface ReferenceLine {
@@ -77,7 +78,7 @@ async function main(): Promise<number> {
     const output = await runBatch(manifest, dir);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const ours = output.split('\n').filter(Boolean).map((line) => JSON.parse(line) as OurResult);
-    const cases = new Map((await readFile(join(dir, 'cases.jsonl'), 'utf8').catch(() => '')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as CaseLine).map((line) => [line.path, assertedValues(line.expect)]));
+    const cases = new Map((await readFile(join(dir, 'cases.jsonl'), 'utf8').catch(() => '')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as CaseLine).map((line) => [line.path, new Map([...assertedValues(line.expect), ...html5Readings(line.path)])]));
     const comparisons: FileComparison[] = usable.map((line, index) => compareFile(line.path, line.dump, ours[index] ?? { path: line.path }, cases.get(line.path)));
     const summary = summarize(comparisons);
     const baselineResults = await parseWithRssParser(dir, usable.map((line) => ({ path: line.path, contentType: line.content_type })));
