@@ -60,7 +60,7 @@ const rows: Row[] = [
   { name: 'looks like HTML: `<a ` never closed', make: (n) => '<a '.repeat(n), run: (text) => looksLikeHtml(text), startN: 4096 },
   { name: 'looks like HTML: `&a` never closed', make: (n) => '&a'.repeat(n), run: (text) => looksLikeHtml(text), startN: 4096 },
   { name: 'feed links: `<link ` never closed', make: (n) => `<html>${'<link rel="alternate" '.repeat(n)}`, run: (html) => findFeedLinks(html, null), startN: 2048 },
-  { name: 'document kind: a page of `<fee` and `<rs` never a feed tag', make: (n) => `<!DOCTYPE html><html>${'<fee<rs <rdf:RD'.repeat(n)}`, run: (text) => detectDocumentKind(text), startN: 4096 },
+  { name: 'document kind: a page of `<fee` and `<rs` never a feed tag', make: (n) => `<!DOCTYPE html><html>${'<fee<rs <rdf:RD<a-b.c'.repeat(n)}${'<x'.repeat(n)}${'a'.repeat(n)}`, run: (text) => detectDocumentKind(text), startN: 4096 },
   { name: 'page wrapping a feed: unclosed void elements before it', make: (n) => `<html><body><p>${'a<br><img src=x>'.repeat(n)}</p><rss version="2.0"><channel><title>t</title></channel></rss></body></html>`, run: (text) => parseFeed(text), startN: 2048 },
   { name: 'JSON control characters', make: (n) => `{"a":"${'\n\\"'.repeat(n)}"}`, run: (text) => escapeControlCharacters(text), startN: 4096 },
   { name: 'C1 controls and mojibake', make: (n) => 'Ã©\u0093'.repeat(n), run: (text) => repairDoubleEncoding(c1ToWindows1252(text)), startN: 4096 },

@@ -32,6 +32,7 @@ describe('parseFeed', () => {
     ['\uFEFF  <?xml version="1.0"?><rss/>', 'xml'],
     ['<!DOCTYPE html><html></html>', 'html'],
     [`<!DOCTYPE html><html><head><style>${' '.repeat(2000)}</style></head><body><feed xmlns="http://www.w3.org/2005/Atom"></feed></body></html>`, 'wrapped'],
+    ['<html><body><atom:feed xmlns:atom="http://www.w3.org/2005/Atom"><atom:title>A</atom:title></atom:feed></body></html>', 'wrapped'],
     ['plain words', 'unknown'],
   ])('detects %j as %s by content', (text, kind) => {
     expect(detectDocumentKind(text)).toBe(kind);

@@ -23,8 +23,11 @@ export interface ParseOptions {
 /** `wrapped`: an HTML page with a feed's root element inside. */
 export type DocumentKind = 'json' | 'xml' | 'wrapped' | 'html' | 'unknown';
 
-/** The start tag of a feed's root element. One `<` and a fixed word per position: linear. */
-const FEED_ROOT_TAG = /<(?:rss|feed|rdf:RDF|channel)[\s>]/;
+/**
+ * The start tag of a feed's root element, with any prefix (`<atom:feed`, `<rdf:RDF`). Linear:
+ * a try starts only at a `<`, and the prefix cannot run past the next `<`.
+ */
+const FEED_ROOT_TAG = /<(?:[\w.-]+:)?(?:rss|feed|rdf|channel)[\s>]/i;
 
 /**
  * A page whose markup wraps a feed (an Atom <feed> inside <html><body>, as some CMS templates
