@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { seededRandom } from '../bench/seeded-random.js';
+import { escapeUTF8 as escapeMarkup } from 'entities';
 
 export interface FarmStory {
   n: number;
@@ -21,9 +22,6 @@ const WORDS = Array.from({ length: 4000 }, (_, index) => `w${index.toString(36)}
 /** Every source lists its newest stories only, as real feeds do. */
 const LISTED = 60;
 
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-}
 
 export class StoryFarm {
   readonly stories: FarmStory[] = [];
@@ -67,8 +65,8 @@ export class StoryFarm {
 
   feed(source: number): string {
     const items = this.stories.filter((story) => story.sources.includes(source)).slice(-LISTED).reverse().map((story) => `<item>
-<title>${escape(story.title)}</title><link>${story.url}</link><guid>${story.url}</guid>
-<pubDate>${new Date(story.publishedAt).toUTCString()}</pubDate><description>${escape(story.text)}</description></item>`);
+<title>${escapeMarkup(story.title)}</title><link>${story.url}</link><guid>${story.url}</guid>
+<pubDate>${new Date(story.publishedAt).toUTCString()}</pubDate><description>${escapeMarkup(story.text)}</description></item>`);
     return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Farm ${source}</title><link>http://farm.test/${source}</link>\n${items.join('\n')}\n</channel></rss>\n`;
   }
 

@@ -12,6 +12,7 @@ import { DocumentCache, within } from './document-cache.js';
 import { readFile, stat } from 'node:fs/promises';
 import { FORMATS, strongEtag } from '../publish/document-set.js';
 import { makeDocument, sendDocument, type ServedDocument } from './serve-document.js';
+import { escapeUTF8 as escapeMarkup } from 'entities';
 
 export interface HttpOptions {
   redis: Redis;
@@ -71,14 +72,11 @@ async function servePage(response: ServerResponse, request: IncomingMessage, pat
   }
   const previous = last.get(path);
   const html = previous?.contentType.startsWith('text/html');
-  const notice = html ? `<p role="alert"><strong>Unavailable: ${escapeHtml(reason)}.</strong> What follows is the last good view.</p>` : `unavailable: ${reason}\n`;
+  const notice = html ? `<p role="alert"><strong>Unavailable: ${escapeMarkup(reason)}.</strong> What follows is the last good view.</p>` : `unavailable: ${reason}\n`;
   response.writeHead(503, { 'Content-Type': html ? previous?.contentType ?? 'text/plain' : 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': '5' });
   response.end(request.method === 'HEAD' ? undefined : html ? `${notice}${previous?.body ?? ''}` : notice);
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 function json(response: ServerResponse, request: IncomingMessage, status: number, body: unknown): void {
   response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });

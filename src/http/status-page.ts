@@ -4,7 +4,7 @@
  * the last publish and links to every output and to /opml.xml. Everything that came from a
  * feed or a server (titles, URLs, error messages) is escaped.
  */
-import { escapeAttribute } from '../escape-markup.js';
+import { escapeUTF8 as escapeMarkup } from 'entities';
 import type { SourceRow } from '../observe/source-rows.js';
 import { healthRank, SOURCE_HEALTH } from '../observe/source-health.js';
 
@@ -27,7 +27,7 @@ function time(iso: string | null, now: Date): string {
   const seconds = Math.round((Date.parse(iso) - now.getTime()) / 1000);
   const span = Math.abs(seconds);
   const amount = span < 90 ? `${span} s` : span < 5400 ? `${Math.round(span / 60)} min` : span < 172_800 ? `${Math.round(span / 3600)} h` : `${Math.round(span / 86_400)} d`;
-  return `<time datetime="${escapeAttribute(iso)}" title="${escapeAttribute(iso)}">${seconds < 0 ? `${amount} ago` : `in ${amount}`}</time>`;
+  return `<time datetime="${escapeMarkup(iso)}" title="${escapeMarkup(iso)}">${seconds < 0 ? `${amount} ago` : `in ${amount}`}</time>`;
 }
 
 /** The last polls as marks, newest first, each with its time and result on hover. */
@@ -35,17 +35,17 @@ function history(row: SourceRow): string {
   return row.recentOutcomes.map((record) => {
     const mark = record.result === 'ok' || record.result === 'not-modified' ? '✓' : record.result === 'skipped' ? '–' : '✗';
     const label = `${record.at}: ${record.result}${record.status ? ` (HTTP ${record.status})` : ''}${record.waitMs > 0 ? `, waited ${record.waitMs} ms` : ''}`;
-    return `<span class="mark mark-${mark === '✓' ? 'ok' : mark === '✗' ? 'fail' : 'skip'}" title="${escapeAttribute(label)}">${mark}</span>`;
+    return `<span class="mark mark-${mark === '✓' ? 'ok' : mark === '✗' ? 'fail' : 'skip'}" title="${escapeMarkup(label)}">${mark}</span>`;
   }).join('');
 }
 
 function sourceRow(row: SourceRow, now: Date): string {
-  const error = row.lastError ? `<code>${escapeAttribute(row.lastError.code)}</code> ${escapeAttribute(row.lastError.message)}` : '';
-  const hold = row.hold ? `<div class="hold">${escapeAttribute(row.hold.reason)} until ${time(row.hold.until, now)}</div>` : '';
+  const error = row.lastError ? `<code>${escapeMarkup(row.lastError.code)}</code> ${escapeMarkup(row.lastError.message)}` : '';
+  const hold = row.hold ? `<div class="hold">${escapeMarkup(row.hold.reason)} until ${time(row.hold.until, now)}</div>` : '';
   return [
-    `<tr class="source state-${escapeAttribute(row.health)}" data-source="${escapeAttribute(row.id)}">`,
-    `<td><a href="${escapeAttribute(row.effectiveUrl)}" rel="noopener noreferrer">${escapeAttribute(row.id)}</a></td>`,
-    `<td class="state">${escapeAttribute(row.health)}</td>`,
+    `<tr class="source state-${escapeMarkup(row.health)}" data-source="${escapeMarkup(row.id)}">`,
+    `<td><a href="${escapeMarkup(row.effectiveUrl)}" rel="noopener noreferrer">${escapeMarkup(row.id)}</a></td>`,
+    `<td class="state">${escapeMarkup(row.health)}</td>`,
     `<td>${time(row.lastPollAt, now)}</td>`,
     `<td>${time(row.lastSuccessAt, now)}</td>`,
     `<td>${row.lastStatus ?? ''}</td>`,
@@ -74,21 +74,21 @@ td.num{text-align:right}.state-failing .state{color:#b00020;font-weight:600}.sta
 .alert{color:#b00020;font-weight:600}td.error{max-width:28rem;overflow-wrap:anywhere}ul.links{padding-left:1.2rem}code{font-size:.9em}`;
 
 export function renderStatusPage(data: StatusData): string {
-  const queueRows = data.queues.map((queue) => `<tr><td>${escapeAttribute(queue.name)}</td>${['waiting', 'active', 'delayed', 'failed'].map((state) => `<td class="num">${queue.counts[state] ?? 0}</td>`).join('')}</tr>`);
+  const queueRows = data.queues.map((queue) => `<tr><td>${escapeMarkup(queue.name)}</td>${['waiting', 'active', 'delayed', 'failed'].map((state) => `<td class="num">${queue.counts[state] ?? 0}</td>`).join('')}</tr>`);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeAttribute(data.title)} — feedagg status</title>
+<title>${escapeMarkup(data.title)} — feedagg status</title>
 <style>${STYLE}</style>
 </head>
 <body>
-<h1>${escapeAttribute(data.title)}</h1>
+<h1>${escapeMarkup(data.title)}</h1>
 <p id="summary">${headline(data.rows)}. Last publish: ${time(data.lastPublishAt, data.now)}.</p>
-${data.publishError ? `<p id="publish-error" class="alert">The last publish failed ${time(data.publishError.at, data.now)}: ${escapeAttribute(data.publishError.message)}</p>` : ''}${data.outputProblem ? `<p id="output-problem" class="alert">${escapeAttribute(data.outputProblem)}</p>` : ''}
+${data.publishError ? `<p id="publish-error" class="alert">The last publish failed ${time(data.publishError.at, data.now)}: ${escapeMarkup(data.publishError.message)}</p>` : ''}${data.outputProblem ? `<p id="output-problem" class="alert">${escapeMarkup(data.outputProblem)}</p>` : ''}
 <h2>Outputs</h2>
-<ul class="links">${data.documents.map((path) => `<li><a href="${escapeAttribute(path)}">${escapeAttribute(path)}</a></li>`).join('')}<li><a href="/opml.xml">/opml.xml</a> (the sources as OPML)</li><li><a href="/metrics">/metrics</a></li></ul>
+<ul class="links">${data.documents.map((path) => `<li><a href="${escapeMarkup(path)}">${escapeMarkup(path)}</a></li>`).join('')}<li><a href="/opml.xml">/opml.xml</a> (the sources as OPML)</li><li><a href="/metrics">/metrics</a></li></ul>
 <h2>Queues</h2>
 <div class="table"><table id="queues"><thead><tr><th>queue</th><th>waiting</th><th>active</th><th>delayed</th><th>failed</th></tr></thead><tbody>${queueRows.join('')}</tbody></table></div>
 <h2>Sources</h2>

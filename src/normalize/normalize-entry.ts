@@ -10,7 +10,7 @@ import { collapseWhitespace, firstWords, htmlToText } from './html-to-text.js';
 import { parseDate } from './parse-date.js';
 import { sanitizeWithText, type SafeHtml } from './sanitize-content.js';
 import { MAX_URL_LENGTH, removeTrackingParams, resolveUrl } from './urls.js';
-import { escapeText } from '../escape-markup.js';
+import { escapeUTF8 as escapeMarkup } from 'entities';
 
 export type EntryFields = Omit<Article, 'id' | 'sourceId' | 'sources'>;
 
@@ -161,5 +161,5 @@ export function entryUrl(raw: RawEntry, context: Pick<NormalizeContext, 'documen
 
 /** Plain text into HTML: escaped, blank lines as paragraph breaks. */
 function textToHtml(text: string): string {
-  return escapeText(text).replace(/\n\s*\n/g, '</p><p>');
+  return escapeMarkup(text).replace(/\n\s*\n/g, '</p><p>');
 }

@@ -43,7 +43,7 @@ export interface OpenFeed {
  * the document's URL, the feed's self link, the feed's alternate link, as feedparser does. So
  * `feedagg parse` of a saved file whose self link is its URL gives the links a poll gives.
  */
-export function openFeed(raw: RawFeed, documentUrl: string | null, now: Date, limits: DocumentLimits = DEFAULT_LIMITS): OpenFeed {
+export function normalizeFeedFacts(raw: RawFeed, documentUrl: string | null, now: Date, limits: DocumentLimits = DEFAULT_LIMITS): OpenFeed {
   const selfLink = resolveUrl(raw.selfLink, documentUrl);
   const link = resolveUrl(raw.link, documentUrl, selfLink);
   const language = raw.language?.trim() || null;
@@ -67,7 +67,7 @@ export function feedWarnings(open: OpenFeed): string[] {
 
 /** Every entry normalized (`feedagg parse`, tests). */
 export function normalizeFeed(raw: RawFeed, documentUrl: string | null, now: Date, limits: DocumentLimits = DEFAULT_LIMITS): NormalizedFeed {
-  const open = openFeed(raw, documentUrl, now, limits);
+  const open = normalizeFeedFacts(raw, documentUrl, now, limits);
   const entries = open.entries.map((entry) => normalizeEntry(entry, open.context).fields);
   return { format: open.format, feed: open.feed, hints: open.hints, entries, warnings: feedWarnings(open) };
 }

@@ -11,7 +11,7 @@
  * which took 58 µs per 2.4 KB entry plus a second pass for the text (this: about 20 µs for
  * both) and loaded postcss at start-up.
  */
-import { escapeAttribute, escapeText } from '../escape-markup.js';
+import { escapeUTF8 as escapeMarkup } from 'entities';
 import { BoundedParser } from '../parse/bounded-parser.js';
 import { collapseWhitespace } from './html-to-text.js';
 import { resolveUrl } from './urls.js';
@@ -106,7 +106,7 @@ export function sanitizeWithText(html: string, baseUrl: string | null): SafeHtml
           open.push(null);
           return;
         }
-        out.push(`<${name}${attributes.map(([key, value]) => ` ${key}="${escapeAttribute(value)}"`).join('')}${VOID.has(name) ? ' />' : '>'}`);
+        out.push(`<${name}${attributes.map(([key, value]) => ` ${key}="${escapeMarkup(value)}"`).join('')}${VOID.has(name) ? ' />' : '>'}`);
         open.push(VOID.has(name) ? null : name);
       },
       onclosetag(name) {
@@ -120,7 +120,7 @@ export function sanitizeWithText(html: string, baseUrl: string | null): SafeHtml
       },
       ontext(data) {
         if (dropping > 0) return;
-        out.push(escapeText(data));
+        out.push(escapeMarkup(data));
         text.push(data);
       },
     },

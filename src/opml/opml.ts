@@ -7,7 +7,7 @@
  */
 import type { SourceConfig } from '../../config/schema.js';
 import { FeedaggError } from '../errors.js';
-import { escapeAttribute } from '../escape-markup.js';
+import { escapeUTF8 as escapeMarkup } from 'entities';
 import { redactUrl } from '../redact.js';
 
 type XmlJsElement = { type?: string; name?: string; attributes?: Record<string, string | number | undefined>; elements?: XmlJsElement[] };
@@ -18,9 +18,9 @@ export interface OpmlExportOptions {
 }
 
 function outline(source: SourceConfig, indent: string, options: OpmlExportOptions): string {
-  const title = escapeAttribute(source.title ?? source.id);
-  const category = source.tags.length > 0 ? ` category="${escapeAttribute(source.tags.map((tag) => `/${tag}`).join(','))}"` : '';
-  return `${indent}<outline type="rss" text="${title}" title="${title}" xmlUrl="${escapeAttribute(options.withSecrets ? source.url : redactUrl(source.url))}"${category}/>`;
+  const title = escapeMarkup(source.title ?? source.id);
+  const category = source.tags.length > 0 ? ` category="${escapeMarkup(source.tags.map((tag) => `/${tag}`).join(','))}"` : '';
+  return `${indent}<outline type="rss" text="${title}" title="${title}" xmlUrl="${escapeMarkup(options.withSecrets ? source.url : redactUrl(source.url))}"${category}/>`;
 }
 
 export function exportOpml(sources: SourceConfig[], title: string, now: Date = new Date(), options: OpmlExportOptions = {}): string {
@@ -32,14 +32,14 @@ export function exportOpml(sources: SourceConfig[], title: string, now: Date = n
     else folders.set(folder, [...(folders.get(folder) ?? []), source]);
   }
   const body = [
-    ...[...folders].flatMap(([folder, members]) => [`    <outline text="${escapeAttribute(folder)}" title="${escapeAttribute(folder)}">`, ...members.map((source) => outline(source, '      ', options)), '    </outline>']),
+    ...[...folders].flatMap(([folder, members]) => [`    <outline text="${escapeMarkup(folder)}" title="${escapeMarkup(folder)}">`, ...members.map((source) => outline(source, '      ', options)), '    </outline>']),
     ...loose.map((source) => outline(source, '    ', options)),
   ];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<opml version="2.0">',
     '  <head>',
-    `    <title>${escapeAttribute(title)}</title>`,
+    `    <title>${escapeMarkup(title)}</title>`,
     `    <dateCreated>${now.toUTCString()}</dateCreated>`,
     '  </head>',
     '  <body>',

@@ -8,9 +8,8 @@ import { entryMedia } from './entry-media.js';
 import { BestEntries, type EntrySelection } from './select-entries.js';
 import { emptyEntry, type FeedFormat, type FeedHints, type RawEntry, type RawFeed, type RawPerson } from './raw-feed.js';
 import { child, childElements, children, textConstruct, trimmedText } from './tree-text.js';
-import type { XmlElement } from './xml-tree.js';
+import { ENTRY_KEYS, type XmlElement } from './xml-tree.js';
 
-const ENTRY_KEYS = new Set(['item', 'entry']);
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 function absolute(value: string | null, base: string | null): string | null {
@@ -298,6 +297,6 @@ export class TreeFeedReader {
 }
 
 /** A whole tree → RawFeed (every entry). */
-export function readTreeFeed(root: XmlElement): RawFeed {
+export function parseFeedTree(root: XmlElement): RawFeed {
   return new TreeFeedReader().finish(root);
 }

@@ -1,5 +1,5 @@
 /** Reading values out of an XmlElement tree: text, inner markup, children by key. */
-import { escapeAttribute, escapeText } from '../escape-markup.js';
+import { escapeUTF8 as escapeMarkup } from 'entities';
 import type { XmlElement, XmlNode } from './xml-tree.js';
 
 export function isElement(node: XmlNode): node is XmlElement {
@@ -42,14 +42,14 @@ const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input'
  * type="html", as Typepad wraps it in a div) and go out as they are.
  */
 export function innerMarkup(element: XmlElement, textIsHtml = false): string {
-  return element.children.map((node) => (typeof node === 'string' ? (textIsHtml ? node : escapeText(node)) : outerMarkup(node, textIsHtml))).join('');
+  return element.children.map((node) => (typeof node === 'string' ? (textIsHtml ? node : escapeMarkup(node)) : outerMarkup(node, textIsHtml))).join('');
 }
 
 function outerMarkup(element: XmlElement, textIsHtml: boolean): string {
   const name = element.name.includes(':') ? element.name.slice(element.name.indexOf(':') + 1) : element.name;
   const attrs = Object.entries(element.attrs)
     .filter(([key]) => !key.startsWith('xmlns') && !key.startsWith('xml:'))
-    .map(([key, value]) => ` ${key.includes(':') ? key.slice(key.indexOf(':') + 1) : key}="${escapeAttribute(value)}"`)
+    .map(([key, value]) => ` ${key.includes(':') ? key.slice(key.indexOf(':') + 1) : key}="${escapeMarkup(value)}"`)
     .join('');
   if (element.children.length === 0 && VOID.has(name.toLowerCase())) return `<${name}${attrs} />`;
   return `<${name}${attrs}>${innerMarkup(element, textIsHtml)}</${name}>`;

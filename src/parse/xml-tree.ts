@@ -107,7 +107,8 @@ export interface XmlTreeOptions {
   htmlWrapper?: boolean;
 }
 
-const ENTRY_KEYS = new Set(['item', 'entry']);
+/** An entry's element, by key: RSS <item>, Atom <entry>. */
+export const ENTRY_KEYS: ReadonlySet<string> = new Set(['item', 'entry']);
 
 /** Parse a document into a tree, recovering from what an XML parser would reject. */
 export function parseXmlTree(text: string, documentUrl: string | null, options: XmlTreeOptions = {}): XmlTree {

@@ -9,7 +9,7 @@ import { entryRank, type DocumentLimits } from '../normalize/document-limits.js'
 import { feedWarnings, type FeedInfo } from '../normalize/normalize-feed.js';
 import type { FeedHints } from '../parse/raw-feed.js';
 import type { PreparedEntry } from './prepare-entry.js';
-import { openDocument, prepareEntries } from './read-feed.js';
+import { readFeedEntries, prepareEntries } from './read-feed.js';
 import { collectGarbage } from '../runtime/collect-garbage.js';
 
 /** Documents from this size on are followed by a collection before their entries are prepared. */
@@ -51,7 +51,7 @@ export interface DocumentReading {
 export async function readDocument(task: DocumentTask): Promise<DocumentReading> {
   const now = new Date(task.now);
   const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
-  const document = await openDocument({ sourceId: task.sourceId, body, contentType: task.contentType, documentUrl: task.documentUrl, now, limits: task.limits });
+  const document = await readFeedEntries({ sourceId: task.sourceId, body, contentType: task.contentType, documentUrl: task.documentUrl, now, limits: task.limits });
   // The text and the tree of a large document are garbage now: collect them before the
   // entries are prepared, so the thread never holds both (its heap is capped).
   if (body.length >= LARGE_DOCUMENT_BYTES) collectGarbage();

@@ -5,7 +5,7 @@
 import { identify } from '../dedupe/identity.js';
 import { decodeBody } from '../parse/decode-body.js';
 import { DEFAULT_LIMITS, newestSelection, type DocumentLimits } from '../normalize/document-limits.js';
-import { feedWarnings, openFeed, type FeedInfo, type OpenFeed } from '../normalize/normalize-feed.js';
+import { feedWarnings, normalizeFeedFacts, type FeedInfo, type OpenFeed } from '../normalize/normalize-feed.js';
 import { parseFeed } from '../parse/parse-feed.js';
 import type { FeedHints } from '../parse/raw-feed.js';
 import { prepareEntry, rawFingerprint, rawIdentityFields, type FeedEntry, type PreparedEntry } from './prepare-entry.js';
@@ -30,7 +30,7 @@ export interface OpenedDocument {
   open: OpenFeed;
 }
 
-export async function openDocument(input: ReadFeedInput): Promise<OpenedDocument> {
+export async function readFeedEntries(input: ReadFeedInput): Promise<OpenedDocument> {
   const limits = input.limits ?? DEFAULT_LIMITS;
   const { text, encoding } = decodeBody(input.body, input.contentType);
   const raw = await parseFeed(text, input.documentUrl, {
@@ -38,7 +38,7 @@ export async function openDocument(input: ReadFeedInput): Promise<OpenedDocument
     // Raw text past this cannot survive the limits (titles, content, summaries) anyway.
     maxTextLength: Math.max(limits.maxTitleLength * 16, limits.maxContentSize * 2),
   });
-  const open = openFeed(raw, input.documentUrl, input.now, limits);
+  const open = normalizeFeedFacts(raw, input.documentUrl, input.now, limits);
   const identities = identify(input.sourceId, open.entries.map((entry) => rawIdentityFields(entry, open.context)));
   const entries = open.entries.map((entry, index): FeedEntry => ({
     identity: identities[index] ?? identify(input.sourceId, [rawIdentityFields(entry, open.context)])[0]!,
@@ -65,7 +65,7 @@ export interface ReadFeedResult {
 
 /** Every entry prepared (`feedagg parse`, tests, benchmarks). */
 export async function readFeed(input: ReadFeedInput): Promise<ReadFeedResult> {
-  const document = await openDocument(input);
+  const document = await readFeedEntries(input);
   const entries = prepareEntries(document, input.sourceId);
   return { format: document.format, encoding: document.encoding, feed: document.feed, hints: document.hints, entries, truncated: document.open.context.report.droppedEntries, warnings: feedWarnings(document.open) };
 }

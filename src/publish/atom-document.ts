@@ -10,11 +10,11 @@
  */
 import { Feed, type Item } from 'feed';
 import { js2xml, xml2js, type ElementCompact } from 'xml-js';
-import { escapeAttribute } from '../escape-markup.js';
+import { escapeUTF8 as escapeMarkup } from 'entities';
 import { baseItem, newestUpdate, publishedSummary, xmlJsText, type FeedOptions, type PublishedItem } from './published-item.js';
 
 // xml-js decodes attribute values when reading but does not escape them when writing.
-const XML_OPTIONS = { compact: true, spaces: 4, attributeValueFn: escapeAttribute } as const;
+const XML_OPTIONS = { compact: true, spaces: 4, attributeValueFn: escapeMarkup } as const;
 
 function toItem(item: PublishedItem, options: FeedOptions): Item {
   const { article } = item;

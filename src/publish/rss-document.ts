@@ -10,7 +10,7 @@
  *   every namespace used declared on <rss>.
  */
 import { Feed, type Item } from 'feed';
-import { escapeText } from '../escape-markup.js';
+import { escapeUTF8 as escapeMarkup } from 'entities';
 import { baseItem, htmlSafeText, itemId, newestUpdate, publishedSummary, xmlJsText, type FeedOptions, type PublishedItem } from './published-item.js';
 
 /** Plain text for an RSS text element: HTML-safe for readers that render it, exact through xml-js. */
@@ -54,7 +54,7 @@ function toItem(published: PublishedItem, options: FeedOptions): Item {
     title: htmlSafeText(article.title || '(untitled)'),
     guid: itemId(article),
     // Plain text as HTML: RSS carries the summary as HTML.
-    description: summary ? escapeText(summary) : undefined,
+    description: summary ? escapeMarkup(summary) : undefined,
     author: withEmail.length > 0 ? withEmail.map((author) => ({ name: rssText(author.name), email: author.email ?? undefined })) : undefined,
     category: article.categories.map((name) => ({ name: rssText(name) })),
     enclosure: enclosure ? { url: enclosure.url, type: enclosure.type ?? 'application/octet-stream', length: enclosure.length ?? 0 } : undefined,

@@ -1,5 +1,4 @@
 /** Queue names and the payload each carries: one map, so producers and processors agree. */
-import type { ArticleEvent, ArticleEventType } from '../model/article-event.js';
 
 export const QUEUE_NAMES = {
   /** Holds the one job scheduler whose tick enqueues due polls. */
@@ -26,13 +25,6 @@ export interface PublishJobData {
 }
 
 export type TickJobData = Record<string, never>;
-
-export interface QueuePayloads {
-  scheduler: { name: 'tick'; data: TickJobData };
-  poll: { name: 'poll'; data: PollJobData };
-  publish: { name: 'publish'; data: PublishJobData };
-  articles: { name: ArticleEventType; data: ArticleEvent };
-}
 
 export const TICK_SCHEDULER_ID = 'feedagg-tick';
 export const PUBLISH_DEDUP_ID = 'publish';

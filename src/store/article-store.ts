@@ -115,7 +115,7 @@ function signatureBytes(hex: string): Buffer {
 
 /** KEYS and ARGV of one accept call; LSH bucket keys are shared by index. */
 function acceptCall(keys: StoreKeys, sourceId: string, listing: ListedEntry[], entries: PreparedEntry[], settings: AcceptSettings, now: Date) {
-  const fixed = [keys.art, keys.body, keys.seen(sourceId), keys.listing(sourceId), keys.stories, keys.sig, keys.articlesByTime, keys.unlisted, keys.outbox, keys.coalesce, keys.acceptSequence];
+  const fixed = [keys.articleMeta, keys.body, keys.seen(sourceId), keys.listing(sourceId), keys.stories, keys.sig, keys.articlesByTime, keys.unlisted, keys.outbox, keys.coalesce, keys.acceptSequence];
   const bucketIndex = new Map<string, number>();
   const args: Array<string | number | Buffer> = [
     sourceId, now.getTime(), now.toISOString(), settings.windowMs, Math.ceil(SIMILARITY_THRESHOLD * HASHES), LONGER_FACTOR, LONGER_MARGIN, MAX_PROVENANCE, EVENT_MERGES,
@@ -180,7 +180,7 @@ export async function readListing(redis: RedisClient, keys: StoreKeys, sourceId:
 /** Load articles by id; those without a body (out of the working set) or gone are left out. */
 export async function readArticles(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<StoredArticle[]> {
   if (ids.length === 0) return [];
-  const [metas, bodies] = await Promise.all([redis.hmget(keys.art, ...ids), redis.hmgetBuffer(keys.body, ...ids)]);
+  const [metas, bodies] = await Promise.all([redis.hmget(keys.articleMeta, ...ids), redis.hmgetBuffer(keys.body, ...ids)]);
   const out: StoredArticle[] = [];
   ids.forEach((id, index) => {
     const json = metas[index];
@@ -200,7 +200,7 @@ export async function readArticles(redis: RedisClient, keys: StoreKeys, ids: str
 /** The meta of articles by id (with or without a body); gone ones are left out. */
 export async function readMetas(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<Map<string, ArticleMeta>> {
   if (ids.length === 0) return new Map();
-  const metas = await redis.hmget(keys.art, ...ids);
+  const metas = await redis.hmget(keys.articleMeta, ...ids);
   return new Map(ids.flatMap((id, index) => {
     const json = metas[index];
     return json ? [[id, parseMeta(json)] as const] : [];

@@ -15,8 +15,8 @@ export interface StoreKeys {
   seen(sourceId: string): string;
   /** Entry key hash → raw fingerprint, for the entries of a source's current document. */
   listing(sourceId: string): string;
-  /** Article id → meta (JSON array, see accept.lua). */
-  art: string;
+  /** Article id → meta (JSON array, see accept.lua). The key stays `:art`, as stored data has it. */
+  articleMeta: string;
   /** Article id → body (`j` + JSON, or `z` + deflated JSON), for the working set only. */
   body: string;
   /** Article id → minute created + MinHash signature, within the dedupe window. */
@@ -67,7 +67,7 @@ export function storeKeys(prefix: string): StoreKeys {
     source: (id) => `${root}:source:${id}`,
     seen: (id) => `${root}:seen:${id}`,
     listing: (id) => `${root}:listing:${id}`,
-    art: `${root}:art`,
+    articleMeta: `${root}:art`,
     body: `${root}:body`,
     sig: `${root}:sig`,
     stories: `${root}:stories`,

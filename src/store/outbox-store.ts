@@ -33,11 +33,11 @@ export async function countPending(redis: RedisClient, keys: StoreKeys): Promise
 /** Events handed over (or given up) leave the outbox (scripts/release-events.lua). */
 export async function releaseEvents(redis: RedisClient, keys: StoreKeys, members: string[]): Promise<void> {
   for (let start = 0; start < members.length; start += 500) {
-    await releaseScript.run(redis, [keys.art, keys.outbox], members.slice(start, start + 500));
+    await releaseScript.run(redis, [keys.articleMeta, keys.outbox], members.slice(start, start + 500));
   }
 }
 
 /** One version for the merges coalesced since each article's last event; returns the members queued. */
 export async function coalesceMerges(redis: RedisClient, keys: StoreKeys, limit = 500): Promise<string[]> {
-  return (await coalesceScript.run(redis, [keys.art, keys.body, keys.outbox, keys.coalesce], [limit])) as string[];
+  return (await coalesceScript.run(redis, [keys.articleMeta, keys.body, keys.outbox, keys.coalesce], [limit])) as string[];
 }

@@ -10,7 +10,7 @@ import type { StoreKeys } from './keys.js';
 import { LuaScript } from './lua-script.js';
 import type { RedisClient } from './redis-client.js';
 
-const windowScript = LuaScript.load('publish-window');
+const windowScript = LuaScript.load('keep-window-bodies');
 const trimScript = LuaScript.load('trim-bodies');
 const expiredScript = LuaScript.load('sweep-expired');
 const windowSweepScript = LuaScript.load('sweep-window');
@@ -45,7 +45,7 @@ async function trimBodies(redis: RedisClient, keys: StoreKeys, sequence: number)
   const ids = await redis.hkeys(keys.body);
   let removed = 0;
   for (let start = 0; start < ids.length; start += 500) {
-    removed += Number(await trimScript.run(redis, [keys.art, keys.body, keys.published], [sequence, ...ids.slice(start, start + 500)]));
+    removed += Number(await trimScript.run(redis, [keys.articleMeta, keys.body, keys.published], [sequence, ...ids.slice(start, start + 500)]));
   }
   return removed;
 }
@@ -54,9 +54,9 @@ async function trimBodies(redis: RedisClient, keys: StoreKeys, sequence: number)
 export async function sweepExpired(redis: RedisClient, keys: StoreKeys, cutoff: number, limit = 200): Promise<number> {
   const ids = await redis.zrangebyscore(keys.unlisted, '-inf', cutoff, 'LIMIT', 0, limit);
   if (ids.length === 0) return 0;
-  const metas = await redis.hmget(keys.art, ...ids);
+  const metas = await redis.hmget(keys.articleMeta, ...ids);
   const sources = [...new Set(metas.flatMap((json) => (json ? parseMeta(json).sources.map((source) => source.sourceId) : [])))];
-  const fixed = [keys.art, keys.body, keys.sig, keys.stories, keys.articlesByTime, keys.unlisted, keys.published];
+  const fixed = [keys.articleMeta, keys.body, keys.sig, keys.stories, keys.articlesByTime, keys.unlisted, keys.published];
   return Number(await expiredScript.run(redis, [...fixed, ...sources.map((id) => keys.seen(id))], [cutoff, sources.length, ...sources, ...ids]));
 }
 

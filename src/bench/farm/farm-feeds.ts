@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { seededRandom } from '../seeded-random.js';
+import { escapeUTF8 as escapeMarkup } from 'entities';
 
 export type FarmMode = 'normal' | 'same-story';
 
@@ -24,9 +25,6 @@ function text(random: () => number, words: number): string {
   return out.join(' ');
 }
 
-function escape(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-}
 
 export interface FarmItem {
   guid: string;
@@ -88,11 +86,11 @@ export class FeedFarm {
 
   document(feed: number, round: number): string {
     const items = this.items(feed, round).map((entry) => `<item>
-<title>${escape(entry.title)}</title>
+<title>${escapeMarkup(entry.title)}</title>
 <link>${entry.link}</link>
 <guid isPermaLink="false">${entry.guid}</guid>
 <pubDate>${new Date(entry.published).toUTCString()}</pubDate>
-<description>${escape(entry.html)}</description>
+<description>${escapeMarkup(entry.html)}</description>
 </item>`);
     return `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Farm feed ${feed}</title><link>http://feed${feed}.farm.test/</link><description>Feed ${feed} of the bench farm</description>
