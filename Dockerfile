@@ -7,7 +7,9 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY src ./src
 COPY jobs ./jobs
 COPY config ./config
-RUN npm run build && npm prune --omit=dev
+# Only the product: the developer tools (tools/bench, faults, conformance) stay out of the image.
+COPY tools/build ./tools/build
+RUN npm run build:product && npm prune --omit=dev
 
 # Runtime stage: production dependencies and compiled output only, as a non-root user.
 FROM node:22-bookworm-slim

@@ -5,7 +5,7 @@ import { load as loadYaml } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { configJsonSchema } from './json-schema.js';
 import { CONFIG_SCHEMA_FILE, configSchemaText } from './write-json-schema.js';
-import { parseConfigText, relativeToConfig } from '../src/config/load-config.js';
+import { parseConfigText, relativeToConfig } from './load-config.js';
 import { FeedaggError } from '../src/errors.js';
 import { DEFAULT_LIMITS } from '../src/normalize/document-limits.js';
 

@@ -12,7 +12,7 @@
  * version idempotently (e.g. upsert by article id, keep the highest version).
  */
 import { Worker, type Job } from 'bullmq';
-import { loadConfig, resolveConfigPath } from '../src/config/load-config.js';
+import { loadConfig, resolveConfigPath } from '../config/load-config.js';
 import type { ArticleEvent } from '../src/model/article-event.js';
 import { currentRedisUrl } from '../src/queue/redis-connection.js';
 import { redactUrl } from '../src/redact.js';

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../src/bench/seeded-random.js';
+import { seededRandom } from '../tools/bench/seeded-random.js';
 import { FeedaggError } from '../src/errors.js';
 import { readFeed } from '../src/pipeline/read-feed.js';
 import { FIXTURES_DIR } from './helpers/fixture-server.js';

@@ -13,7 +13,7 @@ import { LOCAL_REDIS_URL } from '../src/queue/redis-connection.js';
 import { spawnCli } from './helpers/cli.js';
 import { FixtureServer } from './helpers/fixture-server.js';
 import { ProcessLog } from './helpers/process-log.js';
-import { RedisProcess } from '../src/faults/redis-process.js';
+import { RedisProcess } from '../tools/faults/redis-process.js';
 import { waitFor } from './helpers/wait.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 

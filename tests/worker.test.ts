@@ -5,7 +5,7 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { parseConfigText } from '../src/config/load-config.js';
+import { parseConfigText } from '../config/load-config.js';
 import type { PollOutcome } from '../src/model/source-state.js';
 import { openRuntime, syncSources } from '../src/runtime/runtime.js';
 import { queuedEvents } from './helpers/article-queue.js';

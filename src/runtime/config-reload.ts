@@ -8,7 +8,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
-import { loadConfig, rawOf, remember } from '../config/load-config.js';
+import { loadConfig, rawOf, remember } from '../../config/load-config.js';
 import { deploymentDocument } from './deployment.js';
 import { FeedaggError } from '../errors.js';
 import { syncSources, type Runtime } from './runtime.js';

@@ -11,7 +11,7 @@
  * reader validates it with the same schema as a file, so defaults come out the same.
  */
 import type { Config } from '../../config/schema.js';
-import { rawOf, validatedConfig } from '../config/load-config.js';
+import { rawOf, validatedConfig } from '../../config/load-config.js';
 
 /** Sections that belong to the deployment (whole), and fetch keys that belong to each process. */
 export const DEPLOYMENT_SECTIONS = ['output', 'outputs', 'fetch', 'schedule', 'dedupe', 'articles', 'sources'] as const;

@@ -4,7 +4,7 @@
  * settings now and on every new version, keeping only its process settings).
  */
 import { hostname } from 'node:os';
-import { rawOf } from '../config/load-config.js';
+import { rawOf } from '../../config/load-config.js';
 import type { StoreKeys } from '../store/keys.js';
 import type { RedisClient } from '../store/redis-client.js';
 import type { Config } from '../../config/schema.js';

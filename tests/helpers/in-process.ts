@@ -1,6 +1,6 @@
 /** An in-process runtime on a test prefix: connections and queues, no workers unless started. */
 import type { Config } from '../../config/schema.js';
-import { validatedConfig } from '../../src/config/load-config.js';
+import { validatedConfig } from '../../config/load-config.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 

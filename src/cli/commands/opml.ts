@@ -5,7 +5,7 @@
  * and order.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { loadConfig, parseConfigText, resolveConfigPath } from '../../config/load-config.js';
+import { loadConfig, parseConfigText, resolveConfigPath } from '../../../config/load-config.js';
 import { sourceSchema } from '../../../config/schema.js';
 import { FeedaggError } from '../../errors.js';
 import { redactUrl } from '../../redact.js';

@@ -4,7 +4,7 @@
  * redis.dataDir; 127.0.0.1:6379), without starting anything. For pointing a consumer at it:
  *   REDIS_URL=$(npx feedagg redis-url) node dist/examples/consumer.js
  */
-import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
+import { loadConfig, resolveConfigPath } from '../../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import { currentRedisUrl } from '../../queue/redis-connection.js';
 import { stringOption, type Command } from '../command.js';

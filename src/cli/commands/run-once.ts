@@ -4,7 +4,7 @@
  * that are gone, disabled, or whose host is under a Retry-After are skipped, with the reason.
  */
 import { publishNow } from '../../../jobs/publish-feeds.js';
-import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
+import { loadConfig, resolveConfigPath } from '../../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import type { PollOutcome } from '../../model/source-state.js';
 import { createLogger } from '../../runtime/logger.js';

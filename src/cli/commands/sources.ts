@@ -1,6 +1,6 @@
 /** `feedagg sources [--json]`: what every source is doing. `feedagg refresh <id>`: poll one now. */
 import type { Config } from '../../../config/schema.js';
-import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
+import { loadConfig, resolveConfigPath } from '../../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import { sourceRows, type SourceRow } from '../../observe/source-rows.js';
 import { healthRank } from '../../observe/source-health.js';

@@ -1,5 +1,5 @@
 /** `feedagg start` (scheduler + workers + HTTP) and `feedagg worker` (workers only). */
-import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
+import { loadConfig, resolveConfigPath } from '../../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import { closeServer, createHttpServer, listen } from '../../http/server.js';
 import { servicePages } from '../../http/service-pages.js';

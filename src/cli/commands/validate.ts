@@ -1,4 +1,4 @@
-import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
+import { loadConfig, resolveConfigPath } from '../../../config/load-config.js';
 import { stringOption, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 

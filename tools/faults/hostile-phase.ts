@@ -13,8 +13,8 @@ import { stringify } from 'yaml';
 import { FeedaggProcess, runToEnd } from './processes.js';
 import type { RedisProcess } from './redis-process.js';
 import { Redis } from 'ioredis';
-import type { Article } from '../model/article.js';
-import { storeKeys } from '../store/keys.js';
+import type { Article } from '../../src/model/article.js';
+import { storeKeys } from '../../src/store/keys.js';
 import { articleJobs, readStoredArticles } from './stored-articles.js';
 import { GOOD_SOURCES, goodFeed, HOSTILE_CLASSES as ALL_CLASSES, type ClassView, type HostileClass } from './hostile-classes.js';
 

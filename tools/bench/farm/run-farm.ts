@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
-import { formatTable } from '../../cli/text-table.js';
+import { formatTable } from '../../../src/cli/text-table.js';
 import { CLI } from '../../faults/processes.js';
 import { RedisProcess } from '../../faults/redis-process.js';
 import { selfTimeByArea, topSelfTime } from './cpu-profile.js';

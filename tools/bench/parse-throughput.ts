@@ -3,8 +3,8 @@
  * with normalization and sanitizing) against rss-parser's parseString. Prints MB/s (median).
  */
 import { createRequire } from 'node:module';
-import { parseFeed } from '../parse/parse-feed.js';
-import { readFeed } from '../pipeline/read-feed.js';
+import { parseFeed } from '../../src/parse/parse-feed.js';
+import { readFeed } from '../../src/pipeline/read-feed.js';
 import { syntheticRss } from './synthetic-feed.js';
 
 interface RssParserLike {

@@ -8,9 +8,9 @@ import { dirname, resolve } from 'node:path';
 // (`yaml` stays for what needs its document model: editing a config with its comments.)
 import { load as loadYaml, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
-import { knownKeys, nearestKey } from '../../config/json-schema.js';
-import { configSchema, isRedisUrl, type Config } from '../../config/schema.js';
-import { FeedaggError } from '../errors.js';
+import { knownKeys, nearestKey } from './json-schema.js';
+import { configSchema, isRedisUrl, type Config } from './schema.js';
+import { FeedaggError } from '../src/errors.js';
 
 /** The object each validated config was read from (runtime/deployment.ts publishes it as written). */
 const rawByConfig = new WeakMap<Config, Record<string, unknown>>();

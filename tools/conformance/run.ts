@@ -28,7 +28,7 @@ interface CaseLine {
   expect?: string | null;
 }
 
-const CLI = new URL('../cli/main.js', import.meta.url).pathname;
+const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
 
 function runBatch(manifest: string, root: string): Promise<string> {
   return new Promise((done, fail) => {

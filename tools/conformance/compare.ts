@@ -19,8 +19,8 @@
  * What counts: the entry count once per file (when either side has an entry: two empty
  * files prove nothing), each field of each entry once, the feed's title and link once.
  */
-import { htmlToText } from '../normalize/html-to-text.js';
-import { removeTrackingParams } from '../normalize/urls.js';
+import { htmlToText } from '../../src/normalize/html-to-text.js';
+import { removeTrackingParams } from '../../src/normalize/urls.js';
 
 export const FIELDS = ['entries', 'feed.title', 'feed.link', 'title', 'link', 'id', 'date', 'author', 'categories', 'enclosures', 'summary'] as const;
 export type Field = (typeof FIELDS)[number];

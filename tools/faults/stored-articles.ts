@@ -6,9 +6,9 @@
  */
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Article } from '../model/article.js';
-import { readArticles, readMetas } from '../store/article-store.js';
-import type { StoreKeys } from '../store/keys.js';
+import type { Article } from '../../src/model/article.js';
+import { readArticles, readMetas } from '../../src/store/article-store.js';
+import type { StoreKeys } from '../../src/store/keys.js';
 
 export interface StoredView {
   id: string;

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-import type { Article } from '../model/article.js';
+import type { Article } from '../../src/model/article.js';
 
 export interface ClassView {
   code: string;

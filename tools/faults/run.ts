@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatTable } from '../cli/text-table.js';
+import { formatTable } from '../../src/cli/text-table.js';
 import { runCrashPhase, type CrashResult } from './crash-phase.js';
 import { runHostilePhase, type HostileResult } from './hostile-phase.js';
 import { RedisProcess } from './redis-process.js';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { decodeBody } from '../parse/decode-body.js';
+import { decodeBody } from '../../src/parse/decode-body.js';
 import type { OurArticle, OurResult } from './compare.js';
 
 type Loose = Record<string, unknown>;
