@@ -13,10 +13,14 @@ import { fetchFeed, type FetchOptions, type FetchResult } from '../src/fetch/fet
 import type { PollOutcome, SourceState } from '../src/model/source-state.js';
 import type { DocumentReading } from '../src/pipeline/read-document.js';
 import { redactText } from '../src/redact.js';
-import { acceptedEvents, addEvents } from '../src/queue/article-events.js';
+import type { Queue } from 'bullmq';
+import type { ArticleEvent, ArticleEventType } from '../src/model/article-event.js';
+import { acceptedEvents, addEvents, type EventSettings } from '../src/queue/article-events.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { emptyOutcome } from '../src/schedule/poll-decision.js';
-import { acceptEntries, readListing } from '../src/store/article-store.js';
+import { acceptEntries, readListing, type AcceptResult } from '../src/store/article-store.js';
+import type { StoreKeys } from '../src/store/keys.js';
+import type { RedisClient } from '../src/store/redis-client.js';
 import { HOST_LEASE_MS } from '../src/runtime/host-owners.js';
 import { acquireHost } from '../src/store/poll-store.js';
 import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
@@ -113,18 +117,32 @@ async function readBody(context: AppContext, source: SourceConfig, fetched: Fetc
   });
 }
 
+export interface StoreSettings {
+  /** dedupe.window: how far back a near-duplicate may be. */
+  windowMs: number;
+  /** Where the events go; null: none are handed over (a store-only caller). */
+  events: { queue: Queue<ArticleEvent, unknown, ArticleEventType>; settings: EventSettings } | null;
+}
+
+/**
+ * A read document into the store: when its listing changed, its new and changed entries are
+ * accepted in one script call and their events handed over. The store step of every poll.
+ */
+export async function storeReading(redis: RedisClient, keys: StoreKeys, sourceId: string, reading: Pick<DocumentReading, 'listing' | 'prepared' | 'changed'>, settings: StoreSettings, now: Date): Promise<AcceptResult[]> {
+  if (!reading.changed) return [];
+  const results = await acceptEntries(redis, keys, sourceId, reading.listing, reading.prepared, { windowMs: settings.windowMs }, now);
+  if (settings.events) await addEvents(redis, keys, settings.events.queue, acceptedEvents(reading.prepared, results, now), settings.events.settings);
+  return results;
+}
+
 async function storeDocument(context: AppContext, source: SourceConfig, document: DocumentReading, attempt: PollAttempt, now: Date): Promise<void> {
   const { outcome } = attempt;
-  const { redis, keys } = context;
   outcome.entries = document.listing.length;
-  if (document.changed) {
-    const { prepared } = document;
-    const results = await acceptEntries(redis, keys, source.id, document.listing, prepared, { windowMs: context.config.dedupe.window }, now);
-    outcome.created = results.filter((result) => result.decision === 'created').length;
-    outcome.merged = results.filter((result) => result.decision === 'merged').length;
-    outcome.updated = results.filter((result) => result.decision === 'updated').length;
-    await addEvents(redis, keys, context.queues.articles, acceptedEvents(prepared, results, now), context.config.articles);
-  }
+  const events = { queue: context.queues.articles, settings: context.config.articles };
+  const results = await storeReading(context.redis, context.keys, source.id, document, { windowMs: context.config.dedupe.window, events }, now);
+  outcome.created = results.filter((result) => result.decision === 'created').length;
+  outcome.merged = results.filter((result) => result.decision === 'merged').length;
+  outcome.updated = results.filter((result) => result.decision === 'updated').length;
   outcome.warnings = document.warnings;
 }
 

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { acceptDocument, prepare } from './helpers/accept.js';
 import type { EntryFields } from '../src/normalize/normalize-entry.js';
-import { readArticles } from '../src/store/article-store.js';
+import { readArticles, readListing } from '../src/store/article-store.js';
 import { storeKeys } from '../src/store/keys.js';
 import { deletePrefix } from './helpers/workspace.js';
 
@@ -32,7 +32,9 @@ function story(index: number, guid: string): EntryFields {
 describe('acceptEntries', () => {
   it('creates each story once when four workers accept the same 50 entries at the same moment', async () => {
     const entries = prepare('wire', Array.from({ length: 50 }, (_, index) => story(index, `g${index}`)), now);
-    const results = await Promise.all(clients.map((client) => acceptDocument(client, keys, 'wire', entries, now, { windowMs: DAY })));
+    // Four polls of one source that began together: each read the (empty) listing before any stored.
+    const previous = await readListing(clients[0] as Redis, keys, 'wire');
+    const results = await Promise.all(clients.map((client) => acceptDocument(client, keys, 'wire', entries, now, { windowMs: DAY, previous })));
     const created = results.flat().filter((result) => result.decision === 'created');
     expect(created).toHaveLength(50);
     expect(results.flat().filter((result) => result.decision === 'known')).toHaveLength(150);

@@ -10,13 +10,16 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { ArticleEvent, ArticleEventType } from '../src/model/article-event.js';
-import { readFeed } from '../src/pipeline/read-feed.js';
-import { readMetas, type AcceptResult } from '../src/store/article-store.js';
-import { acceptDocument } from './helpers/accept.js';
+import { DEFAULT_LIMITS } from '../src/normalize/document-limits.js';
+import { readDocument } from '../src/pipeline/read-document.js';
+import { readListing, readMetas, type AcceptResult } from '../src/store/article-store.js';
+import { storeReading } from '../jobs/attempt-poll.js';
 import { storeKeys, type StoreKeys } from '../src/store/keys.js';
 import { harborTexts, ORIGINAL_URL, PORTAL_URL, STORIES_DIR as STORIES, storyFeeds, type StoryFeeds, type StoryTexts } from './helpers/story-feeds.js';
 import { queuedEvents } from './helpers/article-queue.js';
 import { deletePrefix } from './helpers/workspace.js';
+import { acceptDocument, prepare } from './helpers/accept.js';
+import { escapeUTF8 } from 'entities';
 
 const redisUrl = inject('redisUrl');
 const SAMPLE = join(import.meta.dirname, '..', '..', 'shared', 'samples', 'news-article.txt');
@@ -44,9 +47,12 @@ afterEach(async () => {
   await deletePrefix(redisUrl, prefix);
 });
 
+/** A poll without the fetch: the document thread's work (readDocument) and every poll's store step (storeReading). */
 async function poll(sourceId: string, document: string, now: Date, client: Redis = redis): Promise<AcceptResult[]> {
-  const feed = await readFeed({ sourceId, body: Buffer.from(document), contentType: null, documentUrl: `https://${sourceId}.example/feed`, now });
-  return acceptDocument(client, keys, sourceId, feed.entries, now, { queue });
+  const previous = [...(await readListing(client, keys, sourceId))];
+  const reading = await readDocument({ sourceId, body: Buffer.from(document), contentType: null, documentUrl: `https://${sourceId}.example/feed`, now: now.getTime(), limits: DEFAULT_LIMITS, previous });
+  const events = { queue, settings: { enabled: true, keepCompleted: 1000, keepAge: 24 * HOUR } };
+  return storeReading(client, keys, sourceId, reading, { windowMs: 72 * HOUR, events }, now);
 }
 
 const events = () => queuedEvents(redisUrl, prefix);
@@ -149,6 +155,10 @@ describe('cross-source dedupe', () => {
   it('an entry that reappears within the retention period is not new', async () => {
     const feeds = storyFeeds(HARBOR);
     await poll('wire', feeds.wire, at(0));
+    // Listed again unchanged: nothing to store.
+    expect(await poll('wire', feeds.wire, at(24))).toEqual([]);
+    // Gone from the feed for ten days, then back.
+    expect(await poll('wire', '<rss version="2.0"><channel><title>Wire</title></channel></rss>', at(24 * 10))).toEqual([]);
     expect((await poll('wire', feeds.wire, at(24 * 20)))[0]?.decision).toBe('known');
   });
 
@@ -174,3 +184,33 @@ describe.runIf(existsSync(SAMPLE))('the shared sample article', () => {
     expect(articles.map((entry) => entry.article.sources.length).sort()).toEqual([1, 1, 3]);
   });
 });
+
+/**
+ * The MinHash estimate as the accept script makes it (accept.lua, not a copy of it): a story
+ * from one source, then a variant from another, under another URL and headline, so only the
+ * text can join them.
+ */
+describe('near-duplicates, decided by the accept script', () => {
+  const story = readFileSync(join(STORIES, 'harbor-strike.txt'), 'utf8');
+  const lines = story.split('\n').filter(Boolean);
+  const withoutBio = lines.slice(0, -2).join('\n');
+  const quote = lines.find((line) => line.length > 200) ?? '';
+  const variants: Array<[string, string, boolean]> = [
+    ['the same text', story, true],
+    ['republished: new intro line, author bio dropped', `NORHAVN (Portal News) — Container traffic stopped on Tuesday.\n${withoutBio}`, true],
+    ['two paragraphs cut', lines.filter((_, index) => index !== 2 && index !== 4).join('\n'), true],
+    ['a different story on the same topic', readFileSync(join(STORIES, 'harbor-related.txt'), 'utf8'), false],
+    ['a commentary quoting one paragraph', readFileSync(join(STORIES, 'harbor-commentary.txt'), 'utf8').replace('{{QUOTE}}', quote), false],
+  ];
+  const entry = (url: string, title: string, text: string) => ({
+    guid: url, url, title, summary: null, contentHtml: text.split('\n').filter(Boolean).map((line) => `<p>${escapeUTF8(line)}</p>`).join(''),
+    authors: [], categories: [], publishedAt: at(0).toISOString(), updatedAt: null, enclosures: [], imageUrl: null, language: null,
+  });
+
+  it.each(variants)('%s → one story: %s', async (_name, text, same) => {
+    await acceptDocument(redis, keys, 'wire', prepare('wire', [entry('https://wire.example/harbor', 'Harbor strike halts port', story)], at(0)), at(0));
+    const [result] = await acceptDocument(redis, keys, 'portal', prepare('portal', [entry('https://portal.example/p/77', 'Port at a standstill', text)], at(1)), at(1));
+    expect(result?.decision).toBe(same ? 'merged' : 'created');
+  });
+});
+

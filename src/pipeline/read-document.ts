@@ -48,6 +48,32 @@ export interface DocumentReading {
   warnings: string[];
 }
 
+/** What the listing needs of an entry: its key, whether it repeats an earlier one, its raw fingerprint. */
+export interface Listable {
+  entryKey: string;
+  repeat: boolean;
+  rawFp: string;
+}
+
+export interface ListingDiff<T> {
+  listing: ListedEntry[];
+  /** The entries new or changed against the stored listing. */
+  changedEntries: T[];
+  /** The listing differs from the stored one (an entry new, changed or gone). */
+  changed: boolean;
+}
+
+/**
+ * A document's listing against the source's stored one. An entry listed twice in one document
+ * is listed and stored once (its listings would take turns).
+ */
+export function diffListing<T>(entries: T[], listable: (entry: T) => Listable, previous: Map<string, string>): ListingDiff<T> {
+  const unique = entries.filter((entry) => !listable(entry).repeat);
+  const listing = unique.map((entry) => ({ ekh: entryKeyHash(listable(entry).entryKey), rawFp: listable(entry).rawFp }));
+  const changedEntries = unique.filter((entry, index) => previous.get(listing[index]?.ekh ?? '') !== listable(entry).rawFp);
+  return { listing, changedEntries, changed: changedEntries.length > 0 || previous.size !== listing.length };
+}
+
 export async function readDocument(task: DocumentTask): Promise<DocumentReading> {
   const now = new Date(task.now);
   const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
@@ -55,12 +81,7 @@ export async function readDocument(task: DocumentTask): Promise<DocumentReading>
   // The text and the tree of a large document are garbage now: collect them before the
   // entries are prepared, so the thread never holds both (its heap is capped).
   if (body.length >= LARGE_DOCUMENT_BYTES) collectGarbage();
-  const previous = new Map(task.previous);
-  // An entry listed twice in one document is stored once (its listings would take turns).
-  const entries = document.entries.filter((entry) => !entry.identity.repeat);
-  const listing = entries.map((entry) => ({ ekh: entryKeyHash(entry.identity.entryKey), rawFp: entry.rawFp }));
-  const changedEntries = entries.filter((entry, index) => previous.get(listing[index]?.ekh ?? '') !== entry.rawFp);
-  const changed = changedEntries.length > 0 || previous.size !== listing.length;
+  const { listing, changedEntries, changed } = diffListing(document.entries, (entry) => ({ ...entry.identity, rawFp: entry.rawFp }), new Map(task.previous));
   const prepared = changed ? prepareEntries(document, task.sourceId, changedEntries) : [];
   const dates = document.entries.map((entry) => {
     const rank = entryRank(entry.raw, now);

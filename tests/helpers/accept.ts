@@ -1,33 +1,40 @@
-/** A poll's store step on its own: accept a document's entries, hand the events over. */
+/**
+ * A poll's store step on its own, through the real code: the listing diff of the document
+ * thread (diffListing) and the store step of every poll (storeReading). Only the input is
+ * built here: entries from normalized fields, each with a raw fingerprint of those fields (a
+ * poll hashes the raw entry: equal input, equal fingerprint).
+ */
 import type { Queue } from 'bullmq';
 import type { ArticleEvent, ArticleEventType } from '../../src/model/article-event.js';
-import { identify, identityOf } from '../../src/dedupe/identity.js';
+import { hashText, identify, identityOf } from '../../src/dedupe/identity.js';
 import { htmlToText } from '../../src/normalize/html-to-text.js';
 import type { EntryFields } from '../../src/normalize/normalize-entry.js';
 import { prepareFields, type PreparedEntry } from '../../src/pipeline/prepare-entry.js';
-import { acceptedEvents, addEvents } from '../../src/queue/article-events.js';
-import { acceptEntries, entryKeyHash, type AcceptResult } from '../../src/store/article-store.js';
+import { diffListing } from '../../src/pipeline/read-document.js';
+import { readListing, type AcceptResult } from '../../src/store/article-store.js';
 import type { StoreKeys } from '../../src/store/keys.js';
 import type { RedisClient } from '../../src/store/redis-client.js';
+import { storeReading } from '../../jobs/attempt-poll.js';
 
 export const HOUR = 3_600_000;
 
 /** Entries as a poll prepares them, from normalized fields. */
 export function prepare(sourceId: string, fields: EntryFields[], now: Date): PreparedEntry[] {
   const identities = identify(sourceId, fields.map(identityOf));
-  return fields.map((entry, index) => prepareFields(identities[index] as PreparedEntry, entry, entry.contentHtml ? htmlToText(entry.contentHtml) : (entry.summary ?? ''), sourceId, now));
+  return fields.map((entry, index) => prepareFields(identities[index] as PreparedEntry, entry, entry.contentHtml ? htmlToText(entry.contentHtml) : (entry.summary ?? ''), sourceId, now, hashText(JSON.stringify(entry), 16)));
 }
 
 export interface AcceptOptions {
   windowMs?: number;
   queue?: Queue<ArticleEvent, unknown, ArticleEventType>;
+  /** The listing as the poll read it before its document (polls that start together read the same one); default: read now. */
+  previous?: Map<string, string>;
 }
 
-/** Accept every entry of a document (as if all were new or changed), then deliver the events. */
+/** One document's entries into the store as a poll puts them there: only what is new or changed against the source's listing. */
 export async function acceptDocument(redis: RedisClient, keys: StoreKeys, sourceId: string, entries: PreparedEntry[], now: Date, options: AcceptOptions = {}): Promise<AcceptResult[]> {
-  const unique = entries.filter((entry) => !entry.repeat);
-  const listing = unique.map((entry) => ({ ekh: entryKeyHash(entry.entryKey), rawFp: entry.rawFp || entry.changeFp }));
-  const results = await acceptEntries(redis, keys, sourceId, listing, unique, { windowMs: options.windowMs ?? 72 * HOUR }, now);
-  if (options.queue) await addEvents(redis, keys, options.queue, acceptedEvents(unique, results, now), { enabled: true, keepCompleted: 1000, keepAge: 24 * HOUR });
-  return results;
+  const previous = options.previous ?? (await readListing(redis, keys, sourceId));
+  const { listing, changedEntries, changed } = diffListing(entries, (entry) => entry, previous);
+  const events = options.queue ? { queue: options.queue, settings: { enabled: true, keepCompleted: 1000, keepAge: 24 * HOUR } } : null;
+  return storeReading(redis, keys, sourceId, { listing, prepared: changedEntries, changed }, { windowMs: options.windowMs ?? 72 * HOUR, events }, now);
 }
