@@ -14,17 +14,14 @@ import { FixtureServer } from './helpers/fixture-server.js';
 import { ProcessLog } from './helpers/process-log.js';
 import { waitFor } from './helpers/wait.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
-import { LOCAL_REDIS_URL } from '../src/queue/redis-connection.js';
 
 let server: FixtureServer;
 let workspace: Workspace;
-let localRedis = false;
 beforeAll(async () => {
   server = await new FixtureServer().start();
   server.serveFixture('/feed.json', 'feed.json', 'application/feed+json');
   // Answers after 60 s: a poll that is still running when the test acts.
   server.routes.set('/slow.xml', { handler: (_request, response) => void setTimeout(() => response.writeHead(200).end('<rss/>'), 60_000).unref() });
-  localRedis = await redisAnswers(LOCAL_REDIS_URL);
 });
 let portWasFree: Promise<boolean> = Promise.resolve(false);
 beforeEach(() => {
@@ -50,8 +47,6 @@ const marker = () => join(workspace.dir, 'data', 'redis', 'feedagg-redis.url');
 
 describe('one-shot commands on their defaults', () => {
   it('sources with no Redis to read exits 1 at once and starts no redis-server', async (context) => {
-    // Something on 6379 would be a Redis to read: then there is nothing to show here.
-    if (localRedis) return context.skip('a Redis answers on 127.0.0.1:6379; this case needs none');
     await writeDefaultsConfig();
     const result = await runCli(['sources', '--config', workspace.configPath], { cwd: workspace.dir, timeoutMs: 20_000 });
     expect(result.code).toBe(1);
@@ -60,7 +55,6 @@ describe('one-shot commands on their defaults', () => {
   });
 
   it('SIGTERM during run --once prints what finished and stops the private redis-server', async (context) => {
-    if (localRedis) return context.skip('a Redis answers on 127.0.0.1:6379: run --once would use it, not a private server');
     await writeDefaultsConfig();
     const run = new ProcessLog(spawnCli(['run', '--once', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } }));
     let stdout = '';
@@ -79,7 +73,6 @@ describe('one-shot commands on their defaults', () => {
 
   for (const [command, moment] of [['run', 'the private redis-server is up'], ['start', 'the private redis-server is up'], ['start', 'start has started (its first publish runs)']] as const) {
     it(`a signal to ${command} when ${moment} stops its private redis-server with it`, async (context) => {
-      if (localRedis) return context.skip('a Redis answers on 127.0.0.1:6379: it would be used, not a private server');
       await writeDefaultsConfig({ http: { port: 0 }, sources: [{ id: 'river', url: server.url('/feed.json') }] });
       const args = command === 'run' ? ['run', '--once'] : ['start'];
       const child = new ProcessLog(spawnCli([...args, '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } }));
@@ -95,7 +88,6 @@ describe('one-shot commands on their defaults', () => {
   }
 
   it('redis-url prints the private redis-server start runs (port 6390 when free), and the example consumer finds the same', async (context) => {
-    if (localRedis) return context.skip('a Redis answers on 127.0.0.1:6379: start would use it, not a private server');
     await writeDefaultsConfig({ http: { port: 0 }, sources: [{ id: 'river', url: server.url('/feed.json') }] });
     const none = await runCli(['redis-url', '--config', workspace.configPath], { cwd: workspace.dir });
     expect(none.code).toBe(1);
@@ -122,7 +114,6 @@ describe('one-shot commands on their defaults', () => {
   });
 
   it('refresh gives up within 20 s when the private redis-server it shares goes away', async (context) => {
-    if (localRedis) return context.skip('a Redis answers on 127.0.0.1:6379: start would use it, not a private server');
     await writeDefaultsConfig({ http: { port: 0 } });
     const start = new ProcessLog(spawnCli(['start', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } }));
     let refresh: ProcessLog | null = null;

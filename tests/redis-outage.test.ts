@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, redisAnswers } from '../src/queue/embedded-redis.js';
-import { LOCAL_REDIS_URL } from '../src/queue/redis-connection.js';
 import { spawnCli } from './helpers/cli.js';
 import { FixtureServer } from './helpers/fixture-server.js';
 import { ProcessLog } from './helpers/process-log.js';
@@ -139,11 +138,7 @@ describe('a Redis outage under feedagg start', () => {
 });
 
 describe('processes sharing a private redis-server', () => {
-  // With a Redis on 127.0.0.1:6379, `start` would use it and start no private server.
-  let localRedis = false;
-  beforeAll(async () => {
-    localRedis = await redisAnswers(LOCAL_REDIS_URL);
-  });
+  // The commands run with FEEDAGG_LOCAL_REDIS=off (tests/helpers/cli.ts): a private server, whatever listens on 6379.
 
   async function writeConfig(): Promise<void> {
     await workspace.writeConfig({
@@ -156,7 +151,6 @@ describe('processes sharing a private redis-server', () => {
   }
 
   it('a worker gives up with a clear message when the owner of the server exits, without flooding the log', async (context) => {
-    if (localRedis) context.skip('a Redis answers on 127.0.0.1:6379, so no private redis-server is started');
     await writeConfig();
     const start = new ProcessLog(spawnCli(['start', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } }));
     await start.waitFor(/feedagg started/);
@@ -174,7 +168,6 @@ describe('processes sharing a private redis-server', () => {
   });
 
   it('SIGHUP reloads `start` and never orphans its redis-server; SIGTERM then leaves nothing behind', async (context) => {
-    if (localRedis) context.skip('a Redis answers on 127.0.0.1:6379, so no private redis-server is started');
     await writeConfig();
     const start = new ProcessLog(spawnCli(['start', '--config', workspace.configPath], { cwd: workspace.dir, env: { LOG_LEVEL: 'info' } }));
     const up = await start.waitFor(/private redis-server is up/);

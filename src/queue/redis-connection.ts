@@ -8,6 +8,28 @@ import { INSTALL_HINT, probeRedis, redisAnswers, runningEmbeddedRedis, startEmbe
 
 export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
 
+/**
+ * The Redis tried when none is configured: 127.0.0.1:6379, or what FEEDAGG_LOCAL_REDIS says
+ * (a URL, or `off` for none: a private redis-server then, whatever listens on 6379). A switch
+ * for machines where 6379 belongs to something else, and for tests of the private server.
+ */
+export function localRedisUrl(env: NodeJS.ProcessEnv = process.env): string | null {
+  const value = env.FEEDAGG_LOCAL_REDIS?.trim();
+  if (!value) return LOCAL_REDIS_URL;
+  return value === 'off' ? null : value;
+}
+
+/** Why no local Redis was used, for error messages. */
+export function noLocalRedis(): string {
+  const url = localRedisUrl();
+  return url ? `nothing answers on ${redactUrl(url)}` : 'FEEDAGG_LOCAL_REDIS is off';
+}
+
+async function answeringLocalRedis(): Promise<string | null> {
+  const url = localRedisUrl();
+  return url && (await redisAnswers(url)) ? url : null;
+}
+
 export interface RedisTarget {
   url: string;
   /** The private redis-server this process started (and stops on exit). */
@@ -45,7 +67,7 @@ export async function currentRedisUrl(configuredUrl: string | null, dataDir: str
   if (configuredUrl) return configuredUrl;
   const shared = await runningEmbeddedRedis(dataDir);
   if (shared) return shared;
-  return (await redisAnswers(LOCAL_REDIS_URL)) ? LOCAL_REDIS_URL : null;
+  return answeringLocalRedis();
 }
 
 export async function resolveRedis(configuredUrl: string | null, log: Logger, dataDir = './data/redis', startPrivate = true, privatePort: number | null = null): Promise<RedisTarget> {
@@ -62,14 +84,15 @@ export async function resolveRedis(configuredUrl: string | null, log: Logger, da
     log.info({ url: shared }, 'using the private redis-server another feedagg process started');
     return { url: shared, embedded: null, shared: true, cluster: false, dataDir };
   }
-  if (await redisAnswers(LOCAL_REDIS_URL)) {
-    log.info({ url: LOCAL_REDIS_URL }, 'using the Redis that answers on 127.0.0.1:6379');
-    return { url: LOCAL_REDIS_URL, embedded: null, shared: false, cluster: false, dataDir };
+  const local = await answeringLocalRedis();
+  if (local) {
+    log.info({ url: redactUrl(local) }, `using the Redis that answers on ${redactUrl(local)}`);
+    return { url: local, embedded: null, shared: false, cluster: false, dataDir };
   }
   // A command that only reads state (sources, refresh) must not start an empty or stale
   // private server of its own and report from it as if it were the deployment's.
   if (!startPrivate) {
-    throw new FeedaggError('REDIS_UNAVAILABLE', `no Redis to read: REDIS_URL and redis.url are not set, no feedagg start runs a private redis-server in ${dataDir}, and nothing answers on 127.0.0.1:6379 (start "feedagg start", or set REDIS_URL to the deployment's Redis)`);
+    throw new FeedaggError('REDIS_UNAVAILABLE', `no Redis to read: REDIS_URL and redis.url are not set, no feedagg start runs a private redis-server in ${dataDir}, and ${noLocalRedis()} (start "feedagg start", or set REDIS_URL to the deployment's Redis)`);
   }
   log.info({ dataDir }, 'no Redis configured or running: starting a private redis-server');
   const embedded = await startEmbeddedRedis(dataDir, 'redis-server', privatePort).catch((error: unknown) => {

@@ -17,7 +17,9 @@ export interface CliOptions {
 }
 
 function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', FEEDAGG_CONFIG: undefined, REDIS_URL: undefined, PORT: undefined };
+  // FEEDAGG_LOCAL_REDIS=off: a Redis of the developer's on 6379 is never used by a test's
+  // command; tests that want a "local" Redis name the test Redis there.
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', FEEDAGG_CONFIG: undefined, REDIS_URL: undefined, PORT: undefined, FEEDAGG_LOCAL_REDIS: 'off' };
   for (const [name, value] of Object.entries(extra)) env[name] = value;
   return env;
 }

@@ -6,7 +6,7 @@
  */
 import { loadConfig, resolveConfigPath } from '../../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
-import { currentRedisUrl } from '../../queue/redis-connection.js';
+import { currentRedisUrl, noLocalRedis } from '../../queue/redis-connection.js';
 import { stringOption, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -17,7 +17,7 @@ export const redisUrlCommand: Command = {
   async run(args) {
     const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
     const url = await currentRedisUrl(config.redis.url, config.redis.dataDir);
-    if (!url) throw new FeedaggError('REDIS_UNAVAILABLE', `no Redis running for this config: REDIS_URL and redis.url are not set, no feedagg process runs a private redis-server in ${config.redis.dataDir}, and nothing answers on 127.0.0.1:6379`);
+    if (!url) throw new FeedaggError('REDIS_UNAVAILABLE', `no Redis running for this config: REDIS_URL and redis.url are not set, no feedagg process runs a private redis-server in ${config.redis.dataDir}, and ${noLocalRedis()}`);
     process.stdout.write(`${url}\n`);
     return EXIT.ok;
   },
