@@ -20,6 +20,7 @@ import { queuedEvents } from './helpers/article-queue.js';
 import { deletePrefix } from './helpers/workspace.js';
 import { acceptDocument, prepare } from './helpers/accept.js';
 import { escapeUTF8 } from 'entities';
+import { needs } from './helpers/needs.js';
 
 const redisUrl = inject('redisUrl');
 const SAMPLE = join(import.meta.dirname, '..', '..', 'shared', 'samples', 'news-article.txt');
@@ -169,7 +170,7 @@ describe('cross-source dedupe', () => {
   });
 });
 
-describe.runIf(existsSync(SAMPLE))('the shared sample article', () => {
+describe.runIf(needs(existsSync(SAMPLE), `the shared sample article is missing (${SAMPLE})`))('the shared sample article', () => {
   it('merges its three copies and keeps the related report and the commentary apart', async () => {
     await deliverAll(storyFeeds({
       story: readFileSync(SAMPLE, 'utf8'),

@@ -15,6 +15,7 @@ import { runCli } from './helpers/cli.js';
 import { FixtureServer } from './helpers/fixture-server.js';
 import { feedparser, PYTHON, XMLLINT, xmllint } from './helpers/validators.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
+import { needs } from './helpers/needs.js';
 
 const redisUrl = inject('redisUrl');
 const ATOM_RNG = join(import.meta.dirname, 'fixtures', 'schemas', 'atom.rng');
@@ -58,7 +59,7 @@ describe('published feeds', () => {
   });
 
   // xmllint comes from libxml2-utils, which .ci/run installs; without it these checks cannot run.
-  it.runIf(XMLLINT)('atom.xml validates against the RFC 4287 RELAX NG schema; both XML documents are well-formed', () => {
+  it.runIf(needs(Boolean(XMLLINT), 'xmllint is missing (apt-get install libxml2-utils)'))('atom.xml validates against the RFC 4287 RELAX NG schema; both XML documents are well-formed', () => {
     const atom = xmllint(['--noout', '--relaxng', ATOM_RNG, path('atom.xml')]);
     expect(atom.output).toContain('validates');
     expect(atom.ok).toBe(true);
@@ -66,7 +67,7 @@ describe('published feeds', () => {
   });
 
   // python3-feedparser is Debian's, installed by .ci/run; without it the reader check cannot run.
-  it.runIf(PYTHON !== null)('python3-feedparser reads feed.xml and atom.xml without error and sees every item', () => {
+  it.runIf(needs(PYTHON !== null, 'python3 with feedparser is missing (apt-get install python3-feedparser)'))('python3-feedparser reads feed.xml and atom.xml without error and sees every item', () => {
     for (const [name, version] of [['feed.xml', 'rss20'], ['atom.xml', 'atom10']] as const) {
       const view = feedparser(path(name));
       expect(view.bozo, view.bozoException ?? '').toBe(false);
@@ -79,7 +80,7 @@ describe('published feeds', () => {
   });
 
   // The JSON Feed 1.1 schema is third-party material read from ../shared/corpora (never copied here).
-  it.runIf(existsSync(JSONFEED_SCHEMA))('feed.json validates against the JSON Feed 1.1 JSON Schema', () => {
+  it.runIf(needs(existsSync(JSONFEED_SCHEMA), `the JSON Feed schema is missing (${JSONFEED_SCHEMA}: ../shared/corpora)`))('feed.json validates against the JSON Feed 1.1 JSON Schema', () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats.default(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(JSONFEED_SCHEMA, 'utf8')) as object);

@@ -114,8 +114,10 @@ describe('hot reload of feedagg start', () => {
       const removed = await apply({ ...base, sources: [{ ...harbor, url: server.url('/atom.xml') }] });
       expect(removed).toMatchObject({ msg: 'config reloaded', removed: ['river'] });
       expect(await redis.zscore(keys.schedule, 'river')).toBeNull();
+      // Not polled again: harbor (the same 1 s interval) was polled twice since, river never.
       const riverHits = server.hits('/feed.json');
-      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const harborHits = server.hits('/atom.xml');
+      await waitFor('harbor polled twice after the removal', async () => (server.hits('/atom.xml') >= harborHits + 2 ? true : null), 20_000);
       expect(server.hits('/feed.json')).toBe(riverHits);
       expect((await feedItems(port)).length).toBeGreaterThanOrEqual(5);
 
@@ -123,7 +125,9 @@ describe('hot reload of feedagg start', () => {
       const invalid = await apply({ text: 'sources:\n  - id: harbor\n    url: not a url\n' });
       expect(invalid.msg).toBe('config reload refused: the file is invalid, the running config stays');
       expect(JSON.stringify(invalid)).toMatch(/url/);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // Still polling on the running config after the refusal, and still up.
+      const hitsAtRefusal = server.hits('/atom.xml');
+      await waitFor('harbor polled after the refused reload', async () => (server.hits('/atom.xml') > hitsAtRefusal ? true : null), 20_000);
       expect(start.child.exitCode).toBeNull();
       expect(await redis.zscore(keys.schedule, 'harbor')).not.toBeNull();
       expect(await redis.hkeys(keys.sourceDefs)).toEqual(['harbor']);

@@ -168,12 +168,11 @@ describe('HTTP server', () => {
       const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
       expect((await get(`${url}/feed.xml`)).status).toBe(200);
       await own.stop();
-      const started = Date.now();
+      // Redis never comes back in this test: a request that waited on it would never answer.
       const responses = await Promise.all(Array.from({ length: 200 }, () => get(`${url}/feed.xml`)));
       expect(responses.every((response) => response.status === 200 && response.body.toString() === body)).toBe(true);
       const ready = await get(`${url}/readyz`);
       expect(ready.status).toBe(503);
-      expect(Date.now() - started).toBeLessThan(5_000); // not waiting on Redis: 200 requests and /readyz
       // A document never loaded cannot come from memory: 503, not a hang.
       expect((await get(`${url}/atom.xml`)).status).toBe(503);
     } finally {
@@ -193,13 +192,12 @@ describe('HTTP server', () => {
     const socket = connect(port, '127.0.0.1');
     socket.on('error', () => undefined);
     socket.write('GET /feed.xml HTTP/1.1\r\nHost: feeds.test\r\n');
+    // The drip never ends on its own: only the server's headers timeout closes the socket.
     const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 200);
-    const started = Date.now();
     let answer = '';
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
     await new Promise((resolve) => socket.on('close', resolve));
     clearInterval(drip);
-    expect(Date.now() - started).toBeLessThan(8_000);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FeedaggError } from '../errors.js';
 import { readFeed } from '../pipeline/read-feed.js';
+import { needs } from '../../tests/helpers/needs.js';
 
 const CORPORA = join(import.meta.dirname, '../../../shared/corpora');
 const SPEC = join(CORPORA, 'jsonfeed/spec-examples');
@@ -13,7 +14,7 @@ async function read(path: string) {
   return readFeed({ sourceId: 'j', body: readFileSync(path), contentType: 'application/feed+json', documentUrl: null, now: new Date('2026-11-26T00:00:00Z') });
 }
 
-describe.runIf(existsSync(SPEC))('JSON Feed spec examples', () => {
+describe.runIf(needs(existsSync(SPEC), `the JSON Feed spec examples are missing (${SPEC}: ../shared/corpora)`))('JSON Feed spec examples', () => {
   it.each(existsSync(SPEC) ? readdirSync(SPEC) : [])('%s parses with every item', async (name) => {
     const document = JSON.parse(readFileSync(join(SPEC, name), 'utf8')) as { items: unknown[] };
     const result = await read(join(SPEC, name));
@@ -22,7 +23,7 @@ describe.runIf(existsSync(SPEC))('JSON Feed spec examples', () => {
   });
 });
 
-describe.runIf(existsSync(EDGE))("feedparser's JSON Feed edge cases", () => {
+describe.runIf(needs(existsSync(EDGE), `feedparser's JSON Feed cases are missing (${EDGE}: ../shared/corpora)`))("feedparser's JSON Feed edge cases", () => {
   it.each(existsSync(EDGE) ? readdirSync(EDGE).filter((name) => name.endsWith('.json')) : [])('%s: articles or a typed error, never a crash', async (name) => {
     const result = await read(join(EDGE, name)).catch((error: unknown) => error);
     if (result instanceof Error) {

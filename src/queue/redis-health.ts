@@ -64,8 +64,10 @@ export class RedisHealth extends EventEmitter<RedisHealthEvents> {
       this.log.error({ source, err: error instanceof Error ? error.message : String(error) }, 'redis client error');
       return;
     }
-    if (this.downSince === null) this.lost(error, source);
-    else this.suppressed += 1;
+    if (this.downSince === null) return this.lost(error, source);
+    this.suppressed += 1;
+    // Each failed reconnect, at debug level only: at info and above an outage is one line and a repeat.
+    this.log.debug({ source, errors: this.suppressed }, 'redis still away (error suppressed)');
   }
 
   /** Shutting down: closing connections is not an outage. */
