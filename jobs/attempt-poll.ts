@@ -18,12 +18,10 @@ import type { ArticleEvent, ArticleEventType } from '../src/model/article-event.
 import { acceptedEvents, addEvents, type EventSettings } from '../src/queue/article-events.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { emptyOutcome } from '../src/schedule/poll-decision.js';
-import { acceptEntries, readListing, type AcceptResult } from '../src/store/article-store.js';
-import type { StoreKeys } from '../src/store/keys.js';
-import type { RedisClient } from '../src/store/redis-client.js';
+import { type AcceptResult } from '../src/store/article-store.js';
 import { HOST_LEASE_MS } from '../src/runtime/host-owners.js';
-import { acquireHost } from '../src/store/poll-store.js';
 import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
+import { Store } from '../src/store/store.js';
 
 export interface PollAttempt {
   outcome: PollOutcome;
@@ -51,12 +49,12 @@ async function bodyHash(body: Buffer): Promise<string> {
  * longer than the fetch timeout fails the hop as a timeout.
  */
 async function redirectTurn(context: AppContext, host: string): Promise<() => Promise<void>> {
-  const { redis, keys, hostOwners, pollSlots } = context;
+  const { store, hostOwners, pollSlots } = context;
   hostOwners.pin(host);
   try {
     const deadline = Date.now() + context.config.fetch.timeout;
     for (;;) {
-      const wait = await acquireHost(redis, keys, hostOwners.owner, HOST_LEASE_MS, host);
+      const wait = await store.polls.acquireHost(hostOwners.owner, HOST_LEASE_MS, host);
       if (wait <= 0) break;
       if (Date.now() + wait > deadline) throw new FeedaggError('FETCH_TIMEOUT', `redirect to ${host}: another process polls that host for longer than fetch.timeout`);
       await new Promise((resolve) => setTimeout(resolve, wait));
@@ -105,7 +103,7 @@ function fetchOptions(context: AppContext, source: SourceConfig, state: SourceSt
 
 /** Read the document in a thread, against the source's listing (only new or changed entries are prepared). */
 async function readBody(context: AppContext, source: SourceConfig, fetched: FetchResult, now: Date): Promise<DocumentReading> {
-  const previous = await readListing(context.redis, context.keys, source.id);
+  const previous = await context.store.articles.readListing(source.id);
   return context.documents.read({
     sourceId: source.id,
     body: fetched.body,
@@ -128,10 +126,10 @@ export interface StoreSettings {
  * A read document into the store: when its listing changed, its new and changed entries are
  * accepted in one script call and their events handed over. The store step of every poll.
  */
-export async function storeReading(redis: RedisClient, keys: StoreKeys, sourceId: string, reading: Pick<DocumentReading, 'listing' | 'prepared' | 'changed'>, settings: StoreSettings, now: Date): Promise<AcceptResult[]> {
+export async function storeReading(store: Store, sourceId: string, reading: Pick<DocumentReading, 'listing' | 'prepared' | 'changed'>, settings: StoreSettings, now: Date): Promise<AcceptResult[]> {
   if (!reading.changed) return [];
-  const results = await acceptEntries(redis, keys, sourceId, reading.listing, reading.prepared, { windowMs: settings.windowMs }, now);
-  if (settings.events) await addEvents(redis, keys, settings.events.queue, acceptedEvents(reading.prepared, results, now), settings.events.settings);
+  const results = await store.articles.acceptEntries(sourceId, reading.listing, reading.prepared, { windowMs: settings.windowMs }, now);
+  if (settings.events) await addEvents(store, settings.events.queue, acceptedEvents(reading.prepared, results, now), settings.events.settings);
   return results;
 }
 
@@ -139,7 +137,7 @@ async function storeDocument(context: AppContext, source: SourceConfig, document
   const { outcome } = attempt;
   outcome.entries = document.listing.length;
   const events = { queue: context.queues.articles, settings: context.config.articles };
-  const results = await storeReading(context.redis, context.keys, source.id, document, { windowMs: context.config.dedupe.window, events }, now);
+  const results = await storeReading(context.store, source.id, document, { windowMs: context.config.dedupe.window, events }, now);
   outcome.created = results.filter((result) => result.decision === 'created').length;
   outcome.merged = results.filter((result) => result.decision === 'merged').length;
   outcome.updated = results.filter((result) => result.decision === 'updated').length;

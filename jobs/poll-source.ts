@@ -19,10 +19,9 @@ import { PUBLISH_DEDUP_ID, type PollJobData } from '../src/queue/names.js';
 import type { AppContext } from '../src/runtime/context.js';
 import { skippedOutcome, skipReason } from '../src/schedule/poll-decision.js';
 import { HOST_LEASE_MS } from '../src/runtime/host-owners.js';
-import { beginBatch, type PollStart } from '../src/store/poll-store.js';
+import { type PollStart } from '../src/store/poll-store.js';
 import { hostOf } from '../src/store/source-state-store.js';
 import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
-import { releaseClaims, stillClaimed } from '../src/store/schedule-store.js';
 import { attemptPoll } from './attempt-poll.js';
 import { recordPoll } from './record-poll.js';
 
@@ -82,11 +81,11 @@ async function afterBegin(context: AppContext, source: SourceConfig, start: Excl
  */
 async function begin(context: AppContext, sources: SourceConfig[], reschedule: boolean): Promise<PollStart[]> {
   const busyRetryMs = reschedule ? Math.max(BUSY_RETRY_MS, context.config.fetch.perHostInterval) : 0;
-  const { redis, keys, hostOwners } = context;
+  const { store, hostOwners } = context;
   const configured = sources.map((source) => hostOf(source.url));
   for (const host of configured) hostOwners.pin(host);
   try {
-    const starts = await beginBatch(redis, keys, sources, { owner: hostOwners.owner, leaseMs: HOST_LEASE_MS, busyRetryMs });
+    const starts = await store.polls.beginBatch(sources, { owner: hostOwners.owner, leaseMs: HOST_LEASE_MS, busyRetryMs });
     for (const start of starts) if (start.status === 'go') hostOwners.pin(start.host);
     return starts;
   } catch (error) {
@@ -156,7 +155,7 @@ async function pollBatch(context: AppContext, job: PollJob, token: string | unde
   if ((job.attemptsStarted ?? 1) > 1) {
     // Delivered again (its worker died, or the shutdown interrupted it): the sources whose
     // poll ended meanwhile have no claim left, and are not polled twice.
-    const open = await stillClaimed(context.redis, context.keys, ids);
+    const open = await context.store.schedule.stillClaimed(ids);
     todo = ids.filter((id) => open.has(id));
   }
   await context.sources.refresh(Date.now(), ids.some((id) => !context.sources.get(id)) || (job.data.sources ?? 0) > (context.sources.currentVersion ?? 0));
@@ -164,7 +163,7 @@ async function pollBatch(context: AppContext, job: PollJob, token: string | unde
   const tally = new MetricsTally();
   const known = todo.flatMap((id) => context.sources.get(id) ?? []);
   const unknown = todo.filter((id) => !context.sources.get(id));
-  if (unknown.length > 0) await releaseClaims(context.redis, context.keys, unknown);
+  if (unknown.length > 0) await context.store.schedule.releaseClaims(unknown);
   const starts = new Map((await begin(context, known, true)).map((start, index) => [known[index]?.id ?? '', start]));
   const polls = await Promise.all(todo.map(async (id): Promise<SourcePoll> => {
     const source = context.sources.get(id);

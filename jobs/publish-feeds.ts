@@ -15,35 +15,32 @@ import { eventBacklog } from '../src/queue/event-backlog.js';
 import { PUBLISH_DEDUP_ID, type PublishJobData } from '../src/queue/names.js';
 import { FeedaggError } from '../src/errors.js';
 import type { AppContext } from '../src/runtime/context.js';
-import { coalesceMerges } from '../src/store/outbox-store.js';
-import { recordPublishFailure } from '../src/store/output-store.js';
-import { sweepExpired, sweepWindow } from '../src/store/working-set.js';
 
 /** Publish every output now, from this process (the publish job, and run --once), one publisher at a time. */
 export function publishNow(context: AppContext): Promise<PublishResult> {
-  return withPublishLease(context.redis, context.keys, () => publishHoldingLease(context));
+  return withPublishLease(context.store, () => publishHoldingLease(context));
 }
 
 async function publishHoldingLease(context: AppContext): Promise<PublishResult> {
-  const { redis, keys, config } = context;
+  const { store, config } = context;
   const now = context.now();
   const started = performance.now();
   const build = context.documents.build?.bind(context.documents);
-  const coalesced = await coalesceMerges(redis, keys);
-  if (coalesced.length > 0) await deliverEvents(redis, keys, context.queues.articles, coalesced, config.articles, now);
+  const coalesced = await store.outbox.coalesceMerges();
+  if (coalesced.length > 0) await deliverEvents(store, context.queues.articles, coalesced, config.articles, now);
   await context.sources.refresh();
   // Source titles and tags as every process sees them (start may have reloaded its config).
-  const result = await publishOutputs(redis, keys, { ...config, sources: context.sources.all() }, now, {
+  const result = await publishOutputs(store, { ...config, sources: context.sources.all() }, now, {
     dispatcher: context.http.open,
     // Building documents of up to output.maxBytes is CPU work: a document thread does it.
     // Weighed like documents being read, so a large build never runs beside large reads.
     ...(build ? { build: (task: BuildTask) => context.parseBudget.run(buildBytes(task), () => build(task)) } : {}),
     onPingError: (error) => context.log.warn({ hub: config.output.websubHub, err: error instanceof Error ? error.message : String(error) }, 'WebSub ping failed'),
   });
-  await sweepExpired(redis, keys, now.getTime() - config.dedupe.retention);
-  await sweepWindow(redis, keys, BANDS, now.getTime() - config.dedupe.window);
-  if (config.articles.enabled) context.backlogWarning.check(await eventBacklog(redis, keys, context.queues.articles), now.getTime());
-  await countPublish(redis, keys, (performance.now() - started) / 1000);
+  await store.workingSet.sweepExpired(now.getTime() - config.dedupe.retention);
+  await store.workingSet.sweepWindow(BANDS, now.getTime() - config.dedupe.window);
+  if (config.articles.enabled) context.backlogWarning.check(await eventBacklog(store, context.queues.articles), now.getTime());
+  await countPublish(store, (performance.now() - started) / 1000);
   return result;
 }
 
@@ -63,7 +60,7 @@ export function createPublishProcessor(context: AppContext) {
       const message = error instanceof FeedaggError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
       context.publishFailure = { at: context.now().toISOString(), message };
       if (error instanceof FeedaggError && error.code === 'OUTPUT') context.outputProblem = error.message;
-      await recordPublishFailure(context.redis, context.keys, context.publishFailure).catch(() => undefined);
+      await context.store.outputs.recordPublishFailure(context.publishFailure).catch(() => undefined);
       context.log.error({ reason: job.data.reason, err: message }, 'publish failed; the outputs stay as they were');
       throw error;
     }

@@ -6,12 +6,11 @@ import { observedCadence } from '../src/schedule/cadence.js';
 import { freshnessFromHeaders, syndicationPeriod, ttlPeriod } from '../src/schedule/freshness.js';
 import { nextPollAt } from '../src/schedule/next-poll.js';
 import { nextSourceState } from '../src/schedule/source-transition.js';
-import { holdHost } from '../src/store/host-store.js';
 import type { PollAttempt } from './attempt-poll.js';
 
 /** `definitionsVersion`: the version of the source definitions this poll used (SourceDirectory); `history`: the source's outcome history as its begin read it. */
 export async function recordPoll(context: AppContext, source: SourceConfig, previous: SourceState, pollUrl: string, attempt: PollAttempt, definitionsVersion: number, history: string | null): Promise<SourceState> {
-  const { config, redis, keys } = context;
+  const { config, store } = context;
   const now = context.now();
   const { outcome, fetched, document } = attempt;
   const state = nextSourceState(previous, {
@@ -33,7 +32,7 @@ export async function recordPoll(context: AppContext, source: SourceConfig, prev
     redirectSpan: config.fetch.permanentRedirects.span,
   });
   const retryAfter = attempt.error?.retryAfter ?? null;
-  if (retryAfter !== null) await holdHost(redis, keys, new URL(pollUrl).hostname, retryAfter);
+  if (retryAfter !== null) await store.hosts.holdHost(new URL(pollUrl).hostname, retryAfter);
   const hints = document?.hints;
   const next = state.state === 'gone' ? '+inf' : nextPollAt({
     now: now.getTime(),

@@ -8,8 +8,6 @@ import type { AppContext } from '../src/runtime/context.js';
 import { deliverEvents } from '../src/queue/article-events.js';
 import { enqueueBatches, planBatches } from '../src/queue/enqueue-poll.js';
 import { hostOf } from '../src/store/source-state-store.js';
-import { pendingEvents } from '../src/store/outbox-store.js';
-import { claimDueSources, recordClaimJobs, releaseClaims, requeueLostPolls } from '../src/store/schedule-store.js';
 
 export interface TickResult {
   enqueued: string[];
@@ -40,23 +38,23 @@ export function createTickProcessor(context: AppContext) {
     if (now.getTime() - lastRequeue >= REQUEUE_EVERY_MS) {
       lastRequeue = now.getTime();
       const jobKey = (jobId: string) => context.queues.poll.toKey(jobId);
-      requeued = await requeueLostPolls(context.redis, context.keys, jobKey, now.getTime() - CLAIM_GRACE_MS, now.getTime());
+      requeued = await context.store.schedule.requeueLostPolls(jobKey, now.getTime() - CLAIM_GRACE_MS, now.getTime());
       if (requeued.length > 0) context.log.warn({ sources: requeued.slice(0, 20), count: requeued.length }, 'polls lost after their claim (a crash or an outage): due again now');
     }
-    const due = await claimDueSources(context.redis, context.keys, now.getTime(), claimLease(context.config.schedule.tick));
+    const due = await context.store.schedule.claimDueSources(now.getTime(), claimLease(context.config.schedule.tick));
     // A due source this process does not know was just added: read the definitions now.
     await context.sources.refresh(Date.now(), due.some((sourceId) => !context.sources.get(sourceId)));
     const enqueued = due.filter((sourceId) => context.sources.get(sourceId)?.enabled);
     // Not enqueued (disabled, or unknown even after the re-read): no poll will end the claim.
     const polled = new Set(enqueued);
-    await releaseClaims(context.redis, context.keys, due.filter((sourceId) => !polled.has(sourceId)));
+    await context.store.schedule.releaseClaims(due.filter((sourceId) => !polled.has(sourceId)));
     // The claims name their batch before it is queued: a crash in between leaves claims whose
     // job never existed, which requeue-lost.lua finds.
     const batches = planBatches(enqueued, context.config.schedule.batchSize, (id) => hostOf(context.sources.get(id)?.url ?? ''));
-    await recordClaimJobs(context.redis, context.keys, batches);
+    await context.store.schedule.recordClaimJobs(batches);
     await enqueueBatches(context.queues.poll, batches, context.sources.currentVersion ?? undefined);
-    const pending = await pendingEvents(context.redis, context.keys);
-    const redelivered = await deliverEvents(context.redis, context.keys, context.queues.articles, pending.map((event) => event.member), context.config.articles, now);
+    const pending = await context.store.outbox.pendingEvents();
+    const redelivered = await deliverEvents(context.store, context.queues.articles, pending.map((event) => event.member), context.config.articles, now);
     if (enqueued.length > 0 || redelivered > 0) context.log.debug({ enqueued: enqueued.length, redelivered }, 'tick');
     return { enqueued, redelivered, requeued };
   };

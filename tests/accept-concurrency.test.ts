@@ -3,9 +3,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { acceptDocument, prepare } from './helpers/accept.js';
 import type { EntryFields } from '../src/normalize/normalize-entry.js';
-import { readArticles, readListing } from '../src/store/article-store.js';
 import { storeKeys } from '../src/store/keys.js';
 import { deletePrefix } from './helpers/workspace.js';
+import { Store } from '../src/store/store.js';
 
 const redisUrl = inject('redisUrl');
 const prefix = `test-accept-${process.pid}`;
@@ -33,7 +33,7 @@ describe('acceptEntries', () => {
   it('creates each story once when four workers accept the same 50 entries at the same moment', async () => {
     const entries = prepare('wire', Array.from({ length: 50 }, (_, index) => story(index, `g${index}`)), now);
     // Four polls of one source that began together: each read the (empty) listing before any stored.
-    const previous = await readListing(clients[0] as Redis, keys, 'wire');
+    const previous = await new Store(clients[0] as Redis, keys).articles.readListing('wire');
     const results = await Promise.all(clients.map((client) => acceptDocument(client, keys, 'wire', entries, now, { windowMs: DAY, previous })));
     const created = results.flat().filter((result) => result.decision === 'created');
     expect(created).toHaveLength(50);
@@ -51,7 +51,7 @@ describe('acceptEntries', () => {
     expect(decisions).toEqual(['created', 'merged', 'merged', 'merged']);
     const ids = new Set(results.flat().map((result) => result.articleId));
     expect(ids.size).toBe(1);
-    const [stored] = await readArticles(clients[0] as Redis, keys, [...ids]);
+    const [stored] = await new Store(clients[0] as Redis, keys).articles.readArticles([...ids]);
     expect(stored?.article.sources.map((source) => source.sourceId).sort()).toEqual(sources);
   });
 });

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import type { ArticleEvent, ArticleEventType } from '../src/model/article-event.js';
 import { DEFAULT_LIMITS } from '../src/normalize/document-limits.js';
 import { readDocument } from '../src/pipeline/read-document.js';
-import { readListing, readMetas, type AcceptResult } from '../src/store/article-store.js';
+import { type AcceptResult } from '../src/store/article-store.js';
 import { storeReading } from '../jobs/attempt-poll.js';
 import { storeKeys, type StoreKeys } from '../src/store/keys.js';
 import { harborTexts, ORIGINAL_URL, PORTAL_URL, STORIES_DIR as STORIES, storyFeeds, type StoryFeeds, type StoryTexts } from './helpers/story-feeds.js';
@@ -21,6 +21,7 @@ import { deletePrefix } from './helpers/workspace.js';
 import { acceptDocument, prepare } from './helpers/accept.js';
 import { escapeUTF8 } from 'entities';
 import { needs } from './helpers/needs.js';
+import { Store } from '../src/store/store.js';
 
 const redisUrl = inject('redisUrl');
 const SAMPLE = join(import.meta.dirname, '..', '..', 'shared', 'samples', 'news-article.txt');
@@ -50,10 +51,10 @@ afterEach(async () => {
 
 /** A poll without the fetch: the document thread's work (readDocument) and every poll's store step (storeReading). */
 async function poll(sourceId: string, document: string, now: Date, client: Redis = redis): Promise<AcceptResult[]> {
-  const previous = [...(await readListing(client, keys, sourceId))];
+  const previous = [...(await new Store(client, keys).articles.readListing(sourceId))];
   const reading = await readDocument({ sourceId, body: Buffer.from(document), contentType: null, documentUrl: `https://${sourceId}.example/feed`, now: now.getTime(), limits: DEFAULT_LIMITS, previous });
   const events = { queue, settings: { enabled: true, keepCompleted: 1000, keepAge: 24 * HOUR } };
-  return storeReading(client, keys, sourceId, reading, { windowMs: 72 * HOUR, events }, now);
+  return storeReading(new Store(client, keys), sourceId, reading, { windowMs: 72 * HOUR, events }, now);
 }
 
 const events = () => queuedEvents(redisUrl, prefix);
@@ -64,7 +65,7 @@ const events = () => queuedEvents(redisUrl, prefix);
  */
 async function allArticles() {
   const ids = await redis.zrange(keys.articlesByTime, 0, -1);
-  const metas = await readMetas(redis, keys, ids);
+  const metas = await new Store(redis, keys).articles.readMetas(ids);
   const delivered = await events();
   return ids.flatMap((id) => {
     const meta = metas.get(id);

@@ -11,13 +11,13 @@ import { freePort } from '../src/queue/embedded-redis.js';
 import { DocumentPool } from '../src/runtime/document-pool.js';
 import { DEFAULT_LIMITS } from '../src/normalize/document-limits.js';
 import { storeKeys } from '../src/store/keys.js';
-import { readSourceState } from '../src/store/source-state-store.js';
 import { spawnCli } from './helpers/cli.js';
 import { ProcessLog } from './helpers/process-log.js';
 import { fixture, FixtureServer } from './helpers/fixture-server.js';
 import { slowFeed } from './helpers/slow-feed.js';
 import { waitFor } from './helpers/wait.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
+import { Store } from '../src/store/store.js';
 
 const redisUrl = inject('redisUrl');
 
@@ -101,7 +101,7 @@ describe('feedagg start while a document runs past its deadline', () => {
         }
       })();
       const states = await waitFor('the three polls', async () => {
-        const [slow, one, two] = await Promise.all(['slow', 'one', 'two'].map((id) => readSourceState(redis, keys, id)));
+        const [slow, one, two] = await Promise.all(['slow', 'one', 'two'].map((id) => new Store(redis, keys).sources.readSourceState(id)));
         return slow?.lastError && one?.lastPollAt && two?.lastPollAt ? { slow, one, two } : null;
       }, 30_000);
       probing = false;

@@ -17,8 +17,8 @@ import { startEmbeddedRedis } from '../src/queue/embedded-redis.js';
 import { compressDocument } from '../src/publish/compress-document.js';
 import { strongEtag } from '../src/publish/document-set.js';
 import { storeKeys } from '../src/store/keys.js';
-import { recordPublish, recordPublishFailure, saveDocument } from '../src/store/output-store.js';
 import { deletePrefix } from './helpers/workspace.js';
+import { Store } from '../src/store/store.js';
 
 const redisUrl = inject('redisUrl');
 const prefix = `test-http-${process.pid}`;
@@ -34,11 +34,11 @@ let base: string;
 let second: string;
 
 async function publish(path: string, body: string, contentType: string, modified = new Date('2026-11-26T10:00:00Z')): Promise<void> {
-  await saveDocument(redis, keys, { path, body, contentType, etag: strongEtag(body), modified: modified.toUTCString(), ...(await compressDocument(Buffer.from(body))) });
+  await new Store(redis, keys).outputs.saveDocument({ path, body, contentType, etag: strongEtag(body), modified: modified.toUTCString(), ...(await compressDocument(Buffer.from(body))) });
 }
 
 async function startServer(): Promise<string> {
-  const server = createHttpServer({ redis, keys, paths: new Set([...Object.keys(DOCUMENTS), '/missing.xml']), maxAgeSeconds: 1800, log: pino({ level: 'silent' }) });
+  const server = createHttpServer({ store: new Store(redis, keys), paths: new Set([...Object.keys(DOCUMENTS), '/missing.xml']), maxAgeSeconds: 1800, log: pino({ level: 'silent' }) });
   servers.push(server);
   return `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
 }
@@ -46,7 +46,7 @@ async function startServer(): Promise<string> {
 beforeAll(async () => {
   redis = new Redis(redisUrl);
   for (const [path, [type, body]] of Object.entries(DOCUMENTS)) await publish(path, body, type);
-  await recordPublish(redis, keys, new Date('2026-11-26T10:00:00Z'));
+  await new Store(redis, keys).outputs.recordPublish(new Date('2026-11-26T10:00:00Z'));
   base = await startServer();
   second = await startServer();
 });
@@ -97,7 +97,7 @@ describe('HTTP server', () => {
 
   it('never compresses on request: a document stored without its variants is sent as it is', async () => {
     const body = '<feed xmlns="http://www.w3.org/2005/Atom"><title>plain</title></feed>';
-    await saveDocument(redis, keys, { path: '/missing.xml', body, contentType: 'application/atom+xml', etag: strongEtag(body), modified: new Date().toUTCString() });
+    await new Store(redis, keys).outputs.saveDocument({ path: '/missing.xml', body, contentType: 'application/atom+xml', etag: strongEtag(body), modified: new Date().toUTCString() });
     const response = await get(`${base}/missing.xml`, { 'accept-encoding': 'br, gzip' });
     expect(response.headers['content-encoding']).toBeUndefined();
     expect(response.body.toString()).toBe(body);
@@ -105,17 +105,17 @@ describe('HTTP server', () => {
   });
 
   it('/readyz is 503 with the reason after a failed publish, until the next good one', async () => {
-    await recordPublishFailure(redis, keys, { at: '2026-11-26T10:05:00.000Z', message: 'ENOSPC: no space left on device, write' });
+    await new Store(redis, keys).outputs.recordPublishFailure({ at: '2026-11-26T10:05:00.000Z', message: 'ENOSPC: no space left on device, write' });
     const failed = await get(`${base}/readyz`);
     expect(failed.status).toBe(503);
     expect(JSON.parse(failed.body.toString())).toMatchObject({ status: 'not ready', publish: 'the last publish failed at 2026-11-26T10:05:00.000Z: ENOSPC: no space left on device, write' });
-    await recordPublish(redis, keys, new Date('2026-11-26T10:00:00Z'));
+    await new Store(redis, keys).outputs.recordPublish(new Date('2026-11-26T10:00:00Z'));
     expect((await get(`${base}/readyz`)).status).toBe(200);
   });
 
   it('/readyz is 503 "Redis out of memory" while Redis refuses writes', async () => {
     const health = { outOfMemory: true, publishFailure: () => null };
-    const server = createHttpServer({ redis, keys, paths: new Set(), maxAgeSeconds: 60, log: pino({ level: 'silent' }), health });
+    const server = createHttpServer({ store: new Store(redis, keys), paths: new Set(), maxAgeSeconds: 60, log: pino({ level: 'silent' }), health });
     servers.push(server);
     const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
     const response = await get(`${url}/readyz`);
@@ -145,7 +145,7 @@ describe('HTTP server', () => {
   it('/readyz answers 503 while Redis cannot be reached', async () => {
     const away = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
     away.on('error', () => undefined);
-    const server = createHttpServer({ redis: away, keys, paths: new Set(), maxAgeSeconds: 60, log: pino({ level: 'silent' }) });
+    const server = createHttpServer({ store: new Store(away, keys), paths: new Set(), maxAgeSeconds: 60, log: pino({ level: 'silent' }) });
     servers.push(server);
     const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
     const response = await get(`${url}/readyz`);
@@ -162,8 +162,8 @@ describe('HTTP server', () => {
     client.on('error', () => undefined);
     try {
       const body = DOCUMENTS['/feed.xml']?.[1] ?? '';
-      await saveDocument(client, keys, { path: '/feed.xml', body, contentType: 'application/rss+xml; charset=utf-8', etag: strongEtag(body), modified: new Date('2026-11-26T10:00:00Z').toUTCString() });
-      const server = createHttpServer({ redis: client, keys, paths: new Set(['/feed.xml', '/atom.xml']), maxAgeSeconds: 60, log: pino({ level: 'silent' }) });
+      await new Store(client, keys).outputs.saveDocument({ path: '/feed.xml', body, contentType: 'application/rss+xml; charset=utf-8', etag: strongEtag(body), modified: new Date('2026-11-26T10:00:00Z').toUTCString() });
+      const server = createHttpServer({ store: new Store(client, keys), paths: new Set(['/feed.xml', '/atom.xml']), maxAgeSeconds: 60, log: pino({ level: 'silent' }) });
       servers.push(server);
       const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
       expect((await get(`${url}/feed.xml`)).status).toBe(200);
@@ -186,7 +186,7 @@ describe('HTTP server', () => {
     expect(SERVER_TIMEOUTS).toEqual({ headersMs: 10_000, requestMs: 30_000 });
     expect(servers[0]?.headersTimeout).toBe(10_000);
     expect(servers[0]?.requestTimeout).toBe(30_000);
-    const server = createHttpServer({ redis, keys, paths: new Set(), maxAgeSeconds: 60, log: pino({ level: 'silent' }), timeouts: { headersMs: 1_000, requestMs: 2_000 } });
+    const server = createHttpServer({ store: new Store(redis, keys), paths: new Set(), maxAgeSeconds: 60, log: pino({ level: 'silent' }), timeouts: { headersMs: 1_000, requestMs: 2_000 } });
     servers.push(server);
     const port = await listen(server, 0, '127.0.0.1');
     const socket = connect(port, '127.0.0.1');

@@ -14,11 +14,11 @@ import { createPollProcessor } from '../jobs/poll-source.js';
 import { QUEUE_NAMES } from '../src/queue/names.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { syncSources } from '../src/runtime/runtime.js';
-import { claimDueSources } from '../src/store/schedule-store.js';
 import { fixture, FixtureServer } from './helpers/fixture-server.js';
 import { openTestRuntime, testConfig } from './helpers/in-process.js';
 import { waitFor } from './helpers/wait.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
+import { Store } from '../src/store/store.js';
 
 const redisUrl = inject('redisUrl');
 let server: FixtureServer;
@@ -58,7 +58,7 @@ describe('a poll lost after the tick claimed its source', () => {
     const rt = await open();
     const { redis, keys } = rt.context;
     // The claim of a tick whose process died before it enqueued anything.
-    expect(await claimDueSources(redis, keys, clock, 5 * 60_000)).toEqual(['a']);
+    expect(await new Store(redis, keys).schedule.claimDueSources(clock, 5 * 60_000)).toEqual(['a']);
     expect(await pollJobs(rt)).toBe(0);
     const tick = createTickProcessor(rt.context);
     clock += CLAIM_GRACE_MS - 1_000;

@@ -10,11 +10,10 @@ import type { PollOutcome } from '../src/model/source-state.js';
 import { enqueueBatches, planBatches } from '../src/queue/enqueue-poll.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { syncSources } from '../src/runtime/runtime.js';
-import { claimDueSources, recordClaimJobs } from '../src/store/schedule-store.js';
-import { readSourceState } from '../src/store/source-state-store.js';
 import { fixture, FixtureServer } from './helpers/fixture-server.js';
 import { openTestRuntime, testConfig } from './helpers/in-process.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
+import { Store } from '../src/store/store.js';
 
 const redisUrl = inject('redisUrl');
 let server: FixtureServer;
@@ -53,16 +52,16 @@ describe('a batch of sources', () => {
     expect(outcomes.map((outcome) => [outcome.sourceId, outcome.ok, outcome.error?.code ?? null])).toEqual([
       ['a', true, null], ['broken', false, 'HTTP_STATUS'], ['gone-from-config', false, 'CONFIG'], ['b', true, null],
     ]);
-    expect((await readSourceState(rt.context.redis, rt.context.keys, 'broken')).consecutiveFailures).toBe(1);
-    expect((await readSourceState(rt.context.redis, rt.context.keys, 'a')).lastStatus).toBe(200);
+    expect((await rt.context.store.sources.readSourceState('broken')).consecutiveFailures).toBe(1);
+    expect((await rt.context.store.sources.readSourceState('a')).lastStatus).toBe(200);
   });
 
   it('delivered again, polls only the sources whose claim is still open', async () => {
     const rt = await open(['a', 'b']);
     const { redis, keys, queues } = rt.context;
-    expect((await claimDueSources(redis, keys, Date.now(), 5 * 60_000)).sort()).toEqual(['a', 'b']);
+    expect((await new Store(redis, keys).schedule.claimDueSources(Date.now(), 5 * 60_000)).sort()).toEqual(['a', 'b']);
     const batches = planBatches(['a', 'b'], 50);
-    await recordClaimJobs(redis, keys, batches);
+    await new Store(redis, keys).schedule.recordClaimJobs(batches);
     await enqueueBatches(queues.poll, batches);
     const poll = createPollProcessor(rt.context);
     // The first delivery polled a, then its worker died before b.

@@ -14,14 +14,12 @@ import { enqueuePoll } from '../src/queue/enqueue-poll.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../src/queue/embedded-redis.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { syncSources } from '../src/runtime/runtime.js';
-import { holdHost, hostHold } from '../src/store/host-store.js';
 import { storeKeys } from '../src/store/keys.js';
-import { dueSources, nextPollTimes } from '../src/store/schedule-store.js';
-import { readSourceState } from '../src/store/source-state-store.js';
 import { runCli } from './helpers/cli.js';
 import { fixture, FixtureServer } from './helpers/fixture-server.js';
 import { openTestRuntime, testConfig } from './helpers/in-process.js';
 import { createWorkspace, deletePrefix, type Workspace } from './helpers/workspace.js';
+import { Store } from '../src/store/store.js';
 
 const redisUrl = inject('redisUrl');
 const RSS = fixture('rss2.xml');
@@ -62,12 +60,12 @@ describe('unforeseen errors', () => {
     const before = Date.now();
     const outcome = await poll({ data: { sourceId: 'poison' } });
     expect(outcome).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: 'RangeError: Invalid string length' } });
-    const state = await readSourceState(context.redis, context.keys, 'poison');
+    const state = await context.store.sources.readSourceState('poison');
     expect(state).toMatchObject({ consecutiveFailures: 1, lastError: { code: 'INTERNAL', message: 'RangeError: Invalid string length' }, lastStatus: 200 });
     // Not due again at the next tick: the next poll is at least minInterval (5m, less jitter) away.
-    const next = (await nextPollTimes(context.redis, context.keys, ['poison'])).get('poison') ?? 0;
+    const next = (await context.store.schedule.nextPollTimes(['poison'])).get('poison') ?? 0;
     expect(next).toBeGreaterThan(before + 4 * 60_000);
-    expect(await dueSources(context.redis, context.keys, Date.now() + 60_000)).not.toContain('poison');
+    expect(await context.store.schedule.dueSources(Date.now() + 60_000)).not.toContain('poison');
     const sources = await runCli(['sources', '--json', '--config', await writeConfig()]);
     expect(JSON.parse(sources.stdout)[0]).toMatchObject({ id: 'poison', lastError: { code: 'INTERNAL' }, consecutiveFailures: 1 });
   });
@@ -81,7 +79,7 @@ describe('unforeseen errors', () => {
     context.documents = threads;
     const outcome = await createPollProcessor(context)({ data: { sourceId: 'flaky' } });
     expect(outcome).toMatchObject({ ok: true, created: 3 });
-    expect(await readSourceState(context.redis, context.keys, 'flaky')).toMatchObject({ consecutiveFailures: 0, lastError: null });
+    expect(await context.store.sources.readSourceState('flaky')).toMatchObject({ consecutiveFailures: 0, lastError: null });
   });
 });
 
@@ -126,7 +124,7 @@ describe('a Redis failure during a poll', () => {
     await admin.config('SET', 'maxmemory', '0');
     expect(error).toMatchObject({ code: 'REDIS_UNAVAILABLE', retryable: true });
     expect((error as Error).message).toMatch(/OOM/);
-    expect(await readSourceState(context.redis, context.keys, 'oom')).toMatchObject({ consecutiveFailures: 0, lastError: null, lastPollAt: null });
+    expect(await context.store.sources.readSourceState('oom')).toMatchObject({ consecutiveFailures: 0, lastError: null, lastPollAt: null });
     // The job is retried with backoff; the retry works once Redis does.
     const job = await enqueuePoll(context.queues.poll, 'never-run');
     expect(job.opts).toMatchObject({ attempts: 3, backoff: { type: 'exponential', delay: 5_000 } });
@@ -144,7 +142,7 @@ describe('a Redis failure during a poll', () => {
     expect(error).toMatchObject({ code: 'REDIS_UNAVAILABLE' });
     expect((error as Error).message).toMatch(/Redis failed while beginning the poll of slot: NOREPLICAS/);
     expect(server.hits('/slot.xml')).toBe(0);
-    expect(await readSourceState(context.redis, context.keys, 'slot')).toMatchObject({ consecutiveFailures: 0, lastError: null });
+    expect(await context.store.sources.readSourceState('slot')).toMatchObject({ consecutiveFailures: 0, lastError: null });
   });
 });
 
@@ -155,17 +153,17 @@ describe('Retry-After', () => {
     const before = Date.now();
     const outcome = await createPollProcessor(context)({ data: { sourceId: 'forever' } });
     expect(outcome).toMatchObject({ ok: false, status: 429 });
-    const hold = await hostHold(context.redis, context.keys, '127.0.0.1', Date.now());
+    const hold = await context.store.hosts.hostHold('127.0.0.1', Date.now());
     expect(hold).toBeGreaterThan(before + 3_500_000);
     expect(hold).toBeLessThanOrEqual(Date.now() + 3_600_000);
-    const next = (await nextPollTimes(context.redis, context.keys, ['forever'])).get('forever') ?? 0;
+    const next = (await context.store.schedule.nextPollTimes(['forever'])).get('forever') ?? 0;
     expect(next).toBeLessThanOrEqual(Date.now() + 3_600_000);
 
     server.routes.set('/forever.xml', { body: RSS });
     const refresh = await runCli(['refresh', 'forever', '--config', await writeConfig()]);
     expect(refresh.stdout).toMatch(/forever\s+200\s+3\s+3\s+0\s+0/);
     expect(refresh.code).toBe(0);
-    expect(await hostHold(context.redis, context.keys, '127.0.0.1', Date.now())).toBeNull();
+    expect(await context.store.hosts.hostHold('127.0.0.1', Date.now())).toBeNull();
   });
 
   it('keeps the later time when workers race to set it', async () => {
@@ -174,10 +172,10 @@ describe('Retry-After', () => {
     const now = Date.now();
     const times = Array.from({ length: 200 }, (_, index) => now + 60_000 + ((index * 7919) % 200) * 1000);
     try {
-      await Promise.all(times.map((until, index) => holdHost(clients[index % 4] as Redis, keys, 'race.example', until)));
-      expect(await hostHold(clients[0] as Redis, keys, 'race.example', now)).toBe(Math.max(...times));
-      expect(await holdHost(clients[0] as Redis, keys, 'race.example', now + 61_000)).toBe(false);
-      expect(await hostHold(clients[0] as Redis, keys, 'race.example', now)).toBe(Math.max(...times));
+      await Promise.all(times.map((until, index) => new Store(clients[index % 4] as Redis, keys).hosts.holdHost('race.example', until)));
+      expect(await new Store(clients[0] as Redis, keys).hosts.hostHold('race.example', now)).toBe(Math.max(...times));
+      expect(await new Store(clients[0] as Redis, keys).hosts.holdHost('race.example', now + 61_000)).toBe(false);
+      expect(await new Store(clients[0] as Redis, keys).hosts.hostHold('race.example', now)).toBe(Math.max(...times));
     } finally {
       for (const client of clients) client.disconnect();
       await deletePrefix(redisUrl, workspace.prefix);

@@ -12,8 +12,8 @@ import { fixture, FixtureServer } from './helpers/fixture-server.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 import { openTestRuntime, testConfig } from './helpers/in-process.js';
 import { syncSources } from '../src/runtime/runtime.js';
-import { claimDueSources, recordClaimJobs } from '../src/store/schedule-store.js';
 import { enqueueBatches, planBatches } from '../src/queue/enqueue-poll.js';
+import { Store } from '../src/store/store.js';
 
 const redisUrl = inject('redisUrl');
 let server: FixtureServer;
@@ -140,10 +140,10 @@ describe('feedagg run --once', () => {
     const runtime = await openTestRuntime(testConfig(redisUrl, workspace.prefix, workspace.outputDir, baseConfig([{ id: 'slow', url: server.url('/slow.xml') }])));
     try {
       await syncSources(runtime);
-      const { redis, keys, queues } = runtime.context;
-      expect(await claimDueSources(redis, keys, Date.now(), 5 * 60_000)).toEqual(['slow']);
+      const { store, redis, keys, queues } = runtime.context;
+      expect(await new Store(redis, keys).schedule.claimDueSources(Date.now(), 5 * 60_000)).toEqual(['slow']);
       const batches = planBatches(['slow'], 50);
-      await recordClaimJobs(redis, keys, batches);
+      await new Store(redis, keys).schedule.recordClaimJobs(batches);
       await enqueueBatches(queues.poll, batches);
     } finally {
       await runtime.close();

@@ -8,6 +8,7 @@ import { storeKeys } from '../src/store/keys.js';
 import { FinishQueue } from '../src/store/poll-store.js';
 import { decodeSourceState } from '../src/store/source-state-store.js';
 import { deletePrefix } from './helpers/workspace.js';
+import { Store } from '../src/store/store.js';
 
 const redisUrl = inject('redisUrl');
 const prefix = `test-${randomUUID().slice(0, 8)}`;
@@ -26,8 +27,8 @@ afterAll(async () => {
 describe('SourceDirectory', () => {
   it('a worker with no sources of its own learns those start publishes, and their changes', async () => {
     const keys = storeKeys(prefix);
-    const start = new SourceDirectory(redis, keys, [source('a')]);
-    const worker = new SourceDirectory(redis, keys, []);
+    const start = new SourceDirectory(new Store(redis, keys), [source('a')]);
+    const worker = new SourceDirectory(new Store(redis, keys), []);
     await start.publish([source('a'), { ...source('b'), interval: 60_000, headers: { Authorization: 'Bearer x' } }]);
     expect(await worker.lookup('b')).toEqual({ ...source('b'), interval: 60_000, headers: { Authorization: 'Bearer x' } });
     expect(worker.size).toBe(2);
@@ -45,14 +46,14 @@ describe('SourceDirectory', () => {
 
   it('marks a redefined source so a poll that ran on the old definition is followed by one at once', async () => {
     const keys = storeKeys(`${prefix}-r`);
-    const start = new SourceDirectory(redis, keys, [source('a'), source('b')]);
+    const start = new SourceDirectory(new Store(redis, keys), [source('a'), source('b')]);
     expect(await start.publish([source('a'), source('b')])).toEqual([]);
     const used = start.currentVersion ?? 0;
     expect(await start.publish([source('a', 'http://feeds.example/moved.xml'), source('b')])).toEqual(['a']);
     const later = Date.now() + 3_600_000;
     await redis.zadd(keys.schedule, later, 'a', later, 'b');
     const state = (id: string) => ({ ...decodeSourceState(id, {}), lastPollAt: new Date().toISOString() });
-    const ends = new FinishQueue(redis, keys, 'test-owner', () => []);
+    const ends = new FinishQueue(new Store(redis, keys), 'test-owner', () => []);
     const finish = (id: string, version: number) => ends.finish({ id, previous: decodeSourceState(id, {}), state: state(id), next: later, definitionsVersion: version, record: { at: new Date().toISOString(), result: 'ok', status: 200, created: 0, ms: 1, waitMs: 0 } });
     // Both polls ran on the old definitions: only the redefined source is due again now.
     await finish('a', used);

@@ -10,13 +10,11 @@ import { LONGER_FACTOR, LONGER_MARGIN } from '../src/dedupe/change-rule.js';
 import { HASHES } from '../src/dedupe/minhash.js';
 import type { EntryFields } from '../src/normalize/normalize-entry.js';
 import type { PreparedEntry } from '../src/pipeline/prepare-entry.js';
-import { acceptEntries, entryKeyHash, EVENT_MERGES, MAX_PROVENANCE, readMetas, readBodies, type AcceptResult } from '../src/store/article-store.js';
+import { entryKeyHash, EVENT_MERGES, MAX_PROVENANCE, type AcceptResult } from '../src/store/article-store.js';
 import { storeKeys, type StoreKeys } from '../src/store/keys.js';
-import { coalesceMerges, countPending, pendingEvents, releaseEvents } from '../src/store/outbox-store.js';
-import { claimDueSources, syncSchedule } from '../src/store/schedule-store.js';
-import { acceptSequence, keepWindowBodies, sweepExpired, sweepWindow } from '../src/store/working-set.js';
 import { HOUR, prepare } from './helpers/accept.js';
 import { deletePrefix } from './helpers/workspace.js';
+import { Store } from '../src/store/store.js';
 
 const redisUrl = inject('redisUrl');
 const DAY = 24 * HOUR;
@@ -67,19 +65,19 @@ function entry(sourceId: string, item: EntryFields, options: { signature?: strin
 /** One polled document: its entries are its listing, and all of them are accepted. */
 async function poll(sourceId: string, entries: PreparedEntry[], now = T0, windowMs = 3 * DAY): Promise<AcceptResult[]> {
   const listing = entries.map((prepared) => ({ ekh: entryKeyHashOf(prepared), rawFp: prepared.changeFp }));
-  return acceptEntries(redis, keys, sourceId, listing, entries, { windowMs }, now);
+  return new Store(redis, keys).articles.acceptEntries(sourceId, listing, entries, { windowMs }, now);
 }
 
 /** A listing-only poll: the document lists `entries`, none of them new or changed. */
 async function list(sourceId: string, entries: PreparedEntry[], now = T0): Promise<void> {
   const listing = entries.map((prepared) => ({ ekh: entryKeyHashOf(prepared), rawFp: prepared.changeFp }));
-  await acceptEntries(redis, keys, sourceId, listing, [], { windowMs: 3 * DAY }, now);
+  await new Store(redis, keys).articles.acceptEntries(sourceId, listing, [], { windowMs: 3 * DAY }, now);
 }
 
 const entryKeyHashOf = (prepared: PreparedEntry) => entryKeyHash(prepared.entryKey);
 
 async function meta(id: string) {
-  const found = (await readMetas(redis, keys, [id])).get(id);
+  const found = (await new Store(redis, keys).articles.readMetas([id])).get(id);
   if (!found) throw new Error(`no meta for ${id}`);
   return found;
 }
@@ -172,26 +170,26 @@ describe('accept.lua: merges, events and provenance', () => {
     const id = results[0]?.articleId ?? '';
     expect(results.map((result) => result.version)).toEqual([1, 2, 3, 4, 0, 0]);
     expect(await redis.sismember(keys.coalesce, id)).toBe(1);
-    expect((await pendingEvents(redis, keys)).map((event) => event.member).sort()).toEqual([`${id}-v1`, `${id}-v2`, `${id}-v3`, `${id}-v4`]);
+    expect((await new Store(redis, keys).outbox.pendingEvents()).map((event) => event.member).sort()).toEqual([`${id}-v1`, `${id}-v2`, `${id}-v3`, `${id}-v4`]);
 
-    expect(await coalesceMerges(redis, keys)).toEqual([`${id}-v5`]);
+    expect(await new Store(redis, keys).outbox.coalesceMerges()).toEqual([`${id}-v5`]);
     expect(await redis.sismember(keys.coalesce, id)).toBe(0);
     const after = await meta(id);
     expect(after).toMatchObject({ version: 5, pending: 5, sourceCount: 6 });
     expect(after.sources.map((source) => source.sourceId)).toEqual(sources);
     // Nothing more to coalesce: a second flush queues nothing.
-    expect(await coalesceMerges(redis, keys)).toEqual([]);
+    expect(await new Store(redis, keys).outbox.coalesceMerges()).toEqual([]);
   });
 
   it('a coalesced merge of an article without a body queues no event and keeps its provenance', async () => {
     const [created] = await poll('s0', [entry('s0', fields(url))]);
     const id = created?.articleId ?? '';
-    await releaseEvents(redis, keys, [`${id}-v1`]);
-    await keepWindowBodies(redis, keys, [], await acceptSequence(redis, keys));
-    expect(await readBodies(redis, keys, [id])).toEqual([null]);
+    await new Store(redis, keys).outbox.releaseEvents([`${id}-v1`]);
+    await new Store(redis, keys).workingSet.keepWindowBodies([], await new Store(redis, keys).workingSet.acceptSequence());
+    expect(await new Store(redis, keys).articles.readBodies([id])).toEqual([null]);
     const [merged] = await poll('s1', [entry('s1', fields(url))], at(1));
     expect(merged).toMatchObject({ decision: 'merged', version: 0 });
-    expect(await coalesceMerges(redis, keys)).toEqual([]);
+    expect(await new Store(redis, keys).outbox.coalesceMerges()).toEqual([]);
     expect(await meta(id)).toMatchObject({ version: 1, pending: 0, sourceCount: 2 });
   });
 
@@ -209,9 +207,9 @@ describe('accept.lua: merges, events and provenance', () => {
   it('release-events takes handed-over events out of the outbox and the pending count', async () => {
     const [created] = await poll('s0', [entry('s0', fields(url))]);
     const id = created?.articleId ?? '';
-    expect(await countPending(redis, keys)).toBe(1);
-    await releaseEvents(redis, keys, [`${id}-v1`, `${id}-v1`]);
-    expect(await countPending(redis, keys)).toBe(0);
+    expect(await new Store(redis, keys).outbox.countPending()).toBe(1);
+    await new Store(redis, keys).outbox.releaseEvents([`${id}-v1`, `${id}-v1`]);
+    expect(await new Store(redis, keys).outbox.countPending()).toBe(0);
     expect((await meta(id)).pending).toBe(0);
   });
 });
@@ -235,9 +233,9 @@ describe('listings and retention', () => {
     expect(await redis.zscore(keys.unlisted, id)).toBeNull();
     await list('b', [], at(5));
 
-    expect(await sweepExpired(redis, keys, at(4).getTime())).toBe(0);
-    expect(await sweepExpired(redis, keys, at(5).getTime())).toBe(1);
-    expect(await readMetas(redis, keys, [id])).toEqual(new Map());
+    expect(await new Store(redis, keys).workingSet.sweepExpired(at(4).getTime())).toBe(0);
+    expect(await new Store(redis, keys).workingSet.sweepExpired(at(5).getTime())).toBe(1);
+    expect(await new Store(redis, keys).articles.readMetas([id])).toEqual(new Map());
     expect(await redis.hexists(keys.body, id)).toBe(0);
     expect(await redis.zscore(keys.articlesByTime, id)).toBeNull();
     expect(await redis.hlen(keys.seen('b'))).toBe(0);
@@ -266,7 +264,7 @@ describe('the dedupe window sweep', () => {
     const bucket = keys.lshBucket(0, SHARED_BANDS[0]?.slice(0, 3) ?? '');
     expect((await redis.strlen(bucket))).toBe(2 * 37);
     // The sweep walks every bucket a slice at a time: enough calls make a full pass.
-    for (let call = 0; call < 40; call += 1) await sweepWindow(redis, keys, 8, at(24).getTime());
+    for (let call = 0; call < 40; call += 1) await new Store(redis, keys).workingSet.sweepWindow(8, at(24).getTime());
     expect(await redis.strlen(bucket)).toBe(37);
     expect(await redis.get(bucket)).toContain(recent?.articleId);
     expect(await redis.hexists(keys.sig, old?.articleId ?? '')).toBe(0);
@@ -280,28 +278,28 @@ describe('the working set', () => {
   it('keeps bodies of the published window and of pending events; trims the rest, but not what arrived after the publish began', async () => {
     const results = await poll('a', [1, 2, 3].map((index) => entry('a', fields(`https://a.example/${index}`))));
     const [shown, delivered, pending] = results.map((result) => result.articleId) as [string, string, string];
-    await releaseEvents(redis, keys, [`${shown}-v1`, `${delivered}-v1`]);
-    const sequence = await acceptSequence(redis, keys);
+    await new Store(redis, keys).outbox.releaseEvents([`${shown}-v1`, `${delivered}-v1`]);
+    const sequence = await new Store(redis, keys).workingSet.acceptSequence();
     const [late] = await poll('b', [entry('b', fields('https://b.example/late'))], at(1));
-    await releaseEvents(redis, keys, [`${late?.articleId}-v1`]);
+    await new Store(redis, keys).outbox.releaseEvents([`${late?.articleId}-v1`]);
 
-    expect(await keepWindowBodies(redis, keys, [shown], sequence)).toBe(1);
-    const bodies = await readBodies(redis, keys, [shown, delivered, pending, late?.articleId ?? '']);
+    expect(await new Store(redis, keys).workingSet.keepWindowBodies([shown], sequence)).toBe(1);
+    const bodies = await new Store(redis, keys).articles.readBodies([shown, delivered, pending, late?.articleId ?? '']);
     expect(bodies.map((body) => (body ? String.fromCharCode(body[0] ?? 0) : null))).toEqual(['z', null, 'j', 'j']);
     expect(await redis.smembers(keys.published)).toEqual([shown]);
     // The next publish judges the late article too.
-    expect(await keepWindowBodies(redis, keys, [shown], await acceptSequence(redis, keys))).toBe(1);
+    expect(await new Store(redis, keys).workingSet.keepWindowBodies([shown], await new Store(redis, keys).workingSet.acceptSequence())).toBe(1);
   });
 });
 
 describe('claim-due.lua', () => {
   it('claims due sources once: the next tick does not pick them again while the lease runs', async () => {
     const now = T0.getTime();
-    await syncSchedule(redis, keys, ['a', 'b', 'c'], now);
+    await new Store(redis, keys).schedule.syncSchedule(['a', 'b', 'c'], now);
     await redis.zadd(keys.schedule, now + HOUR, 'c');
-    expect((await claimDueSources(redis, keys, now, 5 * 60_000)).sort()).toEqual(['a', 'b']);
-    expect(await claimDueSources(redis, keys, now + 1000, 5 * 60_000)).toEqual([]);
-    expect((await claimDueSources(redis, keys, now + 5 * 60_000, 5 * 60_000)).sort()).toEqual(['a', 'b']);
-    expect(await claimDueSources(redis, keys, now + HOUR, 5 * 60_000, 1)).toHaveLength(1);
+    expect((await new Store(redis, keys).schedule.claimDueSources(now, 5 * 60_000)).sort()).toEqual(['a', 'b']);
+    expect(await new Store(redis, keys).schedule.claimDueSources(now + 1000, 5 * 60_000)).toEqual([]);
+    expect((await new Store(redis, keys).schedule.claimDueSources(now + 5 * 60_000, 5 * 60_000)).sort()).toEqual(['a', 'b']);
+    expect(await new Store(redis, keys).schedule.claimDueSources(now + HOUR, 5 * 60_000, 1)).toHaveLength(1);
   });
 });

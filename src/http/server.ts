@@ -4,19 +4,17 @@
  * /healthz and /readyz, and the pages made on request (status, metrics, OPML). Slow clients are cut off: headers within 10 s, a request within 30 s.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { RedisClient as Redis } from '../store/redis-client.js';
 import type { Logger } from 'pino';
-import type { StoreKeys } from '../store/keys.js';
-import { lastPublish, publishFailure } from '../store/output-store.js';
 import { DocumentCache, within } from './document-cache.js';
 import { readFile, stat } from 'node:fs/promises';
 import { FORMATS, strongEtag } from '../publish/document-set.js';
 import { makeDocument, sendDocument, type ServedDocument } from './serve-document.js';
 import { escapeUTF8 as escapeMarkup } from 'entities';
+import type { Store } from '../store/store.js';
 
 export interface HttpOptions {
-  redis: Redis;
-  keys: StoreKeys;
+  /** Where the published documents and the publish record are (and its connection, for /readyz). */
+  store: Store;
   /** URL paths that hold documents (the main output's and every extra output's). */
   paths: ReadonlySet<string>;
   /** Cache-Control max-age for the documents, in seconds (the feeds' <ttl>). */
@@ -88,7 +86,7 @@ function json(response: ServerResponse, request: IncomingMessage, status: number
  * folders writable. 503 names every check that fails; 200 when all pass.
  */
 async function ready(options: HttpOptions): Promise<{ status: number; body: unknown }> {
-  const { redis } = options;
+  const { redis } = options.store;
   const outputs = options.health?.outputProblem?.() ?? null;
   const body = (checks: Record<string, unknown>, ok: boolean) => ({ status: ok ? 200 : 503, body: { status: ok ? 'ready' : 'not ready', ...checks, outputs: outputs ?? 'ok' } });
   // Not connected: say so at once (a command now would wait in ioredis's offline queue).
@@ -97,7 +95,7 @@ async function ready(options: HttpOptions): Promise<{ status: number; body: unkn
   if (options.health?.outOfMemory) return body({ redis: 'Redis out of memory (maxmemory reached): writes are refused' }, false);
   const check = (async () => {
     await redis.ping();
-    const [lastPublishAt, stored] = await Promise.all([lastPublish(redis, options.keys), publishFailure(redis, options.keys)]);
+    const [lastPublishAt, stored] = await Promise.all([options.store.outputs.lastPublish(), options.store.outputs.publishFailure()]);
     // The deployment's last publish (any process); a failure this process saw but could not
     // store (a full Redis refuses the write) counts until a later good publish.
     const local = options.health?.publishFailure() ?? null;
@@ -111,7 +109,7 @@ async function ready(options: HttpOptions): Promise<{ status: number; body: unkn
 
 export function createHttpServer(options: HttpOptions): Server {
   const fileOf = options.fileOf;
-  const cache = new DocumentCache(options.redis, options.keys, 250, fileOf ? (path) => documentFromFile(fileOf(path), contentTypeOf(path)) : undefined);
+  const cache = new DocumentCache(options.store, 250, fileOf ? (path) => documentFromFile(fileOf(path), contentTypeOf(path)) : undefined);
   const lastPages = new Map<string, Page>();
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -132,7 +130,7 @@ export function createHttpServer(options: HttpOptions): Server {
     }
     const document = await cache.get(path);
     if (!document) {
-      const why = options.redis.status === 'ready' ? 'not published yet' : `not available: Redis is unreachable (${options.redis.status}) and no published file was found`;
+      const why = options.store.redis.status === 'ready' ? 'not published yet' : `not available: Redis is unreachable (${options.store.redis.status}) and no published file was found`;
       response.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '30' }).end(`${why}\n`);
       return;
     }

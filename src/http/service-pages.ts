@@ -4,7 +4,6 @@ import { createMetrics } from '../observe/metrics.js';
 import { sourceRows } from '../observe/source-rows.js';
 import { SOURCE_HEALTH } from '../observe/source-health.js';
 import type { AppContext } from '../runtime/context.js';
-import { lastPublish, publishFailure } from '../store/output-store.js';
 import { FeedaggError } from '../errors.js';
 import type { Page } from './server.js';
 import { renderStatusPage } from './status-page.js';
@@ -21,8 +20,7 @@ export function servicePages(context: AppContext, documents: string[], health?: 
     return sourceRows(context, context.sources.all());
   };
   const metrics = createMetrics({
-    redis: context.redis,
-    keys: context.keys,
+    store: context.store,
     queues: context.queues,
     outOfMemory: () => health?.outOfMemory ?? false,
     async sourceStates() {
@@ -39,8 +37,8 @@ export function servicePages(context: AppContext, documents: string[], health?: 
         title: context.config.output.title,
         rows: await rows(),
         queues: await Promise.all(Object.values(context.queues).map(async (queue) => ({ name: queue.name, counts: await queue.getJobCounts('waiting', 'active', 'delayed', 'failed') }))),
-        lastPublishAt: await lastPublish(context.redis, context.keys),
-        publishError: (await publishFailure(context.redis, context.keys)) ?? context.publishFailure,
+        lastPublishAt: await context.store.outputs.lastPublish(),
+        publishError: (await context.store.outputs.publishFailure()) ?? context.publishFailure,
         outputProblem: context.outputProblem,
         documents,
         now: context.now(),

@@ -11,7 +11,7 @@ import type { PollOutcome } from '../model/source-state.js';
 import type { Queues } from '../runtime/context.js';
 import type { StoreKeys } from '../store/keys.js';
 import type { RedisClient as Redis } from '../store/redis-client.js';
-import { lastPublish } from '../store/output-store.js';
+import type { Store } from '../store/store.js';
 
 /** Upper bounds of the fetch-duration buckets, in seconds. */
 export const FETCH_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -68,16 +68,15 @@ export class MetricsTally {
 }
 
 /** Count one publish and its duration. */
-export async function countPublish(redis: Redis, keys: StoreKeys, seconds: number): Promise<void> {
-  const pipeline = redis.pipeline();
-  pipeline.hincrby(keys.metrics, bucketField('publish', seconds, PUBLISH_BUCKETS), 1);
-  pipeline.hincrbyfloat(keys.metrics, 'publish_sum', seconds);
+export async function countPublish(store: Store, seconds: number): Promise<void> {
+  const pipeline = store.redis.pipeline();
+  pipeline.hincrby(store.keys.metrics, bucketField('publish', seconds, PUBLISH_BUCKETS), 1);
+  pipeline.hincrbyfloat(store.keys.metrics, 'publish_sum', seconds);
   await pipeline.exec();
 }
 
 export interface MetricsSources {
-  redis: Redis;
-  keys: StoreKeys;
+  store: Store;
   queues: Queues;
   /** Sources by state (active, failing, gone, disabled…), read at scrape time. */
   sourceStates(): Promise<Map<string, number>>;
@@ -143,7 +142,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
   new Gauge({
     name: 'feedagg_last_publish_timestamp_seconds', help: 'Unix time of the last publish (0 before the first).', registers: [registry],
     async collect() {
-      const at = await lastPublish(sources.redis, sources.keys);
+      const at = await sources.store.outputs.lastPublish();
       this.set(at ? Date.parse(at) / 1000 : 0);
     },
   });
@@ -151,7 +150,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
     registry,
     contentType: registry.contentType,
     async render() {
-      counts = await sources.redis.hgetall(sources.keys.metrics);
+      counts = await sources.store.redis.hgetall(sources.store.keys.metrics);
       return [
         (await registry.metrics()).trimEnd(),
         histogramText('feedagg_fetch_duration_seconds', "Time a poll's requests were in flight.", 'fetch', FETCH_BUCKETS, counts),

@@ -2,12 +2,10 @@
 import type { SourceConfig } from '../../config/schema.js';
 import type { OutcomeRecord, SourceError, SourceStatus } from '../model/source-state.js';
 import { initialSourceState } from '../schedule/source-transition.js';
-import { hostHolds } from '../store/host-store.js';
 import { sourceHealth, type SourceHealth } from './source-health.js';
 import type { AppContext } from '../runtime/context.js';
 import { pollUrl } from '../schedule/source-transition.js';
-import { nextPollTimes, stillClaimed } from '../store/schedule-store.js';
-import { hostOf, readOutcomes, readSourceStates } from '../store/source-state-store.js';
+import { hostOf } from '../store/source-state-store.js';
 import { redactText, redactUrl } from '../redact.js';
 
 /** One row of `feedagg sources --json`: the operator's view of a source (a documented contract). */
@@ -36,12 +34,12 @@ export interface SourceRow {
 }
 
 /** One row per source: its definition with its stored state (for `sources`, /metrics and the status page). */
-export async function sourceRows(context: Pick<AppContext, 'redis' | 'keys'>, sources: SourceConfig[], now = Date.now()): Promise<SourceRow[]> {
-  const { redis, keys } = context;
+export async function sourceRows(context: Pick<AppContext, 'store'>, sources: SourceConfig[], now = Date.now()): Promise<SourceRow[]> {
+  const { store } = context;
   const ids = sources.map((source) => source.id);
-  const [states, times, histories, claimed] = await Promise.all([readSourceStates(redis, keys, ids), nextPollTimes(redis, keys, ids), readOutcomes(redis, keys, ids), stillClaimed(redis, keys, ids)]);
+  const [states, times, histories, claimed] = await Promise.all([store.sources.readSourceStates(ids), store.schedule.nextPollTimes(ids), store.sources.readOutcomes(ids), store.schedule.stillClaimed(ids)]);
   const hosts = sources.map((source, index) => hostOf(pollUrl(source.url, states[index] ?? initialSourceState(source.id))));
-  const holds = await hostHolds(redis, keys, [...new Set(hosts)], now);
+  const holds = await store.hosts.hostHolds([...new Set(hosts)], now);
   return sources.map((source, index) => {
     const stored = states[index];
     const next = times.get(source.id);

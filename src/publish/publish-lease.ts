@@ -6,12 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { FeedaggError } from '../errors.js';
-import type { StoreKeys } from '../store/keys.js';
-import { LuaScript } from '../store/lua-script.js';
-import type { RedisClient } from '../store/redis-client.js';
-
-const renewScript = LuaScript.load('lease-renew');
-const releaseScript = LuaScript.load('lease-release');
+import type { Store } from '../store/store.js';
 
 export const LEASE_MS = 15_000;
 
@@ -22,7 +17,8 @@ export interface LeaseOptions {
   holder?: string;
 }
 
-export async function withPublishLease<T>(redis: RedisClient, keys: StoreKeys, run: () => Promise<T>, options: LeaseOptions = {}): Promise<T> {
+export async function withPublishLease<T>(store: Store, run: () => Promise<T>, options: LeaseOptions = {}): Promise<T> {
+  const { redis, keys, scripts } = store;
   const token = `${options.holder ?? `pid ${process.pid}`} ${randomUUID()}`;
   const deadline = Date.now() + (options.waitMs ?? 60_000);
   while ((await redis.set(keys.publishLease, token, 'PX', LEASE_MS, 'NX')) !== 'OK') {
@@ -32,12 +28,12 @@ export async function withPublishLease<T>(redis: RedisClient, keys: StoreKeys, r
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const renew = setInterval(() => void renewScript.run(redis, [keys.publishLease], [token, LEASE_MS]).catch(() => undefined), LEASE_MS / 3);
+  const renew = setInterval(() => void scripts.run('lease-renew', [keys.publishLease], [token, LEASE_MS]).catch(() => undefined), LEASE_MS / 3);
   renew.unref();
   try {
     return await run();
   } finally {
     clearInterval(renew);
-    await releaseScript.run(redis, [keys.publishLease], [token]).catch(() => undefined);
+    await scripts.run('lease-release', [keys.publishLease], [token]).catch(() => undefined);
   }
 }

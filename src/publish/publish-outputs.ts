@@ -8,10 +8,6 @@ import { redactUrl } from '../redact.js';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../../config/schema.js';
-import { articlePage, readArticles } from '../store/article-store.js';
-import type { StoreKeys } from '../store/keys.js';
-import { documentEtag, recordPublish, saveDocument } from '../store/output-store.js';
-import { acceptSequence, keepWindowBodies } from '../store/working-set.js';
 import type { RedisClient as Redis } from '../store/redis-client.js';
 import { selectWindows } from './select-window.js';
 import type { SourceInfo } from './build-feeds.js';
@@ -19,11 +15,12 @@ import type { BuildTask } from '../pipeline/thread-tasks.js';
 import type { BoundedFeeds } from './build-within.js';
 import { compressDocument } from './compress-document.js';
 import { documentsOf, type Document } from './document-set.js';
-import { compileMatcher, matchesFilter, type OutputFilter } from './output-filter.js';
+import { compileMatcher, type OutputFilter } from './output-filter.js';
 import { pingHub } from './websub.js';
 import { writeAllIfChanged } from './write-outputs.js';
 import { describeFsError } from './check-outputs.js';
 import { FeedaggError } from '../errors.js';
+import { Store } from '../store/store.js';
 
 export interface OutputPlan {
   /** '' for the main output. */
@@ -66,14 +63,14 @@ export function sourceInfos(config: Config): Map<string, SourceInfo> {
 /** Documents past this size are compressed one at a time. */
 const LARGE_DOCUMENT_CHARS = 1024 * 1024;
 
-export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Config, now: Date, deps: PublishDeps): Promise<PublishResult> {
+export async function publishOutputs(store: Store, config: Config, now: Date, deps: PublishDeps): Promise<PublishResult> {
   const plans = outputPlans(config);
-  const sequence = await acceptSequence(redis, keys);
+  const sequence = await store.workingSet.acceptSequence();
   const minTime = config.output.maxAge === null ? Number.NEGATIVE_INFINITY : now.getTime() - config.output.maxAge;
   const tags = new Map(config.sources.map((source) => [source.id, source.tags]));
   const windows = await selectWindows(plans, async (offset, count) => {
-    const ids = await articlePage(redis, keys, offset, count, minTime);
-    return { read: ids.length, articles: await readArticles(redis, keys, ids) };
+    const ids = await store.articles.articlePage(offset, count, minTime);
+    return { read: ids.length, articles: await store.articles.readArticles(ids) };
   }, { maxItems: config.output.maxItems, maxScanned: config.output.maxItems * 50 }, (id) => tags.get(id) ?? []);
   const result: PublishResult = { items: 0, written: [], unchanged: [], pinged: [], leftOut: {} };
   const changedUrls: string[] = [];
@@ -100,7 +97,7 @@ export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Conf
   const written = new Set(await writeAllIfChanged(documents.map((document) => ({ path: join(config.output.dir, document.path), body: document.body }))).catch((error: unknown) => {
     throw new FeedaggError('OUTPUT', `cannot write the published files under ${config.output.dir}: ${describeFsError(error)} (check output.dir)`, { cause: error });
   }));
-  const etags = await Promise.all(documents.map((document) => documentEtag(redis, keys, document.path)));
+  const etags = await Promise.all(documents.map((document) => store.outputs.documentEtag(document.path)));
   // Compressed once here, for every server to send as it is (never on request). Small documents
   // side by side (libuv's thread pool); large ones one at a time, as each holds its copy and
   // the encoders' windows while it is compressed.
@@ -114,12 +111,12 @@ export async function publishOutputs(redis: Redis, keys: StoreKeys, config: Conf
     (fileChanged ? result.written : result.unchanged).push(document.path.slice(1));
     const variants = compressed[index];
     if (variants) {
-      await saveDocument(redis, keys, { ...document, ...variants, modified: now.toUTCString() });
+      await store.outputs.saveDocument({ ...document, ...variants, modified: now.toUTCString() });
       changedUrls.push(new URL(document.path.slice(1), config.output.link).toString());
     } else if (fileChanged) changedUrls.push(new URL(document.path.slice(1), config.output.link).toString());
   }
-  await keepWindowBodies(redis, keys, [...new Set([...windows.values()].flat().map((entry) => entry.article.id))], sequence);
-  await recordPublish(redis, keys, now);
+  await store.workingSet.keepWindowBodies([...new Set([...windows.values()].flat().map((entry) => entry.article.id))], sequence);
+  await store.outputs.recordPublish(now);
   if (config.output.websubHub && changedUrls.length > 0) {
     try {
       await pingHub(config.output.websubHub, changedUrls, deps.dispatcher);

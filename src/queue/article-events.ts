@@ -8,11 +8,9 @@ import type { Queue } from 'bullmq';
 import type { Article } from '../model/article.js';
 import type { ArticleEvent, ArticleEventType } from '../model/article-event.js';
 import type { PreparedEntry } from '../pipeline/prepare-entry.js';
-import { readArticles, type AcceptResult } from '../store/article-store.js';
-import type { StoreKeys } from '../store/keys.js';
-import { releaseEvents } from '../store/outbox-store.js';
+import { type AcceptResult } from '../store/article-store.js';
 import { parseOutboxMember, type PendingEvent } from '../store/outbox-store.js';
-import type { RedisClient } from '../store/redis-client.js';
+import { Store } from '../store/store.js';
 
 export interface EventSettings {
   enabled: boolean;
@@ -49,13 +47,13 @@ export function acceptedEvents(entries: PreparedEntry[], results: AcceptResult[]
 }
 
 /** Hand events to the queue, then let the outbox forget them (and the store their bodies). */
-export async function addEvents(redis: RedisClient, keys: StoreKeys, queue: Queue<ArticleEvent, unknown, ArticleEventType>, events: OutgoingEvent[], settings: EventSettings): Promise<number> {
+export async function addEvents(store: Store, queue: Queue<ArticleEvent, unknown, ArticleEventType>, events: OutgoingEvent[], settings: EventSettings): Promise<number> {
   const keep = { count: settings.keepCompleted, age: Math.ceil(settings.keepAge / 1000) };
   for (let start = 0; start < events.length && settings.enabled; start += CHUNK) {
     const chunk = events.slice(start, start + CHUNK);
     await queue.addBulk(chunk.map(({ member, data }) => ({ name: data.type, data, opts: { jobId: member, removeOnComplete: keep, removeOnFail: keep } })));
   }
-  await releaseEvents(redis, keys, events.map((outgoing) => outgoing.member));
+  await store.outbox.releaseEvents(events.map((outgoing) => outgoing.member));
   return settings.enabled ? events.length : 0;
 }
 
@@ -63,20 +61,20 @@ export async function addEvents(redis: RedisClient, keys: StoreKeys, queue: Queu
 const CHUNK = 100;
 
 /** Hand over the events named by outbox members, reading their articles from the store. */
-export async function deliverEvents(redis: RedisClient, keys: StoreKeys, queue: Queue<ArticleEvent, unknown, ArticleEventType>, members: string[], settings: EventSettings, now: Date): Promise<number> {
+export async function deliverEvents(store: Store, queue: Queue<ArticleEvent, unknown, ArticleEventType>, members: string[], settings: EventSettings, now: Date): Promise<number> {
   let delivered = 0;
   for (let start = 0; start < members.length; start += CHUNK) {
     const chunk = members.slice(start, start + CHUNK);
     const pending = chunk.map(parseOutboxMember).filter((pendingEvent): pendingEvent is PendingEvent => pendingEvent !== null);
-    const stored = new Map((await readArticles(redis, keys, [...new Set(pending.map((pendingEvent) => pendingEvent.articleId))])).map((entry) => [entry.article.id, entry]));
+    const stored = new Map((await store.articles.readArticles([...new Set(pending.map((pendingEvent) => pendingEvent.articleId))])).map((entry) => [entry.article.id, entry]));
     const events = pending.flatMap((pendingEvent) => {
       const entry = stored.get(pendingEvent.articleId);
       return entry ? [event(entry.article, pendingEvent.version, now)] : [];
     });
-    delivered += await addEvents(redis, keys, queue, events, settings);
+    delivered += await addEvents(store, queue, events, settings);
     // Members whose article is gone can never be delivered: let them go too.
     const undeliverable = chunk.filter((member) => !events.some((outgoing) => outgoing.member === member));
-    if (undeliverable.length > 0) await releaseEvents(redis, keys, undeliverable);
+    if (undeliverable.length > 0) await store.outbox.releaseEvents(undeliverable);
   }
   return delivered;
 }

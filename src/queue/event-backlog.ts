@@ -6,9 +6,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { StoreKeys } from '../store/keys.js';
-import { countPending } from '../store/outbox-store.js';
-import type { RedisClient } from '../store/redis-client.js';
+import { Store } from '../store/store.js';
 
 export interface EventBacklog {
   /** Jobs on the `articles` queue waiting for a consumer (waiting, prioritized, delayed). */
@@ -17,8 +15,8 @@ export interface EventBacklog {
   outbox: number;
 }
 
-export async function eventBacklog(redis: RedisClient, keys: StoreKeys, queue: Queue): Promise<EventBacklog> {
-  const [counts, outbox] = await Promise.all([queue.getJobCounts('waiting', 'prioritized', 'delayed'), countPending(redis, keys)]);
+export async function eventBacklog(store: Store, queue: Queue): Promise<EventBacklog> {
+  const [counts, outbox] = await Promise.all([queue.getJobCounts('waiting', 'prioritized', 'delayed'), store.outbox.countPending()]);
   return { waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0), outbox };
 }
 

@@ -7,9 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { StoreKeys } from '../store/keys.js';
-import { renewHosts } from '../store/poll-store.js';
-import type { RedisClient } from '../store/redis-client.js';
+import type { Store } from '../store/store.js';
 
 /** How long a host stays this process's after the last renewal: what a crash costs the host's other sources. */
 export const HOST_LEASE_MS = 10_000;
@@ -22,7 +20,7 @@ export class HostOwners {
   private readonly unpinned = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly redis: RedisClient, private readonly keys: StoreKeys, private readonly log: Logger) {}
+  constructor(private readonly store: Store, private readonly log: Logger) {}
 
   pin(host: string): void {
     this.pins.set(host, (this.pins.get(host) ?? 0) + 1);
@@ -58,7 +56,7 @@ export class HostOwners {
 
   private renew(): void {
     const hosts = [...this.pins.keys()];
-    renewHosts(this.redis, this.keys, this.owner, HOST_LEASE_MS, hosts).then((lost) => {
+    this.store.polls.renewHosts(this.owner, HOST_LEASE_MS, hosts).then((lost) => {
       // Only after a stall longer than the lease: another process took the host meanwhile.
       if (lost.length > 0) this.log.warn({ hosts: lost }, 'another process took hosts this one still polls (a stall longer than the host lease)');
     }, (error: unknown) => this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'renewing the host leases failed; they end by themselves'));

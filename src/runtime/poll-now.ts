@@ -11,8 +11,7 @@ import type { OutcomeRecord, PollOutcome } from '../model/source-state.js';
 import { enqueueBatches, planBatches, type PlannedBatch } from '../queue/enqueue-poll.js';
 import { QUEUE_NAMES } from '../queue/names.js';
 import { emptyOutcome } from '../schedule/poll-decision.js';
-import { claimNow, requeueLostPolls, stillClaimed } from '../store/schedule-store.js';
-import { hostOf, readOutcomes } from '../store/source-state-store.js';
+import { hostOf } from '../store/source-state-store.js';
 import { startWorkers, type Processors, type Runtime } from './runtime.js';
 
 export interface PollNow {
@@ -51,7 +50,7 @@ const WATCH_MS = 500;
 export async function startPollNow(runtime: Runtime, poll: NonNullable<Processors['poll']>): Promise<PollNow> {
   // Polls only: run --once publishes once at the end, and ticks are the scheduler's business.
   startWorkers(runtime, { poll });
-  const { bullConnection, config, queues, redis, keys } = runtime.context;
+  const { bullConnection, config, queues, store } = runtime.context;
   const events = new QueueEvents(QUEUE_NAMES.poll, { connection: bullConnection, prefix: config.redis.prefix });
   runtime.queueEvents.push(events);
   events.on('error', (error: Error) => runtime.health.report('queue events poll', error));
@@ -101,7 +100,7 @@ export async function startPollNow(runtime: Runtime, poll: NonNullable<Processor
       const launch = async (ids: string[]): Promise<string[]> => {
         const now = runtime.context.now().getTime();
         const planned = planBatches(ids, config.schedule.batchSize, (id) => hostOf(runtime.context.sources.get(id)?.url ?? ''));
-        const claims = await Promise.all(planned.map((batch) => claimNow(redis, keys, batch.ids, batch.jobId, now, claimLease(config.schedule.tick))));
+        const claims = await Promise.all(planned.map((batch) => store.schedule.claimNow(batch.ids, batch.jobId, now, claimLease(config.schedule.tick))));
         const mine: PlannedBatch[] = planned.flatMap((batch, index) => ((claims[index]?.length ?? 0) > 0 ? [{ jobId: batch.jobId, ids: claims[index] ?? [] }] : []));
         await enqueueBatches(queues.poll, mine, runtime.context.sources.currentVersion ?? undefined);
         for (const batch of mine) {
@@ -122,10 +121,10 @@ export async function startPollNow(runtime: Runtime, poll: NonNullable<Processor
         let lastRequeue = Date.now();
         while (elsewhere.length > 0) {
           await new Promise((resolve) => setTimeout(resolve, WATCH_MS));
-          const open = await stillClaimed(redis, keys, elsewhere);
+          const open = await store.schedule.stillClaimed(elsewhere);
           const finished = elsewhere.filter((id) => !open.has(id));
           if (finished.length > 0) {
-            const histories = await readOutcomes(redis, keys, finished);
+            const histories = await store.sources.readOutcomes(finished);
             finished.forEach((id, index) => give(fromRecord(id, histories[index]?.[0])));
           }
           elsewhere = elsewhere.filter((id) => open.has(id));
@@ -133,7 +132,7 @@ export async function startPollNow(runtime: Runtime, poll: NonNullable<Processor
             // A claim whose batch died with its process: taken back after the grace, and polled here.
             lastRequeue = Date.now();
             const now = runtime.context.now().getTime();
-            const freed = new Set(await requeueLostPolls(redis, keys, (jobId) => queues.poll.toKey(jobId), now - CLAIM_GRACE_MS, now));
+            const freed = new Set(await store.schedule.requeueLostPolls((jobId) => queues.poll.toKey(jobId), now - CLAIM_GRACE_MS, now));
             if (freed.size > 0) elsewhere = [...elsewhere.filter((id) => !freed.has(id)), ...(await launch([...freed]))];
           }
         }

@@ -11,9 +11,7 @@ import { BacklogWarning } from '../queue/event-backlog.js';
 import { RedisHealth } from '../queue/redis-health.js';
 import { isRedisUnavailable } from '../store/redis-errors.js';
 import { watchSharedRedis } from './shared-redis-watch.js';
-import { storeKeys } from '../store/keys.js';
-import { syncSchedule } from '../store/schedule-store.js';
-import { updateSourceState } from '../store/source-state-store.js';
+import { Store } from '../store/store.js';
 import { availableParallelism } from 'node:os';
 import { ByteBudget } from './byte-budget.js';
 import { DocumentPool } from './document-pool.js';
@@ -90,11 +88,13 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
   bullConnection.on('error', (error: Error) => health.report('queues', error));
   const queues = createQueues(bullConnection, config.redis.prefix);
   for (const queue of Object.values(queues) as Queue[]) queue.on('error', (error: Error) => health.report(`queue ${queue.name}`, error));
-  const keys = storeKeys(config.redis.prefix);
-  const hostOwners = new HostOwners(redis, keys, log);
+  const store = new Store(redis, config.redis.prefix);
+  const { keys } = store;
+  const hostOwners = new HostOwners(store, log);
   const context: AppContext = {
     config,
-    sources: new SourceDirectory(redis, keys, config.sources),
+    sources: new SourceDirectory(store, config.sources),
+    store,
     redis,
     bullConnection,
     keys,
@@ -108,7 +108,7 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
     pollListeners: new Set(),
     pollSlots: new PollSlots(() => ({ concurrency: context.config.fetch.concurrency, perHost: context.config.fetch.perHostConcurrency, intervalMs: context.config.fetch.perHostInterval })),
     hostOwners,
-    finishes: new FinishQueue(redis, keys, hostOwners.owner, () => hostOwners.takeUnpinned((host) => context.pollSlots.spacingLeft(host))),
+    finishes: new FinishQueue(store, hostOwners.owner, () => hostOwners.takeUnpinned((host) => context.pollSlots.spacingLeft(host))),
     http: createHttpClients(new AddressPolicy(undefined, config.fetch.allowAddresses)),
     publishFailure: null,
     outputProblem: null,
@@ -174,15 +174,15 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
  * their last poll earned (a feed's <ttl> can be hours) belongs to the old definition.
  */
 export async function syncSources(runtime: Runtime, sources: SourceConfig[] = runtime.context.config.sources, settings: Record<string, unknown> = deploymentDocument(runtime.context.config)): Promise<{ added: string[]; removed: string[]; changed: string[] }> {
-  const { redis, keys, log } = runtime.context;
+  const { store, log } = runtime.context;
   const changed = await runtime.context.sources.publish(sources, settings);
   const enabled = sources.filter((source) => source.enabled).map((source) => source.id);
   const now = runtime.context.now().getTime();
-  const { added, removed } = await syncSchedule(redis, keys, enabled, now);
+  const { added, removed } = await store.schedule.syncSchedule(enabled, now);
   // XX: only sources on the schedule (a disabled one stays off it).
-  if (changed.length > 0) await redis.zadd(keys.schedule, 'XX', ...changed.flatMap((id) => [now, id]));
+  await store.schedule.dueNow(changed, now);
   for (const source of sources.filter((entry) => !entry.enabled)) {
-    await updateSourceState(redis, keys, source.id, { state: 'disabled' });
+    await store.sources.updateSourceState(source.id, { state: 'disabled' });
   }
   if (added.length > 0 || removed.length > 0) log.info({ added, removed }, 'sources synced with the config');
   return { added, removed, changed };

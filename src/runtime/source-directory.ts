@@ -9,11 +9,9 @@
  */
 import { z } from 'zod';
 import type { SourceConfig } from '../../config/schema.js';
-import type { StoreKeys } from '../store/keys.js';
-import { LuaScript } from '../store/lua-script.js';
 import type { RedisClient as Redis } from '../store/redis-client.js';
+import type { Store } from '../store/store.js';
 
-const publishScript = LuaScript.load('publish-sources');
 
 const CHECK_MS = 2_000;
 
@@ -49,7 +47,7 @@ export class SourceDirectory {
   onSettings: ((json: string, version: number) => void) | null = null;
 
   /** `initial`: the process's own config (used until Redis has definitions). */
-  constructor(private readonly redis: Redis, private readonly keys: StoreKeys, initial: SourceConfig[]) {
+  constructor(private readonly store: Store, initial: SourceConfig[]) {
     this.byId = new Map(initial.map((source) => [source.id, source]));
   }
 
@@ -83,10 +81,10 @@ export class SourceDirectory {
   async refresh(now = Date.now(), force = false): Promise<void> {
     if (!force && now - this.checkedAt < CHECK_MS) return;
     this.checkedAt = now;
-    const stored = await this.redis.get(this.keys.sourceDefsVersion);
+    const stored = await this.store.redis.get(this.store.keys.sourceDefsVersion);
     const version = stored === null ? null : Number(stored);
     if (version === null || version === this.version) return;
-    const [raw, settings] = await Promise.all([this.redis.hgetall(this.keys.sourceDefs), this.onSettings ? this.redis.get(this.keys.deployment) : null]);
+    const [raw, settings] = await Promise.all([this.store.redis.hgetall(this.store.keys.sourceDefs), this.onSettings ? this.store.redis.get(this.store.keys.deployment) : null]);
     const next = new Map<string, SourceConfig>();
     for (const [id, json] of Object.entries(raw)) {
       // Written by `start` from a validated config; checked again, as everything read back is.
@@ -109,8 +107,8 @@ export class SourceDirectory {
       const before = this.byId.get(id);
       return before !== undefined && JSON.stringify(before) !== definition;
     }).map(([id]) => id);
-    const keys = [this.keys.sourceDefs, this.keys.sourceDefsVersion, this.keys.redefinedSources, this.keys.deployment];
-    const version = await publishScript.run(this.redis, keys, [JSON.stringify(settings), changed.length, ...changed, ...[...json].flat()]);
+    const keys = [this.store.keys.sourceDefs, this.store.keys.sourceDefsVersion, this.store.keys.redefinedSources, this.store.keys.deployment];
+    const version = await this.store.scripts.run('publish-sources', keys, [JSON.stringify(settings), changed.length, ...changed, ...[...json].flat()]);
     this.byId = new Map(sources.map((source) => [source.id, source]));
     this.version = Number(version);
     this.checkedAt = Date.now();

@@ -11,10 +11,8 @@ import type { Article, ArticleSource } from '../model/article.js';
 import type { EntryFields } from '../normalize/normalize-entry.js';
 import type { PreparedEntry } from '../pipeline/prepare-entry.js';
 import type { StoreKeys } from './keys.js';
-import { LuaScript } from './lua-script.js';
-import type { RedisClient } from './redis-client.js';
+import { StorePart } from './store-part.js';
 
-const acceptScript = LuaScript.load('accept');
 
 export type AcceptDecision = 'created' | 'merged' | 'updated' | 'known';
 
@@ -152,74 +150,77 @@ function parseExtra(extra: Buffer): Pick<AcceptResult, 'sources' | 'storedFields
   return { sources: provenance(JSON.parse(extra.subarray(0, newline).toString('utf8'))), storedFields: body.length > 0 ? decodeBody(body) : null };
 }
 
-/**
- * Record a document's new and changed entries, and its listing (every entry's key hash and raw
- * fingerprint), in one script call.
- */
-export async function acceptEntries(redis: RedisClient, keys: StoreKeys, sourceId: string, listing: ListedEntry[], entries: PreparedEntry[], settings: AcceptSettings, now: Date): Promise<AcceptResult[]> {
-  const call = acceptCall(keys, sourceId, listing, entries, settings, now);
-  const reply = (await acceptScript.runBuffer(redis, call.keys, call.args)) as Array<Buffer | number>;
-  const results: AcceptResult[] = [];
-  for (let index = 0; index < reply.length; index += 5) {
-    results.push({
-      decision: String(reply[index]) as AcceptDecision,
-      articleId: String(reply[index + 1] ?? ''),
-      version: Number(reply[index + 2] ?? 0),
-      firstSource: String(reply[index + 3] ?? ''),
-      ...parseExtra(reply[index + 4] as Buffer),
-    });
-  }
-  return results;
-}
-
-/** The raw fingerprint the source's last document had for each entry key hash. */
-export async function readListing(redis: RedisClient, keys: StoreKeys, sourceId: string): Promise<Map<string, string>> {
-  return new Map(Object.entries(await redis.hgetall(keys.listing(sourceId))));
-}
-
-/** Load articles by id; those without a body (out of the working set) or gone are left out. */
-export async function readArticles(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<StoredArticle[]> {
-  if (ids.length === 0) return [];
-  const [metas, bodies] = await Promise.all([redis.hmget(keys.articleMeta, ...ids), redis.hmgetBuffer(keys.body, ...ids)]);
-  const out: StoredArticle[] = [];
-  ids.forEach((id, index) => {
-    const json = metas[index];
-    const body = bodies[index];
-    if (!json || !body) return;
-    const meta = parseMeta(json);
-    out.push({
-      article: { id, sourceId: meta.firstSource, sources: meta.sources, ...decodeBody(body) },
-      version: meta.version,
-      canonicalSourceId: meta.canonical,
-      sourceCount: meta.sourceCount,
-    });
-  });
-  return out;
-}
-
-/** The meta of articles by id (with or without a body); gone ones are left out. */
-export async function readMetas(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<Map<string, ArticleMeta>> {
-  if (ids.length === 0) return new Map();
-  const metas = await redis.hmget(keys.articleMeta, ...ids);
-  return new Map(ids.flatMap((id, index) => {
-    const json = metas[index];
-    return json ? [[id, parseMeta(json)] as const] : [];
-  }));
-}
-
-/** Raw bodies by id (null where there is none), for the publish window. */
-export async function readBodies(redis: RedisClient, keys: StoreKeys, ids: string[]): Promise<Array<Buffer | null>> {
-  return ids.length === 0 ? [] : redis.hmgetBuffer(keys.body, ...ids);
-}
-
-/** A page of article ids, newest first by publish (else first-seen) time, no older than `minTime`. */
-export async function articlePage(redis: RedisClient, keys: StoreKeys, offset: number, count: number, minTime: number): Promise<string[]> {
-  return redis.zrevrangebyscore(keys.articlesByTime, '+inf', minTime, 'LIMIT', offset, count);
-}
-
 export const LSH_BANDS = BANDS;
 /**
  * Hex digits of a band hash that pick its bucket (4,096 buckets a band): a bucket holds few
  * records, so reading and appending to it costs Redis little.
  */
 export const LSH_PREFIX = 3;
+
+/** ArticleStore: part of the Store (store.ts), on its connection, key names and scripts. */
+export class ArticleStore extends StorePart {
+  /**
+   * Record a document's new and changed entries, and its listing (every entry's key hash and raw
+   * fingerprint), in one script call.
+   */
+  async acceptEntries(sourceId: string, listing: ListedEntry[], entries: PreparedEntry[], settings: AcceptSettings, now: Date): Promise<AcceptResult[]> {
+    const call = acceptCall(this.keys, sourceId, listing, entries, settings, now);
+    const reply = (await this.scripts.runBuffer('accept', call.keys, call.args)) as Array<Buffer | number>;
+    const results: AcceptResult[] = [];
+    for (let index = 0; index < reply.length; index += 5) {
+      results.push({
+        decision: String(reply[index]) as AcceptDecision,
+        articleId: String(reply[index + 1] ?? ''),
+        version: Number(reply[index + 2] ?? 0),
+        firstSource: String(reply[index + 3] ?? ''),
+        ...parseExtra(reply[index + 4] as Buffer),
+      });
+  }
+  return results;
+  }
+
+  /** The raw fingerprint the source's last document had for each entry key hash. */
+  async readListing(sourceId: string): Promise<Map<string, string>> {
+    return new Map(Object.entries(await this.redis.hgetall(this.keys.listing(sourceId))));
+  }
+
+  /** Load articles by id; those without a body (out of the working set) or gone are left out. */
+  async readArticles(ids: string[]): Promise<StoredArticle[]> {
+    if (ids.length === 0) return [];
+    const [metas, bodies] = await Promise.all([this.redis.hmget(this.keys.articleMeta, ...ids), this.redis.hmgetBuffer(this.keys.body, ...ids)]);
+    const out: StoredArticle[] = [];
+    ids.forEach((id, index) => {
+      const json = metas[index];
+      const body = bodies[index];
+      if (!json || !body) return;
+      const meta = parseMeta(json);
+      out.push({
+        article: { id, sourceId: meta.firstSource, sources: meta.sources, ...decodeBody(body) },
+        version: meta.version,
+        canonicalSourceId: meta.canonical,
+        sourceCount: meta.sourceCount,
+      });
+    });
+    return out;
+  }
+
+  /** The meta of articles by id (with or without a body); gone ones are left out. */
+  async readMetas(ids: string[]): Promise<Map<string, ArticleMeta>> {
+    if (ids.length === 0) return new Map();
+    const metas = await this.redis.hmget(this.keys.articleMeta, ...ids);
+    return new Map(ids.flatMap((id, index) => {
+      const json = metas[index];
+      return json ? [[id, parseMeta(json)] as const] : [];
+    }));
+  }
+
+  /** Raw bodies by id (null where there is none), for the publish window. */
+  async readBodies(ids: string[]): Promise<Array<Buffer | null>> {
+    return ids.length === 0 ? [] : this.redis.hmgetBuffer(this.keys.body, ...ids);
+  }
+
+  /** A page of article ids, newest first by publish (else first-seen) time, no older than `minTime`. */
+  async articlePage(offset: number, count: number, minTime: number): Promise<string[]> {
+    return this.redis.zrevrangebyscore(this.keys.articlesByTime, '+inf', minTime, 'LIMIT', offset, count);
+  }
+}

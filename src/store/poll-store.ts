@@ -5,14 +5,10 @@
  */
 import type { OutcomeRecord, SourceState } from '../model/source-state.js';
 import { pollUrl } from '../schedule/source-transition.js';
-import type { StoreKeys } from './keys.js';
-import { LuaScript } from './lua-script.js';
-import type { RedisClient } from './redis-client.js';
 import { decodeSourceState, encodeFields, HISTORY_FIELD, historyWith, hostOf } from './source-state-store.js';
+import { StorePart } from './store-part.js';
+import type { Store } from './store.js';
 
-const beginScript = LuaScript.load('poll-begin-batch');
-const finishScript = LuaScript.load('poll-finish-batch');
-const leaseScript = LuaScript.load('host-lease');
 
 /** `history`: the source's outcome history as stored (HISTORY_FIELD), for its end to extend. */
 export type PollStart = { state: SourceState; host: string; history: string | null } & (
@@ -34,35 +30,6 @@ export interface BeginOptions {
   leaseMs: number;
   /** Sources whose host another process owns go back on the schedule this far ahead, or when its lease ends if sooner (batches); 0 leaves them be (a job of one source, which waits in the queue). */
   busyRetryMs: number;
-}
-
-/** Read the states, decide, and take (or keep) the hosts the polls go to, in one round trip. */
-export async function beginBatch(redis: RedisClient, keys: StoreKeys, sources: Array<{ id: string; url: string; enabled: boolean }>, options: BeginOptions): Promise<PollStart[]> {
-  if (sources.length === 0) return [];
-  const replies = (await beginScript.run(redis,
-    [keys.hostOwners, keys.hostHolds, keys.schedule, keys.claims, keys.claimJobs, ...sources.map((source) => keys.source(source.id))],
-    [options.owner, options.leaseMs, options.busyRetryMs, ...sources.flatMap((source) => [source.id, source.enabled ? 1 : 0, source.url, hostOf(source.url)])],
-  )) as Array<[string, string[], string, string]>;
-  return sources.map((source, index): PollStart => {
-    const [status, flat, host, detail] = replies[index] ?? ['busy', [], hostOf(source.url), '0'];
-    const fields = flatToRecord(flat);
-    const state = decodeSourceState(source.id, fields);
-    const common = { state, host, history: fields[HISTORY_FIELD] ?? null };
-    if (status === 'disabled' || status === 'gone') return { ...common, status };
-    if (status === 'hold' || status === 'busy') return { ...common, status: status === 'hold' ? 'hold' : 'busy', until: Number(detail) };
-    return { ...common, status: 'go', url: pollUrl(source.url, state) };
-  });
-}
-
-/** Extend this process's hold on `hosts`; returns those another process holds now. */
-export async function renewHosts(redis: RedisClient, keys: StoreKeys, owner: string, leaseMs: number, hosts: string[]): Promise<string[]> {
-  if (hosts.length === 0) return [];
-  return (await leaseScript.run(redis, [keys.hostOwners], [owner, leaseMs, 'renew', ...hosts])) as string[];
-}
-
-/** Take `host` for this process (a redirect hop); 0 when taken, else ms until its owner's lease ends. */
-export async function acquireHost(redis: RedisClient, keys: StoreKeys, owner: string, leaseMs: number, host: string): Promise<number> {
-  return Number(await leaseScript.run(redis, [keys.hostOwners], [owner, leaseMs, 'acquire', host]));
 }
 
 export interface PollEnd {
@@ -98,8 +65,7 @@ export class FinishQueue {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: StoreKeys,
+    private readonly store: Store,
     private readonly owner: string,
     /** Hosts to give back, asked at each call (those with no poll left in this process), with the ms their spacing still runs. */
     private readonly hostsToRelease: () => Array<[string, number]>,
@@ -132,16 +98,49 @@ export class FinishQueue {
   }
 
   private async send(ends: PollEnd[], hosts: Array<[string, number]>): Promise<void> {
-    const keyList = [this.keys.schedule, this.keys.redefinedSources, this.keys.claims, this.keys.claimJobs, this.keys.hostOwners];
+    const { keys } = this.store;
+    const keyList = [keys.schedule, keys.redefinedSources, keys.claims, keys.claimJobs, keys.hostOwners];
     const args: Array<string | number> = [this.owner, ends.length];
     for (const end of ends) {
-      keyList.push(this.keys.source(end.id));
+      keyList.push(keys.source(end.id));
       const before = end.previous ? encodeFields(end.previous) : {};
       const fields = end.state ? Object.entries(encodeFields(end.state)).filter(([name, value]) => before[name] !== value).flat() : [];
       if (end.record) fields.push(HISTORY_FIELD, historyWith(end.history, end.record));
       args.push(end.id, end.next === null ? '' : String(end.next), end.definitionsVersion, fields.length, ...fields);
     }
     for (const [host, spacingMs] of hosts) args.push(host, Math.ceil(spacingMs));
-    await finishScript.run(this.redis, keyList, args);
+    await this.store.scripts.run('poll-finish-batch', keyList, args);
+  }
+}
+
+/** PollStore: part of the Store (store.ts), on its connection, key names and scripts. */
+export class PollStore extends StorePart {
+  /** Read the states, decide, and take (or keep) the hosts the polls go to, in one round trip. */
+  async beginBatch(sources: Array<{ id: string; url: string; enabled: boolean }>, options: BeginOptions): Promise<PollStart[]> {
+    if (sources.length === 0) return [];
+    const replies = (await this.scripts.run('poll-begin-batch',
+      [this.keys.hostOwners, this.keys.hostHolds, this.keys.schedule, this.keys.claims, this.keys.claimJobs, ...sources.map((source) => this.keys.source(source.id))],
+      [options.owner, options.leaseMs, options.busyRetryMs, ...sources.flatMap((source) => [source.id, source.enabled ? 1 : 0, source.url, hostOf(source.url)])],
+    )) as Array<[string, string[], string, string]>;
+    return sources.map((source, index): PollStart => {
+      const [status, flat, host, detail] = replies[index] ?? ['busy', [], hostOf(source.url), '0'];
+      const fields = flatToRecord(flat);
+      const state = decodeSourceState(source.id, fields);
+      const common = { state, host, history: fields[HISTORY_FIELD] ?? null };
+      if (status === 'disabled' || status === 'gone') return { ...common, status };
+      if (status === 'hold' || status === 'busy') return { ...common, status: status === 'hold' ? 'hold' : 'busy', until: Number(detail) };
+      return { ...common, status: 'go', url: pollUrl(source.url, state) };
+    });
+  }
+
+  /** Extend this process's hold on `hosts`; returns those another process holds now. */
+  async renewHosts(owner: string, leaseMs: number, hosts: string[]): Promise<string[]> {
+    if (hosts.length === 0) return [];
+    return (await this.scripts.run('host-lease', [this.keys.hostOwners], [owner, leaseMs, 'renew', ...hosts])) as string[];
+  }
+
+  /** Take `host` for this process (a redirect hop); 0 when taken, else ms until its owner's lease ends. */
+  async acquireHost(owner: string, leaseMs: number, host: string): Promise<number> {
+    return Number(await this.scripts.run('host-lease', [this.keys.hostOwners], [owner, leaseMs, 'acquire', host]));
   }
 }

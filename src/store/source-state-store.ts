@@ -1,8 +1,7 @@
 /** Per-source state between polls: one hash per source (what `feedagg sources` shows, and more). */
-import type { RedisClient as Redis } from './redis-client.js';
 import { OUTCOME_HISTORY, type OutcomeRecord, type PendingRedirect, type RedirectRecord, type SourceError, type SourceState, type SourceStatus } from '../model/source-state.js';
 import { initialSourceState } from '../schedule/source-transition.js';
-import type { StoreKeys } from './keys.js';
+import { StorePart } from './store-part.js';
 
 /** Fields a state written before the one-type refactor may still hold; read once, then removed. */
 const LEGACY_FIELDS = ['redirectTarget', 'redirectSeen', 'redirectFirstSeenAt'];
@@ -95,34 +94,37 @@ export function historyWith(raw: string | null | undefined, record: OutcomeRecor
   return JSON.stringify([record, ...parseHistory(raw)].slice(0, OUTCOME_HISTORY));
 }
 
-/** The last polls of each source, newest first. */
-export async function readOutcomes(redis: Redis, keys: StoreKeys, ids: string[]): Promise<OutcomeRecord[][]> {
-  if (ids.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const id of ids) pipeline.hget(keys.source(id), HISTORY_FIELD);
-  const replies = (await pipeline.exec()) ?? [];
-  return ids.map((_, index) => parseHistory(replies[index]?.[1] as string | null | undefined));
-}
+/** SourceStateStore: part of the Store (store.ts), on its connection, key names and scripts. */
+export class SourceStateStore extends StorePart {
+  /** The last polls of each source, newest first. */
+  async readOutcomes(ids: string[]): Promise<OutcomeRecord[][]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(this.keys.source(id), HISTORY_FIELD);
+    const replies = (await pipeline.exec()) ?? [];
+    return ids.map((_, index) => parseHistory(replies[index]?.[1] as string | null | undefined));
+  }
 
-export async function readSourceState(redis: Redis, keys: StoreKeys, id: string): Promise<SourceState> {
-  return decodeSourceState(id, await redis.hgetall(keys.source(id)));
-}
+  async readSourceState(id: string): Promise<SourceState> {
+    return decodeSourceState(id, await this.redis.hgetall(this.keys.source(id)));
+  }
 
-export async function readSourceStates(redis: Redis, keys: StoreKeys, ids: string[]): Promise<SourceState[]> {
-  if (ids.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const id of ids) pipeline.hgetall(keys.source(id));
-  const replies = (await pipeline.exec()) ?? [];
-  return ids.map((id, index) => decodeSourceState(id, (replies[index]?.[1] as Record<string, string> | undefined) ?? {}));
-}
+  async readSourceStates(ids: string[]): Promise<SourceState[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.source(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return ids.map((id, index) => decodeSourceState(id, (replies[index]?.[1] as Record<string, string> | undefined) ?? {}));
+  }
 
-/** Store a whole state, as a poll leaves it. */
-export async function writeSourceState(redis: Redis, keys: StoreKeys, state: SourceState): Promise<void> {
-  await redis.multi().hset(keys.source(state.id), encodeFields(state)).hdel(keys.source(state.id), ...LEGACY_FIELDS).exec();
-}
+  /** Store a whole state, as a poll leaves it. */
+  async writeSourceState(state: SourceState): Promise<void> {
+    await this.redis.multi().hset(this.keys.source(state.id), encodeFields(state)).hdel(this.keys.source(state.id), ...LEGACY_FIELDS).exec();
+  }
 
-/** Change some fields only (an operator's refresh, a source disabled in the config). */
-export async function updateSourceState(redis: Redis, keys: StoreKeys, id: string, update: Partial<Omit<SourceState, 'id'>>): Promise<void> {
-  const fields = encodeFields(update);
-  if (Object.keys(fields).length > 0) await redis.hset(keys.source(id), fields);
+  /** Change some fields only (an operator's refresh, a source disabled in the config). */
+  async updateSourceState(id: string, update: Partial<Omit<SourceState, 'id'>>): Promise<void> {
+    const fields = encodeFields(update);
+    if (Object.keys(fields).length > 0) await this.redis.hset(this.keys.source(id), fields);
+  }
 }

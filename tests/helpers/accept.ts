@@ -11,10 +11,11 @@ import { htmlToText } from '../../src/normalize/html-to-text.js';
 import type { EntryFields } from '../../src/normalize/normalize-entry.js';
 import { prepareFields, type PreparedEntry } from '../../src/pipeline/prepare-entry.js';
 import { diffListing } from '../../src/pipeline/read-document.js';
-import { readListing, type AcceptResult } from '../../src/store/article-store.js';
+import { type AcceptResult } from '../../src/store/article-store.js';
 import type { StoreKeys } from '../../src/store/keys.js';
 import type { RedisClient } from '../../src/store/redis-client.js';
 import { storeReading } from '../../jobs/attempt-poll.js';
+import { Store } from '../../src/store/store.js';
 
 export const HOUR = 3_600_000;
 
@@ -33,8 +34,8 @@ export interface AcceptOptions {
 
 /** One document's entries into the store as a poll puts them there: only what is new or changed against the source's listing. */
 export async function acceptDocument(redis: RedisClient, keys: StoreKeys, sourceId: string, entries: PreparedEntry[], now: Date, options: AcceptOptions = {}): Promise<AcceptResult[]> {
-  const previous = options.previous ?? (await readListing(redis, keys, sourceId));
+  const previous = options.previous ?? (await new Store(redis, keys).articles.readListing(sourceId));
   const { listing, changedEntries, changed } = diffListing(entries, (entry) => entry, previous);
   const events = options.queue ? { queue: options.queue, settings: { enabled: true, keepCompleted: 1000, keepAge: 24 * HOUR } } : null;
-  return storeReading(redis, keys, sourceId, { listing, prepared: changedEntries, changed }, { windowMs: options.windowMs ?? 72 * HOUR, events }, now);
+  return storeReading(new Store(redis, keys), sourceId, { listing, prepared: changedEntries, changed }, { windowMs: options.windowMs ?? 72 * HOUR, events }, now);
 }

@@ -12,10 +12,11 @@ import { htmlToText } from '../../src/normalize/html-to-text.js';
 import type { EntryFields } from '../../src/normalize/normalize-entry.js';
 import { prepareFields, type PreparedEntry } from '../../src/pipeline/prepare-entry.js';
 import { startEmbeddedRedis } from '../../src/queue/embedded-redis.js';
-import { acceptEntries, entryKeyHash } from '../../src/store/article-store.js';
+import { entryKeyHash } from '../../src/store/article-store.js';
 import { bytesOf } from './farm/redis-footprint.js';
 import { seededRandom } from './seeded-random.js';
 import { storeKeys } from '../../src/store/keys.js';
+import { Store } from '../../src/store/store.js';
 
 const VOCABULARY = Array.from({ length: 5000 }, (_, index) => `w${index.toString(36)}`);
 const HOUR = 3_600_000;
@@ -55,7 +56,7 @@ async function timeAccept(redis: Redis, prefix: string, sourceId: string, entrie
   const decisions: Record<string, number> = {};
   for (let start = 0; start < entries.length; start += DOCUMENT) {
     const document = entries.slice(start, start + DOCUMENT);
-    const results = await acceptEntries(redis, keys, `${sourceId}-${start / DOCUMENT}`, listingOf(document), document, SETTINGS, now);
+    const results = await new Store(redis, keys).articles.acceptEntries(`${sourceId}-${start / DOCUMENT}`, listingOf(document), document, SETTINGS, now);
     for (const result of results) decisions[result.decision] = (decisions[result.decision] ?? 0) + 1;
   }
   const micros = Number(process.hrtime.bigint() - started) / 1000;
@@ -101,7 +102,7 @@ export async function benchDedupe(total = 100_000): Promise<string[]> {
       const begun = process.hrtime.bigint();
       const entries = identifyEntries(sourceId, fields, now);
       fingerprintMicros += Number(process.hrtime.bigint() - begun) / 1000;
-      await acceptEntries(redis, keys, sourceId, listingOf(entries), entries, SETTINGS, now);
+      await new Store(redis, keys).articles.acceptEntries(sourceId, listingOf(entries), entries, SETTINGS, now);
       if (process.stderr.isTTY) process.stderr.write(`\rstoring articles: ${start + 1000}/${total}`);
     }
     if (process.stderr.isTTY) process.stderr.write('\n');

@@ -14,11 +14,11 @@ import { stringify } from 'yaml';
 import { parseOutboxMember } from '../../src/store/outbox-store.js';
 import { articleJobs, readStoredArticles } from './stored-articles.js';
 import { storeKeys } from '../../src/store/keys.js';
-import { readSourceStates } from '../../src/store/source-state-store.js';
 import { freePort } from '../../src/queue/embedded-redis.js';
 import { FeedaggProcess } from './processes.js';
 import type { RedisProcess } from './redis-process.js';
 import { StoryFarm } from './story-farm.js';
+import { Store } from '../../src/store/store.js';
 
 export interface CrashResult {
   seconds: number;
@@ -125,7 +125,7 @@ export async function runCrashPhase(redis: RedisProcess, dir: string, chaosSecon
   const keys = storeKeys(prefix);
   const sourceIds = Array.from({ length: SOURCES }, (_, index) => `farm-${index}`);
   const settled = await until('every source polled after the growth stopped', async () => {
-    const states = await readSourceStates(client, keys, sourceIds);
+    const states = await new Store(client, keys).sources.readSourceStates(sourceIds);
     const outbox = await client.scard(keys.outbox);
     return outbox === 0 && states.every((state) => state.lastPollAt !== null && Date.parse(state.lastPollAt) > grownUntil + 2_000 && state.lastError === null);
   }, 90_000);

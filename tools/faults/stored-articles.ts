@@ -7,8 +7,8 @@
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Article } from '../../src/model/article.js';
-import { readArticles, readMetas } from '../../src/store/article-store.js';
 import type { StoreKeys } from '../../src/store/keys.js';
+import { Store } from '../../src/store/store.js';
 
 export interface StoredView {
   id: string;
@@ -36,8 +36,8 @@ export async function articleJobs(client: Redis, prefix: string): Promise<Job[]>
 /** Every stored article (by meta), with its newest text; `jobs` are the articles queue's (articleJobs). */
 export async function readStoredArticles(client: Redis, keys: StoreKeys, jobs: Job[]): Promise<StoredView[]> {
   const ids = await client.zrange(keys.articlesByTime, 0, -1);
-  const metas = await readMetas(client, keys, ids);
-  const withBody = new Map((await readArticles(client, keys, ids)).map((entry) => [entry.article.id, entry.article]));
+  const metas = await new Store(client, keys).articles.readMetas(ids);
+  const withBody = new Map((await new Store(client, keys).articles.readArticles(ids)).map((entry) => [entry.article.id, entry.article]));
   const newest = new Map<string, { version: number; article: Article }>();
   for (const job of jobs) {
     const data = job.data as EventData;

@@ -1,5 +1,4 @@
 /** `feedagg sources [--json]`: what every source is doing. `feedagg refresh <id>`: poll one now. */
-import type { Config } from '../../../config/schema.js';
 import { loadConfig, resolveConfigPath } from '../../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import { sourceRows, type SourceRow } from '../../observe/source-rows.js';
@@ -11,9 +10,6 @@ import { joinDeployment } from '../../runtime/join-deployment.js';
 import { startPollNow } from '../../runtime/poll-now.js';
 import { runOneShot } from '../../runtime/one-shot.js';
 import { pollUrl } from '../../schedule/source-transition.js';
-import { releaseHost } from '../../store/host-store.js';
-import { scheduleNow } from '../../store/schedule-store.js';
-import { readSourceState, updateSourceState } from '../../store/source-state-store.js';
 import { stringOption, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { formatSummary } from '../summary-table.js';
@@ -69,8 +65,8 @@ export const sourcesCommand: Command = {
       if (args.values.json) {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
-        const { redis, keys, queues } = runtime.context;
-        const backlog = await eventBacklog(redis, keys, queues.articles);
+        const { store, queues } = runtime.context;
+        const backlog = await eventBacklog(store, queues.articles);
         const { articles } = runtime.context.config;
         const advice = articles.enabled && backlog.waiting + backlog.outbox >= articles.warnBacklog && articles.warnBacklog > 0 ? ` (over articles.warnBacklog: ${BACKLOG_ADVICE})` : '';
         process.stdout.write(`${formatSourceTable(rows, Date.now())}\n${describeBacklog(backlog)}${advice}\n`);
@@ -90,7 +86,7 @@ export const refreshCommand: Command = {
     if (!id) throw new FeedaggError('CONFIG', `feedagg refresh: a source id is required\n\n${this.usage}`);
     const config = await loadConfig(resolveConfigPath(stringOption(args, 'config')));
     return runOneShot(config, createLogger(process.env.LOG_LEVEL ?? 'warn'), async (runtime) => {
-      const { redis, keys } = runtime.context;
+      const { store } = runtime.context;
       // The sources feedagg start publishes, else (nothing published yet) this config's: a
       // source just added to the file is known as soon as start has reloaded it.
       await joinDeployment(runtime, null);
@@ -99,10 +95,10 @@ export const refreshCommand: Command = {
       if (!source.enabled) throw new FeedaggError('CONFIG', `feedagg refresh: source "${id}" is disabled in the config (enabled: false)`);
       // An operator's refresh is the re-enable of DESIGN.md: a clean slate for the standing, and
       // the hold a Retry-After put on the source's own host is lifted.
-      const host = new URL(pollUrl(source.url, await readSourceState(redis, keys, id))).hostname;
-      if (await releaseHost(redis, keys, host)) runtime.context.log.warn({ source: id, host }, 'refresh lifted the Retry-After hold on the host');
-      await updateSourceState(redis, keys, id, { state: 'active', consecutiveFailures: 0, firstFailureAt: null });
-      await scheduleNow(redis, keys, id, runtime.context.now().getTime());
+      const host = new URL(pollUrl(source.url, await store.sources.readSourceState(id))).hostname;
+      if (await store.hosts.releaseHost(host)) runtime.context.log.warn({ source: id, host }, 'refresh lifted the Retry-After hold on the host');
+      await store.sources.updateSourceState(id, { state: 'active', consecutiveFailures: 0, firstFailureAt: null });
+      await store.schedule.scheduleNow(id, runtime.context.now().getTime());
       const outcome = await (await startPollNow(runtime, createPollProcessor(runtime.context))).poll(id);
       process.stdout.write(formatSummary([{ outcome }]));
       return outcome.ok ? EXIT.ok : EXIT.someSourcesFailed;

@@ -99,8 +99,7 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
       await startScheduler(runtime);
       const documents = outputPlans(config).flatMap((plan) => (Object.keys(FORMATS) as Format[]).map((format) => documentPath(plan.folder, format)));
       const server = createHttpServer({
-        redis: runtime.context.redis,
-        keys: runtime.context.keys,
+        store: runtime.context.store,
         paths: new Set(documents),
         pages: servicePages(runtime.context, documents, runtime.health),
         health: { get outOfMemory() { return runtime.health.outOfMemory; }, publishFailure: () => runtime.context.publishFailure, outputProblem: () => runtime.context.outputProblem },
