@@ -14,7 +14,7 @@
 import { Worker, type Job } from 'bullmq';
 import { loadConfig, resolveConfigPath } from '../config/load-config.js';
 import type { ArticleEvent } from '../src/model/article-event.js';
-import { currentRedisUrl } from '../src/queue/redis-connection.js';
+import { currentRedisUrl } from '../src/redis/connection.js';
 import { redactUrl } from '../src/redact.js';
 
 export type ArticleHandler = (event: ArticleEvent) => Promise<void>;

@@ -20,7 +20,7 @@ import type { AppContext } from '../src/runtime/context.js';
 import { emptyOutcome } from '../src/schedule/poll-decision.js';
 import { type AcceptResult } from '../src/store/article-store.js';
 import { HOST_LEASE_MS } from '../src/runtime/host-owners.js';
-import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
+import { isRedisUnavailable, redisUnavailable } from '../src/redis/errors.js';
 import { Store } from '../src/store/store.js';
 
 export interface PollAttempt {

@@ -21,7 +21,7 @@ import { skippedOutcome, skipReason } from '../src/schedule/poll-decision.js';
 import { HOST_LEASE_MS } from '../src/runtime/host-owners.js';
 import { type PollStart } from '../src/store/poll-store.js';
 import { hostOf } from '../src/store/source-state-store.js';
-import { isRedisUnavailable, redisUnavailable } from '../src/store/redis-errors.js';
+import { isRedisUnavailable, redisUnavailable } from '../src/redis/errors.js';
 import { attemptPoll } from './attempt-poll.js';
 import { recordPoll } from './record-poll.js';
 

@@ -7,7 +7,7 @@
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../src/queue/embedded-redis.js';
+import { freePort } from '../src/redis/embedded-redis.js';
 import { DocumentPool } from '../src/runtime/document-pool.js';
 import { DEFAULT_LIMITS } from '../src/normalize/document-limits.js';
 import { storeKeys } from '../src/store/keys.js';

@@ -6,8 +6,8 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { FeedaggError } from '../src/errors.js';
-import { redisAnswers, startEmbeddedRedis } from '../src/queue/embedded-redis.js';
-import { resolveRedis } from '../src/queue/redis-connection.js';
+import { redisAnswers, startEmbeddedRedis } from '../src/redis/embedded-redis.js';
+import { resolveRedis } from '../src/redis/connection.js';
 
 describe('embedded redis-server', () => {
   it('starts with AOF and noeviction in its data dir, and stops', async () => {

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../src/queue/embedded-redis.js';
+import { freePort } from '../src/redis/embedded-redis.js';
 import { storeKeys } from '../src/store/keys.js';
 import { spawnCli } from './helpers/cli.js';
 import { FixtureServer } from './helpers/fixture-server.js';

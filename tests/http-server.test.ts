@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeServer, createHttpServer, listen, SERVER_TIMEOUTS } from '../src/http/server.js';
-import { startEmbeddedRedis } from '../src/queue/embedded-redis.js';
+import { startEmbeddedRedis } from '../src/redis/embedded-redis.js';
 import { compressDocument } from '../src/publish/compress-document.js';
 import { strongEtag } from '../src/publish/document-set.js';
 import { storeKeys } from '../src/store/keys.js';

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PRIVATE_PORT, portIsFree, redisAnswers } from '../src/queue/embedded-redis.js';
+import { DEFAULT_PRIVATE_PORT, portIsFree, redisAnswers } from '../src/redis/embedded-redis.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { FixtureServer } from './helpers/fixture-server.js';
 import { ProcessLog } from './helpers/process-log.js';

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import { createPollProcessor } from '../jobs/poll-source.js';
 import type { DocumentReader } from '../src/runtime/document-pool.js';
 import { enqueuePoll } from '../src/queue/enqueue-poll.js';
-import { startEmbeddedRedis, type EmbeddedRedis } from '../src/queue/embedded-redis.js';
+import { startEmbeddedRedis, type EmbeddedRedis } from '../src/redis/embedded-redis.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { syncSources } from '../src/runtime/runtime.js';
 import { storeKeys } from '../src/store/keys.js';

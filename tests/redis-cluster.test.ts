@@ -10,7 +10,7 @@ import { Cluster, Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ArticleEvent } from '../src/model/article-event.js';
-import { freePort } from '../src/queue/embedded-redis.js';
+import { freePort } from '../src/redis/embedded-redis.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { FixtureServer } from './helpers/fixture-server.js';
 import { startRedisCluster, type RedisCluster } from './helpers/redis-cluster.js';

@@ -10,9 +10,9 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedRedis, type EmbeddedRedis } from '../src/queue/embedded-redis.js';
-import { RedisHealth } from '../src/queue/redis-health.js';
-import { redisUnavailable } from '../src/store/redis-errors.js';
+import { startEmbeddedRedis, type EmbeddedRedis } from '../src/redis/embedded-redis.js';
+import { RedisHealth } from '../src/redis/health.js';
+import { redisUnavailable } from '../src/redis/errors.js';
 import { waitFor } from './helpers/wait.js';
 
 let dir: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redactText, redactUrl, splitCredentials } from '../src/redact.js';
-import { freePort } from '../src/queue/embedded-redis.js';
+import { freePort } from '../src/redis/embedded-redis.js';
 import { queuedEvents } from './helpers/article-queue.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { fixture, FixtureServer } from './helpers/fixture-server.js';

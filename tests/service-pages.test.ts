@@ -8,7 +8,7 @@ import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { renderStatusPage } from '../src/http/status-page.js';
 import { readOpml } from '../src/opml/opml.js';
-import { freePort } from '../src/queue/embedded-redis.js';
+import { freePort } from '../src/redis/embedded-redis.js';
 import { spawnCli } from './helpers/cli.js';
 import { FixtureServer } from './helpers/fixture-server.js';
 import { ProcessLog } from './helpers/process-log.js';

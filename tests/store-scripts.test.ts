@@ -303,3 +303,15 @@ describe('claim-due.lua', () => {
     expect(await new Store(redis, keys).schedule.claimDueSources(now + HOUR, 5 * 60_000, 1)).toHaveLength(1);
   });
 });
+
+describe('scripts loaded through defineCommand', () => {
+  it('run again after SCRIPT FLUSH (what a restarted Redis forgets): ioredis sends the source once more', async () => {
+    const store = new Store(redis, keys);
+    expect(await store.hosts.holdHost('flush-a.example', Date.now() + 60_000)).toBe(true);
+    await redis.script('FLUSH');
+    expect(await store.hosts.holdHost('flush-b.example', Date.now() + 60_000)).toBe(true);
+    await redis.script('FLUSH');
+    const [result] = await poll('wire', [entry('wire', fields('http://flush.example/1'))]);
+    expect(result?.decision).toBe('created');
+  });
+});

@@ -10,7 +10,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { PollOutcome } from '../model/source-state.js';
 import type { Queues } from '../runtime/context.js';
 import type { StoreKeys } from '../store/keys.js';
-import type { RedisClient as Redis } from '../store/redis-client.js';
+import type { RedisClient as Redis } from '../redis/client.js';
 import type { Store } from '../store/store.js';
 
 /** Upper bounds of the fetch-duration buckets, in seconds. */

@@ -8,7 +8,7 @@ import { redactUrl } from '../redact.js';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../../config/schema.js';
-import type { RedisClient as Redis } from '../store/redis-client.js';
+import type { RedisClient as Redis } from '../redis/client.js';
 import { selectWindows } from './select-window.js';
 import type { SourceInfo } from './build-feeds.js';
 import type { BuildTask } from '../pipeline/thread-tasks.js';

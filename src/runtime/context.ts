@@ -1,6 +1,6 @@
 /** What every job processor receives: config slices, connections and queues, no globals. */
 import type { Queue } from 'bullmq';
-import type { RedisClient as Redis } from '../store/redis-client.js';
+import type { RedisClient as Redis } from '../redis/client.js';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import type { HttpClients } from '../fetch/http-clients.js';

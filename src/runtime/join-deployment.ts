@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { rawOf } from '../../config/load-config.js';
 import type { StoreKeys } from '../store/keys.js';
-import type { RedisClient } from '../store/redis-client.js';
+import type { RedisClient } from '../redis/client.js';
 import type { Config } from '../../config/schema.js';
 import { AddressPolicy } from '../fetch/address-guard.js';
 import { closeHttpClients, createHttpClients } from '../fetch/http-clients.js';

@@ -1,15 +1,15 @@
 /** Connections, queues and workers of one process, and their orderly shutdown. */
 import { Queue, QueueEvents, Worker, type Processor } from 'bullmq';
-import type { RedisClient as Redis } from '../store/redis-client.js';
+import type { RedisClient as Redis } from '../redis/client.js';
 import type { Logger } from 'pino';
 import type { Config, SourceConfig } from '../../config/schema.js';
 import { AddressPolicy } from '../fetch/address-guard.js';
 import { closeHttpClients, createHttpClients } from '../fetch/http-clients.js';
 import { QUEUE_NAMES, TICK_SCHEDULER_ID, type PollJobData, type PublishJobData, type TickJobData } from '../queue/names.js';
-import { checkClusterPrefix, createRedis, resolveRedis, warnOnEvictionPolicy, type RedisTarget } from '../queue/redis-connection.js';
+import { checkClusterPrefix, createRedis, resolveRedis, warnOnEvictionPolicy, type RedisTarget } from '../redis/connection.js';
 import { BacklogWarning } from '../queue/event-backlog.js';
-import { RedisHealth } from '../queue/redis-health.js';
-import { isRedisUnavailable } from '../store/redis-errors.js';
+import { RedisHealth } from '../redis/health.js';
+import { isRedisUnavailable } from '../redis/errors.js';
 import { watchSharedRedis } from './shared-redis-watch.js';
 import { Store } from '../store/store.js';
 import { availableParallelism } from 'node:os';

@@ -5,9 +5,9 @@
  * to do, instead of reconnecting to a closed port forever.
  */
 import type { Logger } from 'pino';
-import { runningEmbeddedRedis } from '../queue/embedded-redis.js';
-import type { RedisTarget } from '../queue/redis-connection.js';
-import type { RedisHealth } from '../queue/redis-health.js';
+import { runningEmbeddedRedis } from '../redis/embedded-redis.js';
+import type { RedisTarget } from '../redis/connection.js';
+import type { RedisHealth } from '../redis/health.js';
 
 export const SHARED_REDIS_WAIT_MS = 15_000;
 

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type { SourceConfig } from '../../config/schema.js';
-import type { RedisClient as Redis } from '../store/redis-client.js';
+import type { RedisClient as Redis } from '../redis/client.js';
 import type { Store } from '../store/store.js';
 
 

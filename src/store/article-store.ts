@@ -12,6 +12,7 @@ import type { EntryFields } from '../normalize/normalize-entry.js';
 import type { PreparedEntry } from '../pipeline/prepare-entry.js';
 import type { StoreKeys } from './keys.js';
 import { StorePart } from './store-part.js';
+import { acceptEntryArgs, metaField } from './layouts.js';
 
 
 export type AcceptDecision = 'created' | 'merged' | 'updated' | 'known';
@@ -76,7 +77,7 @@ export function decodeBody(stored: Buffer): EntryFields {
 
 type ProvenanceRecord = [sourceId: string, url: string, seenAt: string, ekh: string];
 
-/** The article meta accept.lua keeps (a JSON array; see the script for the positions). */
+/** The article meta accept.lua keeps (a JSON array laid out by META, layouts.ts). */
 export interface ArticleMeta {
   version: number;
   firstSource: string;
@@ -97,13 +98,13 @@ function provenance(records: unknown): ArticleSource[] {
 export function parseMeta(json: string): ArticleMeta {
   const value = JSON.parse(json) as unknown[];
   return {
-    version: Number(value[0]),
-    firstSource: String(value[1]),
-    canonical: String(value[2]),
-    score: Number(value[3]),
-    pending: Number(value[8]),
-    sourceCount: Number(value[9]),
-    sources: provenance(value[10]),
+    version: Number(metaField(value, 'version')),
+    firstSource: String(metaField(value, 'firstSource')),
+    canonical: String(metaField(value, 'canonical')),
+    score: Number(metaField(value, 'score')),
+    pending: Number(metaField(value, 'pending')),
+    sourceCount: Number(metaField(value, 'sourceCount')),
+    sources: provenance(metaField(value, 'provenance')),
   };
 }
 
@@ -127,13 +128,21 @@ function acceptCall(keys: StoreKeys, sourceId: string, listing: ListedEntry[], e
       if (!bucketIndex.has(key)) bucketIndex.set(key, fixed.length + bucketIndex.size + 1);
       return bucketIndex.get(key) as number;
     });
-    args.push(
-      entryKeyHash(entry.entryKey),
-      entry.storyKeys[0] ? storyHash(entry.storyKeys[0]) : '', entry.storyKeys[1] ? storyHash(entry.storyKeys[1]) : '',
-      entry.id, entry.altId, encodeBody(fields), sortKey(entry.article, now), entry.article.url ?? '',
-      entry.changeFp, entry.textLength, entry.fingerprint ? signatureBytes(entry.fingerprint.signature) : '',
-      indexes.join(','), bands.map((band) => band.slice(LSH_PREFIX)).join(','),
-    );
+    args.push(...acceptEntryArgs({
+      ekh: entryKeyHash(entry.entryKey),
+      story1: entry.storyKeys[0] ? storyHash(entry.storyKeys[0]) : '',
+      story2: entry.storyKeys[1] ? storyHash(entry.storyKeys[1]) : '',
+      id: entry.id,
+      altId: entry.altId,
+      body: encodeBody(fields),
+      score: sortKey(entry.article, now),
+      url: entry.article.url ?? '',
+      changeFp: entry.changeFp,
+      textLength: entry.textLength,
+      sig: entry.fingerprint ? signatureBytes(entry.fingerprint.signature) : '',
+      lshKeys: indexes.join(','),
+      lshSuffixes: bands.map((band) => band.slice(LSH_PREFIX)).join(','),
+    }));
   }
   return { keys: [...fixed, ...bucketIndex.keys()], args };
 }

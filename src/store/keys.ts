@@ -15,7 +15,7 @@ export interface StoreKeys {
   seen(sourceId: string): string;
   /** Entry key hash → raw fingerprint, for the entries of a source's current document. */
   listing(sourceId: string): string;
-  /** Article id → meta (JSON array, see accept.lua). The key stays `:art`, as stored data has it. */
+  /** Article id → meta (a JSON array laid out by META in layouts.ts). The key stays `:art`, as stored data has it. */
   articleMeta: string;
   /** Article id → body (`j` + JSON, or `z` + deflated JSON), for the working set only. */
   body: string;

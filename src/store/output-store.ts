@@ -2,7 +2,7 @@
  * Published documents kept in Redis, so every `feedagg start` instance on any machine serves
  * the current feed, whichever instance published it. One hash per document.
  */
-import type { RedisClient as Redis } from './redis-client.js';
+import type { RedisClient as Redis } from '../redis/client.js';
 import type { StoreKeys } from './keys.js';
 import { StorePart } from './store-part.js';
 

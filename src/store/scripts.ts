@@ -8,7 +8,7 @@
  * call is routed to the node that holds them (they share one hash tag).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { RedisClient } from './redis-client.js';
+import type { RedisClient } from '../redis/client.js';
 import { layoutsLua } from './layouts.js';
 
 export const SCRIPT_NAMES = [

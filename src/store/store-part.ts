@@ -1,6 +1,6 @@
 /** What every part of the Store works with: the Store's connection, key names and scripts (and the other parts). */
 import type { StoreKeys } from './keys.js';
-import type { RedisClient } from './redis-client.js';
+import type { RedisClient } from '../redis/client.js';
 import type { Scripts } from './scripts.js';
 import type { Store } from './store.js';
 

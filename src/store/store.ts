@@ -17,7 +17,7 @@ import { storeKeys, type StoreKeys } from './keys.js';
 import { OutboxStore } from './outbox-store.js';
 import { OutputStore } from './output-store.js';
 import { PollStore } from './poll-store.js';
-import type { RedisClient } from './redis-client.js';
+import type { RedisClient } from '../redis/client.js';
 import { ScheduleStore } from './schedule-store.js';
 import { Scripts } from './scripts.js';
 import { SourceStateStore } from './source-state-store.js';

@@ -13,7 +13,7 @@ import { prepareFields, type PreparedEntry } from '../../src/pipeline/prepare-en
 import { diffListing } from '../../src/pipeline/read-document.js';
 import { type AcceptResult } from '../../src/store/article-store.js';
 import type { StoreKeys } from '../../src/store/keys.js';
-import type { RedisClient } from '../../src/store/redis-client.js';
+import type { RedisClient } from '../../src/redis/client.js';
 import { storeReading } from '../../jobs/attempt-poll.js';
 import { Store } from '../../src/store/store.js';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort } from '../../src/queue/embedded-redis.js';
+import { freePort } from '../../src/redis/embedded-redis.js';
 
 const run = promisify(execFile);
 

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedRedis, type EmbeddedRedis } from '../../src/queue/embedded-redis.js';
+import { startEmbeddedRedis, type EmbeddedRedis } from '../../src/redis/embedded-redis.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

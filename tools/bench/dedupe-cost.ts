@@ -11,7 +11,7 @@ import { identify, identityOf } from '../../src/dedupe/identity.js';
 import { htmlToText } from '../../src/normalize/html-to-text.js';
 import type { EntryFields } from '../../src/normalize/normalize-entry.js';
 import { prepareFields, type PreparedEntry } from '../../src/pipeline/prepare-entry.js';
-import { startEmbeddedRedis } from '../../src/queue/embedded-redis.js';
+import { startEmbeddedRedis } from '../../src/redis/embedded-redis.js';
 import { entryKeyHash } from '../../src/store/article-store.js';
 import { bytesOf } from './farm/redis-footprint.js';
 import { seededRandom } from './seeded-random.js';

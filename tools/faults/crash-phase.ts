@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import { parseOutboxMember } from '../../src/store/outbox-store.js';
 import { articleJobs, readStoredArticles } from './stored-articles.js';
 import { storeKeys } from '../../src/store/keys.js';
-import { freePort } from '../../src/queue/embedded-redis.js';
+import { freePort } from '../../src/redis/embedded-redis.js';
 import { FeedaggProcess } from './processes.js';
 import type { RedisProcess } from './redis-process.js';
 import { StoryFarm } from './story-farm.js';

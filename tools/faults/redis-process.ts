@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, redisAnswers } from '../../src/queue/embedded-redis.js';
+import { freePort, redisAnswers } from '../../src/redis/embedded-redis.js';
 
 export class RedisProcess {
   private child: ChildProcess | null = null;

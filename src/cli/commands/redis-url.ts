@@ -6,7 +6,7 @@
  */
 import { loadConfig, resolveConfigPath } from '../../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
-import { currentRedisUrl, noLocalRedis } from '../../queue/redis-connection.js';
+import { currentRedisUrl, noLocalRedis } from '../../redis/connection.js';
 import { stringOption, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 

@@ -17,16 +17,19 @@
 -- writes each key family once at the end. A document of 20 new entries takes about 15 calls,
 -- not 500.
 --
--- KEYS: 1 art, 2 body, 3 seen:<source>, 4 listing:<source>, 5 stories, 6 sig, 7 articles,
+-- KEYS: 1 articleMeta, 2 body, 3 seen:<source>, 4 listing:<source>, 5 stories, 6 sig, 7 articles,
 --       8 unlisted, 9 outbox, 10 coalesce, 11 accept sequence, 12.. LSH bucket keys (entries
 --       refer to them by index)
 -- ARGV: 1 sourceId, 2 nowMs, 3 nowIso, 4 windowMs, 5 threshold (equal min-hashes of 32),
 --       6 longerFactor, 7 longerMargin, 8 maxProvenance, 9 eventMerges, 10 listing count L,
---       then L pairs (entry key hash, raw fingerprint), then 13 per entry:
---       ekh, story1|'', story2|'', id, altId, body, score, url|'', fp, textLength,
---       sig|'' (128 bytes), LSH key indexes (8, comma-separated)|'', LSH suffixes (8, comma-separated)|''
+--       then L pairs (entry key hash, raw fingerprint), then ENTRY_ARGS per entry, named by
+--       ENTRY (src/store/layouts.ts, ACCEPT_ENTRY): ekh, story1|'', story2|'', id, altId, body,
+--       score, url|'', changeFp, textLength, sig|'' (128 bytes), lshKeys (8 key indexes,
+--       comma-separated)|'', lshSuffixes (8, comma-separated)|''
 -- Returns 5 per entry: decision, article id, version with an event (0: none), first source,
 -- and with an event: provenance JSON .. '\n' .. (for a merge) the stored body (else '').
+--- @include "layouts"
+
 local src, nowMs, nowIso, windowMs = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
 local threshold, factor, margin = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local maxProv, eventMerges = tonumber(ARGV[8]), tonumber(ARGV[9])
@@ -36,11 +39,7 @@ local RECORD = 37 -- LSH record: 5 hex suffix, 8 hex minute, 24 hex article id
 local nowMinute = math.floor(nowMs / 60000)
 local sequence = redis.call('INCR', KEYS[11])
 
--- Article meta, a JSON array: 1 version, 2 first source, 3 canonical source, 4 score,
--- 5 text length, 6 change fingerprint, 7 story hashes (comma-separated), 8 sources listing it,
--- 9 events pending, 10 sources in all, 11 provenance [[source, url, seenAt, ekh], ...]
--- (the first maxProvenance), 12 accept sequence when created (a publish judges only articles
--- created before it read the index), 13 coalesced change pending (0/1).
+-- Article meta: a JSON array whose slots META names (src/store/layouts.ts).
 -- sig: article id -> 8 hex digits (minute created) .. 128-byte signature, within the window.
 
 -- Writes, collected: each key family is written once at the end.
@@ -62,17 +61,17 @@ end
 
 -- The listing this document replaces, and the entries whose listing changes.
 local listed = {}
-for i = 11, 10 + 2 * L, 2 do listed[ARGV[i]] = ARGV[i + 1] end
+for pair = 11, 10 + 2 * L, 2 do listed[ARGV[pair]] = ARGV[pair + 1] end
 local previous = redis.call('HGETALL', KEYS[4])
 local before = {}
 for i = 1, #previous, 2 do before[previous[i]] = true end
 
 -- Read 1: the seen entries (entries of this call and listing changes), and the story keys.
 local ekhs, storyHashes = {}, {}
-for i = FIRST, #ARGV, 13 do
-  ekhs[#ekhs + 1] = ARGV[i]
-  if ARGV[i + 1] ~= '' then storyHashes[#storyHashes + 1] = ARGV[i + 1] end
-  if ARGV[i + 2] ~= '' then storyHashes[#storyHashes + 1] = ARGV[i + 2] end
+for i = FIRST, #ARGV, ENTRY_ARGS do
+  ekhs[#ekhs + 1] = ARGV[i + ENTRY.ekh]
+  if ARGV[i + ENTRY.story1] ~= '' then storyHashes[#storyHashes + 1] = ARGV[i + ENTRY.story1] end
+  if ARGV[i + ENTRY.story2] ~= '' then storyHashes[#storyHashes + 1] = ARGV[i + ENTRY.story2] end
 end
 for ekh in pairs(listed) do if not before[ekh] then ekhs[#ekhs + 1] = ekh end end
 for ekh in pairs(before) do if not listed[ekh] then ekhs[#ekhs + 1] = ekh end end
@@ -103,9 +102,9 @@ do
     if id then ids[#ids + 1] = id end
   end
   for _, id in pairs(storyOf) do if id then ids[#ids + 1] = id end end
-  for i = FIRST, #ARGV, 13 do
-    ids[#ids + 1] = ARGV[i + 3]
-    ids[#ids + 1] = ARGV[i + 4]
+  for i = FIRST, #ARGV, ENTRY_ARGS do
+    ids[#ids + 1] = ARGV[i + ENTRY.id]
+    ids[#ids + 1] = ARGV[i + ENTRY.altId]
   end
   for id, json in pairs(hmget(KEYS[1], ids)) do metas[id] = json and cjson.decode(json) or false end
 end
@@ -142,19 +141,19 @@ local function split(text)
 end
 
 local function longer(m, len)
-  return len >= m[5] * factor and len >= m[5] + margin
+  return len >= m[META.textLength] * factor and len >= m[META.textLength] + margin
 end
 
 local function listsSource(m)
-  for _, p in ipairs(m[11]) do if p[1] == src then return true end end
+  for _, p in ipairs(m[META.provenance]) do if p[1] == src then return true end end
   return false
 end
 
 local function queueEvent(id, m)
-  m[1] = m[1] + 1
-  m[9] = m[9] + 1
-  queueWrite('outbox', id .. '-v' .. m[1])
-  return m[1]
+  m[META.version] = m[META.version] + 1
+  m[META.pending] = m[META.pending] + 1
+  queueWrite('outbox', id .. '-v' .. m[META.version])
+  return m[META.version]
 end
 
 -- Bodies replaced by this call, ahead of the write.
@@ -219,10 +218,12 @@ end
 
 local out, createdHere, appended = {}, {}, {}
 local minute = string.format('%08x', nowMinute)
-for i = FIRST, #ARGV, 13 do
-  local ekh, story1, story2, id, altId, body = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
-  local score, url, fp, len, sig = tonumber(ARGV[i + 6]), ARGV[i + 7], ARGV[i + 8], tonumber(ARGV[i + 9]), ARGV[i + 10]
-  local keyIndexes, suffixes = split(ARGV[i + 11]), split(ARGV[i + 12])
+for i = FIRST, #ARGV, ENTRY_ARGS do
+  local ekh, story1, story2 = ARGV[i + ENTRY.ekh], ARGV[i + ENTRY.story1], ARGV[i + ENTRY.story2]
+  local id, altId, body = ARGV[i + ENTRY.id], ARGV[i + ENTRY.altId], ARGV[i + ENTRY.body]
+  local score, url, fp = tonumber(ARGV[i + ENTRY.score]), ARGV[i + ENTRY.url], ARGV[i + ENTRY.changeFp]
+  local len, sig = tonumber(ARGV[i + ENTRY.textLength]), ARGV[i + ENTRY.sig]
+  local keyIndexes, suffixes = split(ARGV[i + ENTRY.lshKeys]), split(ARGV[i + ENTRY.lshSuffixes])
   local stories = {}
   if story1 ~= '' then stories[#stories + 1] = story1 end
   if story2 ~= '' then stories[#stories + 1] = story2 end
@@ -230,13 +231,13 @@ for i = FIRST, #ARGV, 13 do
   local known = knownId and meta(knownId) or nil
   local decision, articleId, version, first, extra = 'known', knownId, 0, '', ''
   if known then
-    first = known[2]
-    if oldFp ~= fp and (known[3] == src or longer(known, len)) then
+    first = known[META.firstSource]
+    if oldFp ~= fp and (known[META.canonical] == src or longer(known, len)) then
       setBody(knownId, body)
-      known[3], known[5], known[6] = src, len, fp
+      known[META.canonical], known[META.textLength], known[META.changeFp] = src, len, fp
       version = queueEvent(knownId, known)
       decision = 'updated'
-      extra = cjson.encode(known[11]) .. '\n'
+      extra = cjson.encode(known[META.provenance]) .. '\n'
       save(knownId, known)
     end
     if oldFp ~= fp then setSeen(ekh, knownId, fp) end
@@ -251,9 +252,10 @@ for i = FIRST, #ARGV, 13 do
     end
     if existing then
       local m = meta(existing)
-      articleId, first, decision = existing, m[2], 'merged'
-      m[10] = m[10] + 1
-      if #m[11] < maxProv then m[11][#m[11] + 1] = { src, url, nowIso, ekh } end
+      articleId, first, decision = existing, m[META.firstSource], 'merged'
+      m[META.sourceCount] = m[META.sourceCount] + 1
+      local provenance = m[META.provenance]
+      if #provenance < maxProv then provenance[#provenance + 1] = { src, url, nowIso, ekh } end
       for _, hash in ipairs(stories) do
         if not storyOf[hash] then
           storyOf[hash] = existing
@@ -263,15 +265,15 @@ for i = FIRST, #ARGV, 13 do
       local stored = storedBody(existing)
       if longer(m, len) then
         setBody(existing, body)
-        m[3], m[5], m[6], stored = src, len, fp, body
+        m[META.canonical], m[META.textLength], m[META.changeFp], stored = src, len, fp, body
       end
-      if stored and m[10] <= 1 + eventMerges then
+      if stored and m[META.sourceCount] <= 1 + eventMerges then
         version = queueEvent(existing, m)
-        extra = cjson.encode(m[11]) .. '\n' .. stored
+        extra = cjson.encode(m[META.provenance]) .. '\n' .. stored
       else
         -- Past the first few merges, or with no body to send (the article left the working
         -- set): one coalesced update later, if there is a body then.
-        m[13] = 1
+        m[META.coalescePending] = 1
         queueWrite('coalesce', existing)
       end
       save(existing, m)
@@ -280,9 +282,13 @@ for i = FIRST, #ARGV, 13 do
       if meta(id) then id = altId end
       articleId, first, decision, version = id, src, 'created', 1
       createdHere[id] = true
-      local m = { 1, src, src, score, len, fp, table.concat(stories, ','), 0, 1, 1, { { src, url, nowIso, ekh } }, sequence, 0 }
+      local m = {}
+      m[META.version], m[META.firstSource], m[META.canonical], m[META.score] = 1, src, src, score
+      m[META.textLength], m[META.changeFp], m[META.stories] = len, fp, table.concat(stories, ',')
+      m[META.listedBy], m[META.pending], m[META.sourceCount] = 0, 1, 1
+      m[META.provenance], m[META.createdSequence], m[META.coalescePending] = { { src, url, nowIso, ekh } }, sequence, 0
       save(id, m)
-      extra = cjson.encode(m[11]) .. '\n'
+      extra = cjson.encode(m[META.provenance]) .. '\n'
       setBody(id, body)
       setSeen(ekh, id, fp)
       for _, hash in ipairs(stories) do
@@ -312,10 +318,10 @@ local function count(ekh, delta)
   local id = seenId(ekh)
   local m = id and meta(id) or nil
   if not m then return end
-  local was = m[8]
-  m[8] = math.max(0, m[8] + delta)
-  if m[8] == 0 and was > 0 then redis.call('ZADD', KEYS[8], nowMs, id) end
-  if m[8] > 0 and was == 0 and not createdHere[id] then redis.call('ZREM', KEYS[8], id) end
+  local was = m[META.listedBy]
+  m[META.listedBy] = math.max(0, was + delta)
+  if m[META.listedBy] == 0 and was > 0 then redis.call('ZADD', KEYS[8], nowMs, id) end
+  if m[META.listedBy] > 0 and was == 0 and not createdHere[id] then redis.call('ZREM', KEYS[8], id) end
   save(id, m)
 end
 for ekh in pairs(listed) do if not before[ekh] then count(ekh, 1) end end

@@ -4,20 +4,18 @@
 -- returns the hosts another process holds now; 'acquire' takes the first host if it is free
 -- or this owner's and returns 0, else the ms until its owner's lease ends (a redirect hop to
 -- another host). Times come from Redis (TIME).
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+--- @include "now-ms"
+--- @include "host-owner"
+
+local now = redisNowMs()
 local me, lease, mode = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local hosts = { unpack(ARGV, 4) }
 if #hosts == 0 then return {} end
 local owners = redis.call('HMGET', KEYS[1], unpack(hosts))
 local take, lost = {}, {}
 for k, host in ipairs(hosts) do
-  local owner, untilMs = '', 0
-  if owners[k] then
-    local who, ends = string.match(owners[k], '^(.*)|(%d+)$')
-    owner, untilMs = who or '', tonumber(ends or '0')
-  end
-  if owner == me or untilMs <= now then
+  local owner, untilMs = parseOwner(owners[k])
+  if mayTakeHost(owner, untilMs, me, now) then
     take[#take + 1] = host
     take[#take + 1] = me .. '|' .. (now + lease)
   elseif mode == 'acquire' then

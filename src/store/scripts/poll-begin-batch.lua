@@ -15,8 +15,10 @@
 --       then 4 per source: id, enabled (1/0), configured URL, configured host (lower case).
 -- Returns one { status, state (flat field/value list), host, detail } per source; status is
 -- 'disabled' | 'gone' | 'hold' (detail: until) | 'busy' (detail: until) | 'go'.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+--- @include "now-ms"
+--- @include "host-owner"
+
+local now = redisNowMs()
 local me, lease, retry = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local count = #KEYS - 5
 local entries, hostList, listed = {}, {}, {}
@@ -47,16 +49,12 @@ if #hostList > 0 then
   local take, expired = {}, {}
   for k, host in ipairs(hostList) do
     local hold = tonumber(holds[k] or '0') or 0
-    local owner, untilMs = '', 0
-    if owners[k] then
-      local who, ends = string.match(owners[k], '^(.*)|(%d+)$')
-      owner, untilMs = who or '', tonumber(ends or '0')
-    end
+    local owner, untilMs = parseOwner(owners[k])
     if hold > now then
       gate[host] = { 'hold', hold }
     else
       if holds[k] then expired[#expired + 1] = host end
-      if owner == me or untilMs <= now then
+      if mayTakeHost(owner, untilMs, me, now) then
         gate[host] = { 'go' }
         take[#take + 1] = host
         take[#take + 1] = me .. '|' .. (now + lease)

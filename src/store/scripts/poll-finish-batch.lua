@@ -11,6 +11,8 @@
 --       then the hosts to give back,
 --       each with the ms its spacing (perHostInterval) still runs: the next owner waits them
 --       (the host's value becomes "|free from", see poll-begin-batch.lua).
+--- @include "now-ms"
+
 local me, count = ARGV[1], tonumber(ARGV[2])
 local polls, ids, at = {}, {}, 3
 for i = 1, count do
@@ -31,10 +33,7 @@ if count > 0 then
     if poll.next ~= '' then
       local next = poll.next
       if tonumber(redefined[i] or '0') > poll.version then
-        if not nowMs then
-          local time = redis.call('TIME')
-          nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-        end
+        nowMs = nowMs or redisNowMs()
         next = tostring(nowMs)
       end
       schedule[#schedule + 1] = next
@@ -54,8 +53,7 @@ if at <= #ARGV then
   end
   local owners = redis.call('HMGET', KEYS[5], unpack(hosts))
   local gone, spaced = {}, {}
-  local time = redis.call('TIME')
-  local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local nowMs = redisNowMs()
   for k, host in ipairs(hosts) do
     if owners[k] and string.sub(owners[k], 1, #me + 1) == me .. '|' then
       if spacing[k] > 0 then

@@ -4,7 +4,7 @@
  * 200 with one new item), each less the CPU of a run with no sources (start-up and publish).
  */
 import { CLI } from '../../faults/processes.js';
-import type { RedisClient as Redis } from '../../../src/store/redis-client.js';
+import type { RedisClient as Redis } from '../../../src/redis/client.js';
 import type { FeedFarm } from './farm-feeds.js';
 import { measure, type Measured } from './measure.js';
 import { commandCounts, countsBetween, type CommandCounts } from './redis-footprint.js';

@@ -1,5 +1,5 @@
 /** What Redis holds for a prefix: the store's own keys per article, and the queues beside it. */
-import type { RedisClient as Redis } from '../../../src/store/redis-client.js';
+import type { RedisClient as Redis } from '../../../src/redis/client.js';
 
 export interface RedisFootprint {
   usedBytes: number;

@@ -3,7 +3,7 @@ import { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { FeedaggError } from '../errors.js';
 import { redactUrl } from '../redact.js';
-import type { RedisClient } from '../store/redis-client.js';
+import type { RedisClient } from './client.js';
 import { INSTALL_HINT, probeRedis, redisAnswers, runningEmbeddedRedis, startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
 
 export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { RedisHealth } from './redis-health.js';
+import { RedisHealth } from './health.js';
 
 function memoryLog() {
   const lines: Array<{ level: number; msg: string; errors?: number }> = [];

@@ -6,9 +6,9 @@
  * "Redis is away" are logged as they come.
  */
 import { EventEmitter } from 'node:events';
-import type { RedisClient as Redis } from '../store/redis-client.js';
+import type { RedisClient as Redis } from './client.js';
 import type { Logger } from 'pino';
-import { isRedisOutOfMemory, isRedisUnavailable } from '../store/redis-errors.js';
+import { isRedisOutOfMemory, isRedisUnavailable } from './errors.js';
 
 export interface RedisHealthEvents {
   down: [since: number];
