@@ -13,7 +13,7 @@ export interface FeedInfo {
   title: string | null;
   link: string | null;
   language: string | null;
-  /** The feed's own people (an extension of the parse output; see the README). */
+  /** The feed's own people (an extension of the parse output; see docs/extensions.md). */
   authors: Author[];
 }
 

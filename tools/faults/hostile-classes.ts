@@ -135,7 +135,7 @@ export const HOSTILE_CLASSES: HostileClass[] = [
   },
   {
     // 40 items of 4 KB whose HTML description is both their content and their summary. (Items
-    // of 75 KB, 3 MB in the window, made every publish of the suite cost 100+ MB: see the README.)
+    // of 75 KB, 3 MB in the window, made every publish of the suite cost 100+ MB: see docs/fault-suite.md.)
     name: 'summary-copy-of-content', expect: 'ok',
     handle: send(rss(Array.from({ length: 40 }, (_, index) => item(`<title>copy ${index}</title><guid>c-${index}</guid><pubDate>${new Date(Date.now() + 60_000 + index).toUTCString()}</pubDate><description><![CDATA[<p>${`${linkWords}${index} `.repeat(32)}</p>]]></description>`)).join(''))),
     check: (view) => (view.documents.split(`${linkWords}0 `).length - 1 > 3 * 32 ? 'an item published its text twice' : ownItems(view, 40)),
