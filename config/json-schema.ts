@@ -5,6 +5,7 @@
  * that the file is up to date. Also the list of keys a typo is compared with.
  */
 import { z } from 'zod';
+import { KEY_MEANINGS } from './key-meanings.js';
 import { configSchema } from './schema.js';
 
 export type JsonSchema = {
@@ -22,8 +23,28 @@ export function configJsonSchema(): JsonSchema {
   return generatedOnce;
 }
 
+export interface ConfigKey {
+  path: string;
+  node: JsonSchema;
+}
+
+/** Every leaf key of a config schema, in order: objects are walked, arrays of objects too (`sources[].url`). */
+export function configKeys(node: JsonSchema = configJsonSchema(), path = ''): ConfigKey[] {
+  const options: JsonSchema[] = [node, ...(node.anyOf ?? [])];
+  const object = options.find((option) => option.properties);
+  if (object?.properties) return Object.entries(object.properties).flatMap(([name, child]) => configKeys(child, path ? `${path}.${name}` : name));
+  const list = options.find((option) => option.items)?.items;
+  if (list && [list, ...(list.anyOf ?? [])].some((option) => option.properties)) return configKeys(list, `${path}[]`);
+  return [{ path, node }];
+}
+
 function generate(): JsonSchema {
   const generated = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  // What each key means (key-meanings.ts): editors show it beside the key.
+  for (const { path, node } of configKeys(generated)) {
+    const meaning = KEY_MEANINGS[path];
+    if (meaning) node.description = meaning.text;
+  }
   return {
     ...generated,
     $id: 'https://github.com/feedagg/feedagg/schemas/config.schema.json',

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { load as loadYaml } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { configJsonSchema } from './json-schema.js';
-import { CONFIG_SCHEMA_FILE, configSchemaText } from './write-json-schema.js';
+import { configJsonSchema, configKeys } from './json-schema.js';
+import { CONFIG_DOC_FILE, CONFIG_SCHEMA_FILE, configSchemaText } from './write-json-schema.js';
+import { withReference } from './config-reference.js';
+import { KEY_MEANINGS } from './key-meanings.js';
 import { parseConfigText, relativeToConfig } from './load-config.js';
 import { FeedaggError } from '../src/errors.js';
 import { DEFAULT_LIMITS } from '../src/normalize/document-limits.js';
@@ -85,6 +87,14 @@ describe('config validation helps (issue 12)', () => {
 
   it('schemas/config.schema.json is generated from the zod schema and up to date (npm run schema)', () => {
     expect(readFileSync(join(import.meta.dirname, '..', CONFIG_SCHEMA_FILE), 'utf8')).toBe(configSchemaText());
+  });
+
+  it('the reference in docs/configuration.md is generated and up to date, every key with its meaning (npm run schema)', () => {
+    const document = readFileSync(join(import.meta.dirname, '..', CONFIG_DOC_FILE), 'utf8');
+    expect(document).toBe(withReference(document));
+    const paths = configKeys().map((key) => key.path);
+    expect(paths.filter((path) => !KEY_MEANINGS[path]), 'keys without a meaning in config/key-meanings.ts').toEqual([]);
+    expect(Object.keys(KEY_MEANINGS).filter((path) => !paths.includes(path)), 'meanings of keys the schema lacks').toEqual([]);
   });
 
   it('the sample config names the schema for editors, and validates against it', () => {
