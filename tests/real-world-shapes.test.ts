@@ -4,7 +4,7 @@
  * a JSON Feed with raw control characters and string tags, RSS in JSON. Issue 18 added three:
  * double-encoded UTF-8 in every field, an Atom feed whose only absolute URL is its self link,
  * and an Atom feed inside an HTML page. Each fixture has its
- * expected reading in expected/<name>.json, checked by hand against the rules in docs/internals.md
+ * expected reading in expected/<name>.json, checked by hand against the rules in docs/architecture.md
  * "Parsing": enclosures are what a reader plays, images go to imageUrl, avatars go nowhere.
  */
 import { readdirSync, readFileSync } from 'node:fs';
