@@ -29,24 +29,26 @@ const DOCUMENTS: Record<string, [string, string]> = {
   '/feed.json': ['application/feed+json; charset=utf-8', '{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[]}'],
 };
 let redis: Redis;
+let store: Store;
 const servers: Server[] = [];
 let base: string;
 let second: string;
 
 async function publish(path: string, body: string, contentType: string, modified = new Date('2026-11-26T10:00:00Z')): Promise<void> {
-  await new Store(redis, keys).outputs.saveDocument({ path, body, contentType, etag: strongEtag(body), modified: modified.toUTCString(), ...(await compressDocument(Buffer.from(body))) });
+  await store.outputs.saveDocument({ path, body, contentType, etag: strongEtag(body), modified: modified.toUTCString(), ...(await compressDocument(Buffer.from(body))) });
 }
 
 async function startServer(): Promise<string> {
-  const server = createHttpServer({ store: new Store(redis, keys), paths: new Set([...Object.keys(DOCUMENTS), '/missing.xml']), maxAgeSeconds: 1800, log: pino({ level: 'silent' }) });
+  const server = createHttpServer({ store, paths: new Set([...Object.keys(DOCUMENTS), '/missing.xml']), maxAgeSeconds: 1800, log: pino({ level: 'silent' }) });
   servers.push(server);
   return `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
 }
 
 beforeAll(async () => {
   redis = new Redis(redisUrl);
+  store = new Store(redis, keys);
   for (const [path, [type, body]] of Object.entries(DOCUMENTS)) await publish(path, body, type);
-  await new Store(redis, keys).outputs.recordPublish(new Date('2026-11-26T10:00:00Z'));
+  await store.outputs.recordPublish(new Date('2026-11-26T10:00:00Z'));
   base = await startServer();
   second = await startServer();
 });
@@ -97,7 +99,7 @@ describe('HTTP server', () => {
 
   it('never compresses on request: a document stored without its variants is sent as it is', async () => {
     const body = '<feed xmlns="http://www.w3.org/2005/Atom"><title>plain</title></feed>';
-    await new Store(redis, keys).outputs.saveDocument({ path: '/missing.xml', body, contentType: 'application/atom+xml', etag: strongEtag(body), modified: new Date().toUTCString() });
+    await store.outputs.saveDocument({ path: '/missing.xml', body, contentType: 'application/atom+xml', etag: strongEtag(body), modified: new Date().toUTCString() });
     const response = await get(`${base}/missing.xml`, { 'accept-encoding': 'br, gzip' });
     expect(response.headers['content-encoding']).toBeUndefined();
     expect(response.body.toString()).toBe(body);
@@ -105,17 +107,17 @@ describe('HTTP server', () => {
   });
 
   it('/readyz is 503 with the reason after a failed publish, until the next good one', async () => {
-    await new Store(redis, keys).outputs.recordPublishFailure({ at: '2026-11-26T10:05:00.000Z', message: 'ENOSPC: no space left on device, write' });
+    await store.outputs.recordPublishFailure({ at: '2026-11-26T10:05:00.000Z', message: 'ENOSPC: no space left on device, write' });
     const failed = await get(`${base}/readyz`);
     expect(failed.status).toBe(503);
     expect(JSON.parse(failed.body.toString())).toMatchObject({ status: 'not ready', publish: 'the last publish failed at 2026-11-26T10:05:00.000Z: ENOSPC: no space left on device, write' });
-    await new Store(redis, keys).outputs.recordPublish(new Date('2026-11-26T10:00:00Z'));
+    await store.outputs.recordPublish(new Date('2026-11-26T10:00:00Z'));
     expect((await get(`${base}/readyz`)).status).toBe(200);
   });
 
   it('/readyz is 503 "Redis out of memory" while Redis refuses writes', async () => {
     const health = { outOfMemory: true, publishFailure: () => null };
-    const server = createHttpServer({ store: new Store(redis, keys), paths: new Set(), maxAgeSeconds: 60, log: pino({ level: 'silent' }), health });
+    const server = createHttpServer({ store, paths: new Set(), maxAgeSeconds: 60, log: pino({ level: 'silent' }), health });
     servers.push(server);
     const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
     const response = await get(`${url}/readyz`);
@@ -186,7 +188,7 @@ describe('HTTP server', () => {
     expect(SERVER_TIMEOUTS).toEqual({ headersMs: 10_000, requestMs: 30_000 });
     expect(servers[0]?.headersTimeout).toBe(10_000);
     expect(servers[0]?.requestTimeout).toBe(30_000);
-    const server = createHttpServer({ store: new Store(redis, keys), paths: new Set(), maxAgeSeconds: 60, log: pino({ level: 'silent' }), timeouts: { headersMs: 1_000, requestMs: 2_000 } });
+    const server = createHttpServer({ store, paths: new Set(), maxAgeSeconds: 60, log: pino({ level: 'silent' }), timeouts: { headersMs: 1_000, requestMs: 2_000 } });
     servers.push(server);
     const port = await listen(server, 0, '127.0.0.1');
     const socket = connect(port, '127.0.0.1');

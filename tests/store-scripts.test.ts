@@ -23,6 +23,7 @@ const at = (hours: number) => new Date(T0.getTime() + hours * HOUR);
 
 let redis: Redis;
 let keys: StoreKeys;
+let store: Store;
 let prefix: string;
 let run = 0;
 
@@ -33,6 +34,7 @@ afterAll(() => redis.disconnect());
 beforeEach(() => {
   prefix = `test-scripts-${process.pid}-${(run += 1)}`;
   keys = storeKeys(prefix);
+  store = new Store(redis, keys);
 });
 afterEach(() => deletePrefix(redisUrl, prefix));
 
@@ -65,19 +67,19 @@ function entry(sourceId: string, item: EntryFields, options: { signature?: strin
 /** One polled document: its entries are its listing, and all of them are accepted. */
 async function poll(sourceId: string, entries: PreparedEntry[], now = T0, windowMs = 3 * DAY): Promise<AcceptResult[]> {
   const listing = entries.map((prepared) => ({ ekh: entryKeyHashOf(prepared), rawFp: prepared.changeFp }));
-  return new Store(redis, keys).articles.acceptEntries(sourceId, listing, entries, { windowMs }, now);
+  return store.articles.acceptEntries(sourceId, listing, entries, { windowMs }, now);
 }
 
 /** A listing-only poll: the document lists `entries`, none of them new or changed. */
 async function list(sourceId: string, entries: PreparedEntry[], now = T0): Promise<void> {
   const listing = entries.map((prepared) => ({ ekh: entryKeyHashOf(prepared), rawFp: prepared.changeFp }));
-  await new Store(redis, keys).articles.acceptEntries(sourceId, listing, [], { windowMs: 3 * DAY }, now);
+  await store.articles.acceptEntries(sourceId, listing, [], { windowMs: 3 * DAY }, now);
 }
 
 const entryKeyHashOf = (prepared: PreparedEntry) => entryKeyHash(prepared.entryKey);
 
 async function meta(id: string) {
-  const found = (await new Store(redis, keys).articles.readMetas([id])).get(id);
+  const found = (await store.articles.readMetas([id])).get(id);
   if (!found) throw new Error(`no meta for ${id}`);
   return found;
 }
@@ -170,26 +172,26 @@ describe('accept.lua: merges, events and provenance', () => {
     const id = results[0]?.articleId ?? '';
     expect(results.map((result) => result.version)).toEqual([1, 2, 3, 4, 0, 0]);
     expect(await redis.sismember(keys.coalesce, id)).toBe(1);
-    expect((await new Store(redis, keys).outbox.pendingEvents()).map((event) => event.member).sort()).toEqual([`${id}-v1`, `${id}-v2`, `${id}-v3`, `${id}-v4`]);
+    expect((await store.outbox.pendingEvents()).map((event) => event.member).sort()).toEqual([`${id}-v1`, `${id}-v2`, `${id}-v3`, `${id}-v4`]);
 
-    expect(await new Store(redis, keys).outbox.coalesceMerges()).toEqual([`${id}-v5`]);
+    expect(await store.outbox.coalesceMerges()).toEqual([`${id}-v5`]);
     expect(await redis.sismember(keys.coalesce, id)).toBe(0);
     const after = await meta(id);
     expect(after).toMatchObject({ version: 5, pending: 5, sourceCount: 6 });
     expect(after.sources.map((source) => source.sourceId)).toEqual(sources);
     // Nothing more to coalesce: a second flush queues nothing.
-    expect(await new Store(redis, keys).outbox.coalesceMerges()).toEqual([]);
+    expect(await store.outbox.coalesceMerges()).toEqual([]);
   });
 
   it('a coalesced merge of an article without a body queues no event and keeps its provenance', async () => {
     const [created] = await poll('s0', [entry('s0', fields(url))]);
     const id = created?.articleId ?? '';
-    await new Store(redis, keys).outbox.releaseEvents([`${id}-v1`]);
-    await new Store(redis, keys).workingSet.keepWindowBodies([], await new Store(redis, keys).workingSet.acceptSequence());
-    expect(await new Store(redis, keys).articles.readBodies([id])).toEqual([null]);
+    await store.outbox.releaseEvents([`${id}-v1`]);
+    await store.workingSet.keepWindowBodies([], await store.workingSet.acceptSequence());
+    expect(await store.articles.readBodies([id])).toEqual([null]);
     const [merged] = await poll('s1', [entry('s1', fields(url))], at(1));
     expect(merged).toMatchObject({ decision: 'merged', version: 0 });
-    expect(await new Store(redis, keys).outbox.coalesceMerges()).toEqual([]);
+    expect(await store.outbox.coalesceMerges()).toEqual([]);
     expect(await meta(id)).toMatchObject({ version: 1, pending: 0, sourceCount: 2 });
   });
 
@@ -207,9 +209,9 @@ describe('accept.lua: merges, events and provenance', () => {
   it('release-events takes handed-over events out of the outbox and the pending count', async () => {
     const [created] = await poll('s0', [entry('s0', fields(url))]);
     const id = created?.articleId ?? '';
-    expect(await new Store(redis, keys).outbox.countPending()).toBe(1);
-    await new Store(redis, keys).outbox.releaseEvents([`${id}-v1`, `${id}-v1`]);
-    expect(await new Store(redis, keys).outbox.countPending()).toBe(0);
+    expect(await store.outbox.countPending()).toBe(1);
+    await store.outbox.releaseEvents([`${id}-v1`, `${id}-v1`]);
+    expect(await store.outbox.countPending()).toBe(0);
     expect((await meta(id)).pending).toBe(0);
   });
 });
@@ -233,9 +235,9 @@ describe('listings and retention', () => {
     expect(await redis.zscore(keys.unlisted, id)).toBeNull();
     await list('b', [], at(5));
 
-    expect(await new Store(redis, keys).workingSet.sweepExpired(at(4).getTime())).toBe(0);
-    expect(await new Store(redis, keys).workingSet.sweepExpired(at(5).getTime())).toBe(1);
-    expect(await new Store(redis, keys).articles.readMetas([id])).toEqual(new Map());
+    expect(await store.workingSet.sweepExpired(at(4).getTime())).toBe(0);
+    expect(await store.workingSet.sweepExpired(at(5).getTime())).toBe(1);
+    expect(await store.articles.readMetas([id])).toEqual(new Map());
     expect(await redis.hexists(keys.body, id)).toBe(0);
     expect(await redis.zscore(keys.articlesByTime, id)).toBeNull();
     expect(await redis.hlen(keys.seen('b'))).toBe(0);
@@ -264,7 +266,7 @@ describe('the dedupe window sweep', () => {
     const bucket = keys.lshBucket(0, SHARED_BANDS[0]?.slice(0, 3) ?? '');
     expect((await redis.strlen(bucket))).toBe(2 * 37);
     // The sweep walks every bucket a slice at a time: enough calls make a full pass.
-    for (let call = 0; call < 40; call += 1) await new Store(redis, keys).workingSet.sweepWindow(8, at(24).getTime());
+    for (let call = 0; call < 40; call += 1) await store.workingSet.sweepWindow(8, at(24).getTime());
     expect(await redis.strlen(bucket)).toBe(37);
     expect(await redis.get(bucket)).toContain(recent?.articleId);
     expect(await redis.hexists(keys.sig, old?.articleId ?? '')).toBe(0);
@@ -278,35 +280,34 @@ describe('the working set', () => {
   it('keeps bodies of the published window and of pending events; trims the rest, but not what arrived after the publish began', async () => {
     const results = await poll('a', [1, 2, 3].map((index) => entry('a', fields(`https://a.example/${index}`))));
     const [shown, delivered, pending] = results.map((result) => result.articleId) as [string, string, string];
-    await new Store(redis, keys).outbox.releaseEvents([`${shown}-v1`, `${delivered}-v1`]);
-    const sequence = await new Store(redis, keys).workingSet.acceptSequence();
+    await store.outbox.releaseEvents([`${shown}-v1`, `${delivered}-v1`]);
+    const sequence = await store.workingSet.acceptSequence();
     const [late] = await poll('b', [entry('b', fields('https://b.example/late'))], at(1));
-    await new Store(redis, keys).outbox.releaseEvents([`${late?.articleId}-v1`]);
+    await store.outbox.releaseEvents([`${late?.articleId}-v1`]);
 
-    expect(await new Store(redis, keys).workingSet.keepWindowBodies([shown], sequence)).toBe(1);
-    const bodies = await new Store(redis, keys).articles.readBodies([shown, delivered, pending, late?.articleId ?? '']);
+    expect(await store.workingSet.keepWindowBodies([shown], sequence)).toBe(1);
+    const bodies = await store.articles.readBodies([shown, delivered, pending, late?.articleId ?? '']);
     expect(bodies.map((body) => (body ? String.fromCharCode(body[0] ?? 0) : null))).toEqual(['z', null, 'j', 'j']);
     expect(await redis.smembers(keys.published)).toEqual([shown]);
     // The next publish judges the late article too.
-    expect(await new Store(redis, keys).workingSet.keepWindowBodies([shown], await new Store(redis, keys).workingSet.acceptSequence())).toBe(1);
+    expect(await store.workingSet.keepWindowBodies([shown], await store.workingSet.acceptSequence())).toBe(1);
   });
 });
 
 describe('claim-due.lua', () => {
   it('claims due sources once: the next tick does not pick them again while the lease runs', async () => {
     const now = T0.getTime();
-    await new Store(redis, keys).schedule.syncSchedule(['a', 'b', 'c'], now);
+    await store.schedule.syncSchedule(['a', 'b', 'c'], now);
     await redis.zadd(keys.schedule, now + HOUR, 'c');
-    expect((await new Store(redis, keys).schedule.claimDueSources(now, 5 * 60_000)).sort()).toEqual(['a', 'b']);
-    expect(await new Store(redis, keys).schedule.claimDueSources(now + 1000, 5 * 60_000)).toEqual([]);
-    expect((await new Store(redis, keys).schedule.claimDueSources(now + 5 * 60_000, 5 * 60_000)).sort()).toEqual(['a', 'b']);
-    expect(await new Store(redis, keys).schedule.claimDueSources(now + HOUR, 5 * 60_000, 1)).toHaveLength(1);
+    expect((await store.schedule.claimDueSources(now, 5 * 60_000)).sort()).toEqual(['a', 'b']);
+    expect(await store.schedule.claimDueSources(now + 1000, 5 * 60_000)).toEqual([]);
+    expect((await store.schedule.claimDueSources(now + 5 * 60_000, 5 * 60_000)).sort()).toEqual(['a', 'b']);
+    expect(await store.schedule.claimDueSources(now + HOUR, 5 * 60_000, 1)).toHaveLength(1);
   });
 });
 
 describe('scripts loaded through defineCommand', () => {
   it('run again after SCRIPT FLUSH (what a restarted Redis forgets): ioredis sends the source once more', async () => {
-    const store = new Store(redis, keys);
     expect(await store.hosts.holdHost('flush-a.example', Date.now() + 60_000)).toBe(true);
     await redis.script('FLUSH');
     expect(await store.hosts.holdHost('flush-b.example', Date.now() + 60_000)).toBe(true);
