@@ -183,7 +183,7 @@ async function pollBatch(context: AppContext, job: PollJob, token: string | unde
       return { outcome: failedOutcome(id, error), interrupted: false, changed: false };
     }
   }));
-  await tally.flush(context.redis, context.keys);
+  await tally.flush(context.store);
   if (publishes && polls.some((poll) => poll.changed)) await requestPublish(context, `polls of ${polls.filter((poll) => poll.changed).length} sources`);
   if (polls.some((poll) => poll.interrupted)) {
     // Back to the queue: a new delivery polls the interrupted ones (their claims are open).
@@ -231,7 +231,7 @@ async function pollSingle(context: AppContext, job: PollJob, token: string | und
   const waitedMs = waitingSince === null ? 0 : Math.max(0, Date.now() - waitingSince);
   const poll = start.status === 'go' ? await pollInBatch(context, source, start, definitionsVersion, tally) : await afterBegin(context, source, start as Exclude<PollStart, { status: 'busy' | 'go' }>, 0, definitionsVersion, tally);
   poll.outcome.waitMs += waitedMs;
-  await tally.flush(context.redis, context.keys);
+  await tally.flush(context.store);
   if (poll.interrupted) {
     if (job.moveToDelayed && token) {
       await job.moveToDelayed(Date.now(), token);

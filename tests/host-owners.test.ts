@@ -53,7 +53,7 @@ describe('one process per host', () => {
   it('a batch whose host another process polls goes back on the schedule at once, claims ended; the host is taken once given back', async () => {
     const first = await open();
     const second = await open();
-    const { redis, keys, queues } = second.context;
+    const { store, queues } = second.context; const { redis, keys } = store;
     expect((await new Store(redis, keys).schedule.claimDueSources(Date.now(), 5 * 60_000)).sort()).toEqual(['a', 'b']);
     const polling = createPollProcessor(first.context)({ data: { sourceIds: ['a'] } }) as Promise<PollOutcome[]>;
     await new Promise((resolve) => setTimeout(resolve, SLOW_MS / 3));
@@ -95,7 +95,7 @@ describe('one process per host', () => {
 describe('run --once and a host another process polls', () => {
   it('claims and polls the sources again once the host is free, and waits for them', async () => {
     const runtime = await open();
-    const { store, redis, keys } = runtime.context;
+    const { store } = runtime.context; const { redis, keys } = store;
     // Another process holds 127.0.0.1 for 1.5 s more (as if it were polling it).
     await redis.hset(keys.hostOwners, '127.0.0.1', `someone-else|${Date.now() + 1_500}`);
     const pollNow = await startPollNow(runtime, createPollProcessor(runtime.context, { requestPublish: false }));
@@ -111,7 +111,7 @@ describe('run --once and a host another process polls', () => {
 describe('host leases', () => {
   it('are renewed while this process still polls the host (a fetch longer than the lease keeps it), and lapse otherwise', async () => {
     const runtime = await open();
-    const { store, redis, keys, hostOwners } = runtime.context;
+    const { store, hostOwners } = runtime.context; const { redis, keys } = store;
     const soon = async () => Number((await redis.hget(keys.hostOwners, 'renewed.example'))?.split('|')[1] ?? 0);
     await redis.hset(keys.hostOwners, 'renewed.example', `${hostOwners.owner}|${Date.now() + 500}`);
     hostOwners.pin('renewed.example');

@@ -56,7 +56,7 @@ async function pollJobs(rt: Runtime): Promise<number> {
 describe('a poll lost after the tick claimed its source', () => {
   it('is due again once the grace has passed, and enqueued by that tick (a crash between claim and enqueue)', async () => {
     const rt = await open();
-    const { redis, keys } = rt.context;
+    const { store } = rt.context; const { redis, keys } = store;
     // The claim of a tick whose process died before it enqueued anything.
     expect(await new Store(redis, keys).schedule.claimDueSources(clock, 5 * 60_000)).toEqual(['a']);
     expect(await pollJobs(rt)).toBe(0);
@@ -79,7 +79,7 @@ describe('a poll lost after the tick claimed its source', () => {
 
   it('is due again after its job failed for good, and a poll that ends leaves no claim behind', async () => {
     const rt = await open();
-    const { redis, keys } = rt.context;
+    const { store } = rt.context; const { redis, keys } = store;
     const tick = createTickProcessor(rt.context);
     expect((await tick()).enqueued).toEqual(['a']);
     // A job that fails without retries never reaches the end of its poll.

@@ -58,7 +58,7 @@ describe('a batch of sources', () => {
 
   it('delivered again, polls only the sources whose claim is still open', async () => {
     const rt = await open(['a', 'b']);
-    const { redis, keys, queues } = rt.context;
+    const { store, queues } = rt.context; const { redis, keys } = store;
     expect((await new Store(redis, keys).schedule.claimDueSources(Date.now(), 5 * 60_000)).sort()).toEqual(['a', 'b']);
     const batches = planBatches(['a', 'b'], 50);
     await new Store(redis, keys).schedule.recordClaimJobs(batches);

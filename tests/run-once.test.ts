@@ -140,7 +140,7 @@ describe('feedagg run --once', () => {
     const runtime = await openTestRuntime(testConfig(redisUrl, workspace.prefix, workspace.outputDir, baseConfig([{ id: 'slow', url: server.url('/slow.xml') }])));
     try {
       await syncSources(runtime);
-      const { store, redis, keys, queues } = runtime.context;
+      const { store, queues } = runtime.context; const { redis, keys } = store;
       expect(await new Store(redis, keys).schedule.claimDueSources(Date.now(), 5 * 60_000)).toEqual(['slow']);
       const batches = planBatches(['slow'], 50);
       await new Store(redis, keys).schedule.recordClaimJobs(batches);

@@ -78,10 +78,10 @@ describe('source health', () => {
     try {
       await syncSources(runtime);
       // A source claimed for a poll (its batch queued or running) says so (issue 17).
-      await runtime.context.redis.zadd(runtime.context.keys.claims, Date.now(), 'c');
+      await runtime.context.store.redis.zadd(runtime.context.store.keys.claims, Date.now(), 'c');
       const polling = (JSON.parse((await runCli(['sources', '--json', '--config', workspace.configPath], { timeoutMs: 30_000 })).stdout) as SourceRow[]).find((row) => row.id === 'c');
       expect(polling?.health).toBe('polling');
-      await runtime.context.redis.zrem(runtime.context.keys.claims, 'c');
+      await runtime.context.store.redis.zrem(runtime.context.store.keys.claims, 'c');
       const pages = servicePages(runtime.context, ['/feed.xml']);
       const metrics = (await pages.get('/metrics')?.())?.body ?? '';
       expect(metrics).toMatch(/feedagg_sources\{state="failing"\} 1/);

@@ -10,7 +10,7 @@ import { renderStatusPage } from './status-page.js';
 
 /** Pages that need Redis fail at once while it is away (a command would wait in ioredis's queue). */
 function needRedis(context: AppContext): void {
-  if (context.redis.status !== 'ready') throw new FeedaggError('REDIS_UNAVAILABLE', `Redis is unreachable (connection ${context.redis.status})`);
+  if (context.store.redis.status !== 'ready') throw new FeedaggError('REDIS_UNAVAILABLE', `Redis is unreachable (connection ${context.store.redis.status})`);
 }
 
 export function servicePages(context: AppContext, documents: string[], health?: { readonly outOfMemory: boolean }): Map<string, () => Promise<Page>> {
@@ -50,7 +50,7 @@ export function servicePages(context: AppContext, documents: string[], health?: 
     }],
     ['/opml.xml', async () => {
       // The sources this process holds answer while Redis is away.
-      if (context.redis.status === 'ready') await context.sources.refresh();
+      if (context.store.redis.status === 'ready') await context.sources.refresh();
       return { contentType: 'text/x-opml; charset=utf-8', body: exportOpml(context.sources.all(), context.config.output.title) };
     }],
   ]);

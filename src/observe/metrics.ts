@@ -9,7 +9,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { PollOutcome } from '../model/source-state.js';
 import type { Queues } from '../runtime/context.js';
-import type { StoreKeys } from '../store/keys.js';
 import type { RedisClient as Redis } from '../redis/client.js';
 import type { Store } from '../store/store.js';
 
@@ -56,23 +55,19 @@ export class MetricsTally {
     }
   }
 
-  async flush(redis: Redis, keys: StoreKeys): Promise<void> {
+  async flush(store: Store): Promise<void> {
     if (this.counts.size === 0) return;
-    const pipeline = redis.pipeline();
-    for (const [field, by] of this.counts) pipeline.hincrby(keys.metrics, field, by);
-    if (this.fetchSeconds > 0) pipeline.hincrbyfloat(keys.metrics, 'fetch_sum', this.fetchSeconds);
+    const counts = [...this.counts];
+    const sums: Array<[string, number]> = [['fetch_sum', this.fetchSeconds]];
     this.counts.clear();
     this.fetchSeconds = 0;
-    await pipeline.exec();
+    await store.metrics.add(counts, sums);
   }
 }
 
 /** Count one publish and its duration. */
 export async function countPublish(store: Store, seconds: number): Promise<void> {
-  const pipeline = store.redis.pipeline();
-  pipeline.hincrby(store.keys.metrics, bucketField('publish', seconds, PUBLISH_BUCKETS), 1);
-  pipeline.hincrbyfloat(store.keys.metrics, 'publish_sum', seconds);
-  await pipeline.exec();
+  await store.metrics.add([[bucketField('publish', seconds, PUBLISH_BUCKETS), 1]], [['publish_sum', seconds]]);
 }
 
 export interface MetricsSources {
@@ -150,7 +145,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
     registry,
     contentType: registry.contentType,
     async render() {
-      counts = await sources.store.redis.hgetall(sources.store.keys.metrics);
+      counts = await sources.store.metrics.read();
       return [
         (await registry.metrics()).trimEnd(),
         histogramText('feedagg_fetch_duration_seconds', "Time a poll's requests were in flight.", 'fetch', FETCH_BUCKETS, counts),

@@ -18,22 +18,22 @@ export interface LeaseOptions {
 }
 
 export async function withPublishLease<T>(store: Store, run: () => Promise<T>, options: LeaseOptions = {}): Promise<T> {
-  const { redis, keys, scripts } = store;
+  const lease = store.deployment;
   const token = `${options.holder ?? `pid ${process.pid}`} ${randomUUID()}`;
   const deadline = Date.now() + (options.waitMs ?? 60_000);
-  while ((await redis.set(keys.publishLease, token, 'PX', LEASE_MS, 'NX')) !== 'OK') {
+  while (!(await lease.takePublishLease(token, LEASE_MS))) {
     if (Date.now() > deadline) {
-      const holder = (await redis.get(keys.publishLease))?.replace(/ [0-9a-f-]{36}$/, '') ?? 'nobody now';
+      const holder = (await lease.publishLeaseHolder())?.replace(/ [0-9a-f-]{36}$/, '') ?? 'nobody now';
       throw new FeedaggError('PUBLISH_BUSY', `another process is publishing (${holder}) and did not finish within ${Math.round((options.waitMs ?? 60_000) / 1000)} s`, { retryable: true });
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const renew = setInterval(() => void scripts.run('lease-renew', [keys.publishLease], [token, LEASE_MS]).catch(() => undefined), LEASE_MS / 3);
+  const renew = setInterval(() => void lease.renewPublishLease(token, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
   renew.unref();
   try {
     return await run();
   } finally {
     clearInterval(renew);
-    await scripts.run('lease-release', [keys.publishLease], [token]).catch(() => undefined);
+    await lease.releasePublishLease(token).catch(() => undefined);
   }
 }

@@ -7,7 +7,6 @@ import type { HttpClients } from '../fetch/http-clients.js';
 import type { ArticleEvent, ArticleEventType } from '../model/article-event.js';
 import type { PollOutcome } from '../model/source-state.js';
 import type { PollJobData, PublishJobData, TickJobData } from '../queue/names.js';
-import type { StoreKeys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import type { BacklogWarning } from '../queue/event-backlog.js';
 import type { ByteBudget } from './byte-budget.js';
@@ -29,14 +28,10 @@ export interface AppContext {
   config: Config;
   /** The sources of the deployment, as `start` last published them (see SourceDirectory). */
   sources: SourceDirectory;
-  /** feedagg's own data in Redis: its connection, key names and scripts (store/store.ts). */
+  /** feedagg's own data in Redis: its connection (auto pipelining), key names and scripts (store/store.ts). */
   store: Store;
-  /** The Store's connection (auto pipelining), for what is not the Store's: health checks, metrics counters. */
-  redis: Redis;
   /** BullMQ's queues and workers. */
   bullConnection: Redis;
-  /** The Store's key names. */
-  keys: StoreKeys;
   queues: Queues;
   log: Logger;
   userAgent: string;

@@ -5,8 +5,6 @@
  */
 import { hostname } from 'node:os';
 import { rawOf } from '../../config/load-config.js';
-import type { StoreKeys } from '../store/keys.js';
-import type { RedisClient } from '../redis/client.js';
 import type { Config } from '../../config/schema.js';
 import { AddressPolicy } from '../fetch/address-guard.js';
 import { closeHttpClients, createHttpClients } from '../fetch/http-clients.js';
@@ -15,6 +13,7 @@ import { DocumentPool } from './document-pool.js';
 import { userAgent } from './version.js';
 import { adoptDeployment, DEPLOYMENT_NAME, deploymentKeysIn, OWNER_BEAT_MS, OWNER_TTL_MS, type DeploymentOwner } from './deployment.js';
 import type { Runtime } from './runtime.js';
+import type { Store } from '../store/store.js';
 
 export interface JoinResult {
   /** The deployment's settings were found and adopted (false: none published yet, or invalid). */
@@ -67,10 +66,10 @@ function applyBoundSettings(context: AppContext, next: Config): void {
 }
 
 /** `start`: say "a deployment runs here" every few seconds; the key expires soon after a crash. */
-export function beatAsOwner(redis: RedisClient, keys: StoreKeys): { stop(): Promise<void> } {
+export function beatAsOwner(store: Store): { stop(): Promise<void> } {
   const owner: DeploymentOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   const value = JSON.stringify(owner);
-  const beat = () => redis.set(keys.deploymentOwner, value, 'PX', OWNER_TTL_MS).catch(() => undefined);
+  const beat = () => store.deployment.beat(value, OWNER_TTL_MS).catch(() => undefined);
   void beat();
   const timer = setInterval(() => void beat(), OWNER_BEAT_MS);
   timer.unref();
@@ -78,14 +77,14 @@ export function beatAsOwner(redis: RedisClient, keys: StoreKeys): { stop(): Prom
     async stop() {
       clearInterval(timer);
       // Only our own beat: another start may have taken over meanwhile.
-      if ((await redis.get(keys.deploymentOwner)) === value) await redis.del(keys.deploymentOwner);
+      await store.deployment.endBeat(value);
     },
   };
 }
 
 /** The running `start` of this Redis and prefix, or null. */
-export async function runningStart(redis: RedisClient, keys: StoreKeys): Promise<DeploymentOwner | null> {
-  const value = await redis.get(keys.deploymentOwner);
+export async function runningStart(store: Store): Promise<DeploymentOwner | null> {
+  const value = await store.deployment.owner();
   if (value === null) return null;
   try {
     return JSON.parse(value) as DeploymentOwner;

@@ -89,15 +89,12 @@ export async function openRuntime(config: Config, log: Logger, now: () => Date =
   const queues = createQueues(bullConnection, config.redis.prefix);
   for (const queue of Object.values(queues) as Queue[]) queue.on('error', (error: Error) => health.report(`queue ${queue.name}`, error));
   const store = new Store(redis, config.redis.prefix);
-  const { keys } = store;
   const hostOwners = new HostOwners(store, log);
   const context: AppContext = {
     config,
     sources: new SourceDirectory(store, config.sources),
     store,
-    redis,
     bullConnection,
-    keys,
     queues,
     log,
     userAgent: config.fetch.userAgent ?? userAgent(),

@@ -81,10 +81,9 @@ export class SourceDirectory {
   async refresh(now = Date.now(), force = false): Promise<void> {
     if (!force && now - this.checkedAt < CHECK_MS) return;
     this.checkedAt = now;
-    const stored = await this.store.redis.get(this.store.keys.sourceDefsVersion);
-    const version = stored === null ? null : Number(stored);
+    const version = await this.store.deployment.definitionsVersion();
     if (version === null || version === this.version) return;
-    const [raw, settings] = await Promise.all([this.store.redis.hgetall(this.store.keys.sourceDefs), this.onSettings ? this.store.redis.get(this.store.keys.deployment) : null]);
+    const { definitions: raw, settings } = await this.store.deployment.definitions(Boolean(this.onSettings));
     const next = new Map<string, SourceConfig>();
     for (const [id, json] of Object.entries(raw)) {
       // Written by `start` from a validated config; checked again, as everything read back is.
@@ -107,10 +106,9 @@ export class SourceDirectory {
       const before = this.byId.get(id);
       return before !== undefined && JSON.stringify(before) !== definition;
     }).map(([id]) => id);
-    const keys = [this.store.keys.sourceDefs, this.store.keys.sourceDefsVersion, this.store.keys.redefinedSources, this.store.keys.deployment];
-    const version = await this.store.scripts.run('publish-sources', keys, [JSON.stringify(settings), changed.length, ...changed, ...[...json].flat()]);
+    const version = await this.store.deployment.publishDefinitions(JSON.stringify(settings), changed, [...json]);
     this.byId = new Map(sources.map((source) => [source.id, source]));
-    this.version = Number(version);
+    this.version = version;
     this.checkedAt = Date.now();
     return changed;
   }

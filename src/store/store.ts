@@ -9,11 +9,16 @@
  * - `hosts` (host-store.ts): Retry-After holds;
  * - `outbox` (outbox-store.ts): events not yet handed to the queue;
  * - `outputs` (output-store.ts): published documents and the publish record;
- * - `workingSet` (working-set.ts): what keeps its body, and the sweeps.
+ * - `workingSet` (working-set.ts): what keeps its body, and the sweeps;
+ * - `deployment` (deployment-store.ts): the published source definitions and settings, the
+ *   running start's beat, the publish lease;
+ * - `metrics` (metrics-store.ts): the deployment-wide counters of /metrics.
  */
 import { ArticleStore } from './article-store.js';
+import { DeploymentStore } from './deployment-store.js';
 import { HostStore } from './host-store.js';
 import { storeKeys, type StoreKeys } from './keys.js';
+import { MetricsStore } from './metrics-store.js';
 import { OutboxStore } from './outbox-store.js';
 import { OutputStore } from './output-store.js';
 import { PollStore } from './poll-store.js';
@@ -34,6 +39,8 @@ export class Store {
   readonly outbox = new OutboxStore(this);
   readonly outputs = new OutputStore(this);
   readonly workingSet = new WorkingSet(this);
+  readonly deployment = new DeploymentStore(this);
+  readonly metrics = new MetricsStore(this);
 
   /** `prefix`: redis.prefix (or the key names already made from it). */
   constructor(readonly redis: RedisClient, prefix: string | StoreKeys) {

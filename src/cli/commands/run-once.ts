@@ -50,7 +50,7 @@ export const runCommand: Command = {
         // Beside a running start, its deployment is the truth: its sources, settings and
         // outputs (this file's deployment keys are ignored, with a warning). Alone, this file
         // is the deployment, published as start would.
-        const owner = await runningStart(runtime.context.redis, runtime.context.keys);
+        const owner = await runningStart(runtime.context.store);
         if (owner) {
           log.info({ start: owner }, 'feedagg start is running on this Redis: polling its deployment');
           await joinDeployment(runtime, path);

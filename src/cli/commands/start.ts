@@ -94,7 +94,7 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
       if (stale.length > 0) log.info({ removed: stale.length }, 'removed temporary files an interrupted publish left in output.dir');
       await syncSources(runtime);
       await checkOutputs(runtime);
-      const owner = beatAsOwner(runtime.context.redis, runtime.context.keys);
+      const owner = beatAsOwner(runtime.context.store);
       runtime.beforeClose.push({ name: 'deployment beat', run: () => owner.stop() });
       await startScheduler(runtime);
       const documents = outputPlans(config).flatMap((plan) => (Object.keys(FORMATS) as Format[]).map((format) => documentPath(plan.folder, format)));
