@@ -47,6 +47,18 @@ describe('DocumentPool', () => {
     await expect(pool.read(task(html))).rejects.toMatchObject({ code: 'NOT_A_FEED', feedLinks: ['http://example.org/feed.xml'] });
   });
 
+  it('a large build first stops the idle reading threads (their grown heaps go back before the build thread grows)', async () => {
+    pool = new DocumentPool({ threads: 2, maxParseTimeMs: 10_000, idleMs: 60_000, inlineBuildBytes: 0 });
+    await Promise.all([pool.read(task(fixture('rss2.xml'))), pool.read(task(fixture('atom.xml')))]);
+    expect(pool.alive).toBe(2);
+    const reading = await pool.read(task(fixture('rss2.xml')));
+    const items = reading.prepared.map((entry) => ({ article: entry.article, canonicalSourceId: 's' }));
+    const urls = { home: 'http://out.example/', rss: 'http://out.example/feed.xml', atom: 'http://out.example/atom.xml', json: 'http://out.example/feed.json' };
+    const built = await pool.build({ items, maxBytes: 1024 * 1024, options: { title: 'Out', urls, sources: new Map(), ttlMinutes: 30, hub: null } });
+    expect(built.feeds.rss).toContain('<rss');
+    expect(pool.alive).toBe(0);
+  });
+
   it('prepares only the entries that changed against the listing', async () => {
     pool = new DocumentPool({ threads: 1, maxParseTimeMs: 10_000 });
     const first = await pool.read(task(fixture('rss2.xml')));

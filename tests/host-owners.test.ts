@@ -108,6 +108,17 @@ describe('run --once and a host another process polls', () => {
   });
 });
 
+describe('run --once when a completion event never comes', () => {
+  it('reads the outcomes from the sources\' records once the batch\'s claims are gone (a missed event never makes it wait forever)', async () => {
+    const runtime = await open();
+    const pollNow = await startPollNow(runtime, createPollProcessor(runtime.context, { requestPublish: false }));
+    // The completion events stop here: as if the stream read were lost with its connection.
+    for (const events of runtime.queueEvents) await events.close();
+    const outcomes = await pollNow.pollMany(['a', 'b']);
+    expect(outcomes.map((outcome) => [outcome.sourceId, outcome.ok, outcome.status])).toEqual([['a', true, 200], ['b', true, 200]]);
+  });
+});
+
 describe('host leases', () => {
   it('are renewed while this process still polls the host (a fetch longer than the lease keeps it), and lapse otherwise', async () => {
     const runtime = await open();

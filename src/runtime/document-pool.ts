@@ -35,6 +35,8 @@ export interface DocumentPoolOptions {
   recycleBytes?: number;
   /** A thread idle this long is stopped (its isolate's memory goes back); a new one starts on demand. */
   idleMs?: number;
+  /** Windows with this much text or less are built in a reading thread (default SMALL_BUILD_BYTES). */
+  inlineBuildBytes?: number;
 }
 
 interface Pending {
@@ -104,6 +106,11 @@ export class DocumentPool implements DocumentReader {
   /** Threads started in all (replacements included), for tests and metrics. */
   started = 0;
 
+  /** Reading threads alive now (idle ones included). */
+  get alive(): number {
+    return this.threads.size;
+  }
+
   constructor(readonly options: DocumentPoolOptions) {}
 
   read(task: DocumentTask): Promise<DocumentReading> {
@@ -122,9 +129,17 @@ export class DocumentPool implements DocumentReader {
   build(task: BuildTask): Promise<BoundedFeeds> {
     const late = () => new FeedaggError('INTERNAL', `building the published documents took longer than ${BUILD_DEADLINE_MS / 1000} s; the thread was stopped`);
     const bytes = buildBytes(task);
-    if (bytes <= SMALL_BUILD_BYTES) return this.run('build', task, BUILD_DEADLINE_MS, late, bytes);
-    this.builder ??= new DocumentPool({ threads: 1, maxParseTimeMs: BUILD_DEADLINE_MS, maxHeapMb: this.options.buildHeapMb ?? DEFAULT_BUILD_HEAP_MB });
-    return this.builder.run('build', task, BUILD_DEADLINE_MS, late, bytes);
+    if (bytes <= (this.options.inlineBuildBytes ?? SMALL_BUILD_BYTES)) return this.run('build', task, BUILD_DEADLINE_MS, late, bytes);
+    // The build thread's heap grows to hundreds of MB: the reading threads that sit idle give
+    // theirs back first (a build waits for reads under the byte budget, so they are idle then;
+    // their grown heaps beside a large build took run --once past 300 MB in the fault suite).
+    const builder = (this.builder ??= new DocumentPool({ threads: 1, maxParseTimeMs: BUILD_DEADLINE_MS, maxHeapMb: this.options.buildHeapMb ?? DEFAULT_BUILD_HEAP_MB }));
+    return this.stopIdle().then(() => builder.run('build', task, BUILD_DEADLINE_MS, late, bytes));
+  }
+
+  /** Stop the threads that have no document now (they start again when one comes). */
+  private async stopIdle(): Promise<void> {
+    await Promise.all([...this.threads].filter((thread) => !thread.job).map((thread) => this.stop(thread)));
   }
 
   private run<K extends TaskKind>(kind: K, task: ThreadTasks[K]['task'], deadlineMs: number, late: () => FeedaggError, bytes: number, transfer: ArrayBuffer[] = []): Promise<ThreadTasks[K]['result']> {

@@ -42,6 +42,8 @@ function fromRecord(sourceId: string, record: OutcomeRecord | undefined): PollOu
 }
 
 const WATCH_MS = 500;
+/** How long a batch whose claims are all gone waits for its completion event before reading the records. */
+const MISSED_EVENT_GRACE_MS = 3_000;
 
 /**
  * Start this process's workers and listen for batch completions. Listening starts before any
@@ -72,6 +74,37 @@ export async function startPollNow(runtime: Runtime, poll: NonNullable<Processor
     const done = early.get(jobId);
     early.delete(jobId);
     return done !== undefined ? Promise.resolve(done) : new Promise((resolve) => ended.set(jobId, resolve));
+  };
+  /**
+   * The end of a batch without its event: every claim of the batch ends when its polls end (the
+   * finish script removes them), so once none is left and the event has not come within a
+   * grace, the sources' records say what happened. The event is the rule; this is what keeps a
+   * missed one (a stream read lost with its connection) from making run --once wait forever.
+   */
+  const claimsEnd = async (batch: PlannedBatch, settled: () => boolean): Promise<PollOutcome[] | null> => {
+    let goneSince: number | null = null;
+    while (!settled()) {
+      await new Promise((resolve) => setTimeout(resolve, WATCH_MS * 4));
+      if (settled()) return null;
+      const open = await store.schedule.stillClaimed(batch.ids);
+      if (open.size > 0) goneSince = null;
+      else if (goneSince === null) goneSince = Date.now();
+      else if (Date.now() - goneSince >= MISSED_EVENT_GRACE_MS) {
+        const histories = await store.sources.readOutcomes(batch.ids);
+        runtime.context.log.warn({ jobId: batch.jobId, sources: batch.ids.length }, 'a poll batch ended without its completion event; its outcomes come from the sources\' records');
+        return batch.ids.map((id, index) => fromRecord(id, histories[index]?.[0]));
+      }
+    }
+    return null;
+  };
+  const batchResult = (batch: PlannedBatch): Promise<PollOutcome[] | string> => {
+    let settled = false;
+    const byEvent = batchEnd(batch.jobId).finally(() => (settled = true));
+    const byClaims = claimsEnd(batch, () => settled).then((outcomes) => outcomes ?? byEvent);
+    return Promise.race([byEvent, byClaims]).finally(() => {
+      settled = true;
+      ended.delete(batch.jobId);
+    });
   };
 
   const pollNow: PollNow = {
@@ -104,7 +137,7 @@ export async function startPollNow(runtime: Runtime, poll: NonNullable<Processor
         const mine: PlannedBatch[] = planned.flatMap((batch, index) => ((claims[index]?.length ?? 0) > 0 ? [{ jobId: batch.jobId, ids: claims[index] ?? [] }] : []));
         await enqueueBatches(queues.poll, mine, runtime.context.sources.currentVersion ?? undefined);
         for (const batch of mine) {
-          running.push(batchEnd(batch.jobId).then((result) => {
+          running.push(batchResult(batch).then((result) => {
             if (typeof result === 'string') for (const id of batch.ids) give(failedOutcome(id, result));
             else for (const outcome of result) {
               if (outcome.deferredUntil !== undefined) later(outcome, outcome.deferredUntil);
