@@ -15,7 +15,7 @@ import { readDocument } from '../src/pipeline/read-document.js';
 import { type AcceptResult } from '../src/store/article-store.js';
 import { storeReading } from '../jobs/attempt-poll.js';
 import { storeKeys, type StoreKeys } from '../src/store/keys.js';
-import { harborTexts, ORIGINAL_URL, PORTAL_URL, STORIES_DIR as STORIES, storyFeeds, type StoryFeeds, type StoryTexts } from './helpers/story-feeds.js';
+import { harborTexts, harborVariants, ORIGINAL_URL, PORTAL_URL, STORIES_DIR as STORIES, storyFeeds, type StoryFeeds, type StoryTexts } from './helpers/story-feeds.js';
 import { queuedEvents } from './helpers/article-queue.js';
 import { deletePrefix } from './helpers/workspace.js';
 import { acceptDocument, prepare } from './helpers/accept.js';
@@ -193,17 +193,7 @@ describe.runIf(needs(existsSync(SAMPLE), `the shared sample article is missing (
  * text can join them.
  */
 describe('near-duplicates, decided by the accept script', () => {
-  const story = readFileSync(join(STORIES, 'harbor-strike.txt'), 'utf8');
-  const lines = story.split('\n').filter(Boolean);
-  const withoutBio = lines.slice(0, -2).join('\n');
-  const quote = lines.find((line) => line.length > 200) ?? '';
-  const variants: Array<[string, string, boolean]> = [
-    ['the same text', story, true],
-    ['republished: new intro line, author bio dropped', `NORHAVN (Portal News) — Container traffic stopped on Tuesday.\n${withoutBio}`, true],
-    ['two paragraphs cut', lines.filter((_, index) => index !== 2 && index !== 4).join('\n'), true],
-    ['a different story on the same topic', readFileSync(join(STORIES, 'harbor-related.txt'), 'utf8'), false],
-    ['a commentary quoting one paragraph', readFileSync(join(STORIES, 'harbor-commentary.txt'), 'utf8').replace('{{QUOTE}}', quote), false],
-  ];
+  const { story, variants } = harborVariants();
   const entry = (url: string, title: string, text: string) => ({
     guid: url, url, title, summary: null, contentHtml: text.split('\n').filter(Boolean).map((line) => `<p>${escapeUTF8(line)}</p>`).join(''),
     authors: [], categories: [], publishedAt: at(0).toISOString(), updatedAt: null, enclosures: [], imageUrl: null, language: null,

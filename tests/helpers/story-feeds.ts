@@ -89,3 +89,25 @@ export function storyFeeds(texts: StoryTexts, edit: (html: string) => string = (
     commentary: rss(rssItem('Opinion: a strike nobody needed', 'https://opinion.example/2026/11/strike', toHtml(commentary), 'Tue, 24 Nov 2026 12:00:00 GMT')),
   };
 }
+
+/**
+ * The harbor story and variants of it, each with whether it is the same story: what the
+ * MinHash fingerprints (src/dedupe/minhash.test.ts) and the accept script (tests/dedupe.test.ts)
+ * are checked against.
+ */
+export function harborVariants(): { story: string; variants: Array<[string, string, boolean]> } {
+  const story = readFileSync(join(STORIES_DIR, 'harbor-strike.txt'), 'utf8');
+  const lines = story.split('\n').filter(Boolean);
+  const withoutBio = lines.slice(0, -2).join('\n');
+  const quote = lines.find((line) => line.length > 200) ?? '';
+  return {
+    story,
+    variants: [
+      ['the same text', story, true],
+      ['republished: new intro line, author bio dropped', `NORHAVN (Portal News) — Container traffic stopped on Tuesday.\n${withoutBio}`, true],
+      ['two paragraphs cut', lines.filter((_, index) => index !== 2 && index !== 4).join('\n'), true],
+      ['a different story on the same topic', readFileSync(join(STORIES_DIR, 'harbor-related.txt'), 'utf8'), false],
+      ['a commentary quoting one paragraph', readFileSync(join(STORIES_DIR, 'harbor-commentary.txt'), 'utf8').replace('{{QUOTE}}', quote), false],
+    ],
+  };
+}
