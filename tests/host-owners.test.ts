@@ -108,6 +108,26 @@ describe('run --once and a host another process polls', () => {
   });
 });
 
+describe('run --once and a poll another process gives up', () => {
+  it('polls a source itself when the other process gives its claim back without a record (it stopped mid-poll)', async () => {
+    const runtime = await open();
+    const { store } = runtime.context;
+    // Another process's batch holds a's claim (its job lives on, so the claim is not taken as lost).
+    await store.redis.zadd(store.keys.claims, Date.now(), 'a');
+    await store.redis.hset(store.keys.claimJobs, 'a', 'elsewhere-job');
+    const pollNow = await startPollNow(runtime, createPollProcessor(runtime.context, { requestPublish: false }));
+    const hitsBefore = server.hits('/a.xml');
+    const outcomes = pollNow.pollMany(['a']);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(server.hits('/a.xml')).toBe(hitsBefore);
+    // The other process stops: its claim goes, no record is written.
+    await store.schedule.releaseClaims(['a']);
+    const [outcome] = await outcomes;
+    expect(outcome).toMatchObject({ sourceId: 'a', ok: true, status: 200 });
+    expect(server.hits('/a.xml')).toBe(hitsBefore + 1);
+  });
+});
+
 describe('run --once when a completion event never comes', () => {
   it('reads the outcomes from the sources\' records once the batch\'s claims are gone (a missed event never makes it wait forever)', async () => {
     const runtime = await open();

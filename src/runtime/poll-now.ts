@@ -44,6 +44,8 @@ function fromRecord(sourceId: string, record: OutcomeRecord | undefined): PollOu
 const WATCH_MS = 500;
 /** How long a batch whose claims are all gone waits for its completion event before reading the records. */
 const MISSED_EVENT_GRACE_MS = 3_000;
+/** A record this much older than the wait began still counts as the poll waited for (clocks of two machines differ). */
+const RECORD_SLACK_MS = 60_000;
 
 /**
  * Start this process's workers and listen for batch completions. Listening starts before any
@@ -152,15 +154,23 @@ export async function startPollNow(runtime: Runtime, poll: NonNullable<Processor
       const watch = async (ids: string[]): Promise<void> => {
         let elsewhere = ids;
         let lastRequeue = Date.now();
+        const since = Date.now() - RECORD_SLACK_MS;
         while (elsewhere.length > 0) {
           await new Promise((resolve) => setTimeout(resolve, WATCH_MS));
           const open = await store.schedule.stillClaimed(elsewhere);
           const finished = elsewhere.filter((id) => !open.has(id));
+          const unrecorded: string[] = [];
           if (finished.length > 0) {
             const histories = await store.sources.readOutcomes(finished);
-            finished.forEach((id, index) => give(fromRecord(id, histories[index]?.[0])));
+            finished.forEach((id, index) => {
+              const record = histories[index]?.[0];
+              // A claim given back without a record (a process stopped mid-poll): polled here instead.
+              if (record && Date.parse(record.at) >= since) give(fromRecord(id, record));
+              else unrecorded.push(id);
+            });
           }
           elsewhere = elsewhere.filter((id) => open.has(id));
+          if (unrecorded.length > 0) elsewhere = [...elsewhere, ...(await launch(unrecorded))];
           if (elsewhere.length > 0 && Date.now() - lastRequeue > 5_000) {
             // A claim whose batch died with its process: taken back after the grace, and polled here.
             lastRequeue = Date.now();
