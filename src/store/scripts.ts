@@ -57,17 +57,21 @@ type Call = (...args: ScriptArg[]) => Promise<unknown>;
 
 /** The store's scripts on one client: defined there once, run by name with their keys and arguments. */
 export class Scripts {
+  /** Each script's command and its Buffer variant, bound to the client once. */
+  private readonly commands = new Map<string, Call>();
+
   constructor(private readonly redis: RedisClient) {
     const defined = (redis as unknown as { scriptsSet?: Record<string, unknown> }).scriptsSet ?? {};
+    const client = redis as unknown as Record<string, Call>;
     for (const name of SCRIPT_NAMES) {
-      if (!defined[commandName(name)]) redis.defineCommand(commandName(name), { lua: scriptSource(name) });
+      const command = commandName(name);
+      if (!defined[command]) redis.defineCommand(command, { lua: scriptSource(name) });
+      for (const suffix of ['', 'Buffer']) this.commands.set(`${command}${suffix}`, (client[`${command}${suffix}`] as Call).bind(redis));
     }
   }
 
   private command(name: ScriptName, suffix = ''): Call {
-    const client = this.redis as unknown as Record<string, Call>;
-    const call = client[`${commandName(name)}${suffix}`] as Call;
-    return call.bind(this.redis);
+    return this.commands.get(`${commandName(name)}${suffix}`) as Call;
   }
 
   /** Run a script (numkeys first: the key count varies from call to call). */
