@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { load as loadYaml } from 'js-yaml';
+import { parse as loadYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { configJsonSchema, configKeys } from './json-schema.js';
 import { CONFIG_DOC_FILE, CONFIG_SCHEMA_FILE, configSchemaText } from './write-json-schema.js';

@@ -70,4 +70,15 @@ describe('config validation', () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/invalid YAML at line \d+/);
   });
+
+  it('reads a large config through its YAML thread, from the built CLI, errors with their line', async () => {
+    const items = Array.from({ length: 400 }, (_, i) => `  - id: s${i}\n    url: "http://127.0.0.1:9/f${i}"\n`).join('');
+    await writeFile(workspace.configPath, `sources:\n${items}`);
+    const valid = await runCli(['validate', '--config', workspace.configPath]);
+    expect(valid.stdout).toMatch(/valid \(400 sources, 400 enabled\)/);
+    await writeFile(workspace.configPath, `sources:\n${items}  - id: [unclosed\n`);
+    const broken = await runCli(['validate', '--config', workspace.configPath]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/invalid YAML at line 80[23]:/);
+  });
 });
