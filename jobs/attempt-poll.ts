@@ -158,6 +158,7 @@ export async function attemptPoll(context: AppContext, source: SourceConfig, sta
     }
     attempt.fetched = fetched;
     attempt.bytes = fetched.body.length;
+    outcome.bytes = fetched.body.length;
     outcome.status = fetched.status;
     attempt.bodyHash = fetched.notModified ? state.bodyHash : await bodyHash(fetched.body);
     // Same bytes as last time: nothing to parse (servers without validators send these daily).

@@ -57,12 +57,14 @@ export interface OutcomeRecord {
   /** Time the requests were in flight, and time spent waiting for the host (politeness). */
   ms: number;
   waitMs: number;
+  /** Bytes of the body received (0 for a 304); absent in records written before it was kept. */
+  bytes?: number;
 }
 
 /** The record of an outcome, for the history. */
 export function outcomeRecord(outcome: PollOutcome, at: Date): OutcomeRecord {
   const result = outcome.skipped ? 'skipped' : outcome.ok ? (outcome.notModified ? 'not-modified' : 'ok') : (outcome.error?.code ?? 'failed');
-  return { at: at.toISOString(), result, status: outcome.status, created: outcome.created + outcome.merged, ms: outcome.durationMs, waitMs: outcome.waitMs };
+  return { at: at.toISOString(), result, status: outcome.status, created: outcome.created + outcome.merged, ms: outcome.durationMs, waitMs: outcome.waitMs, bytes: outcome.bytes ?? 0 };
 }
 
 
@@ -90,6 +92,8 @@ export interface PollOutcome {
   durationMs: number;
   /** Time spent waiting for a per-host slot (politeness), apart from durationMs. */
   waitMs: number;
+  /** Bytes of the body received (after decompression; 0 for a 304 or a failure before the body). */
+  bytes?: number;
   /** Not polled: its host was another process's; back on the schedule for this time (epoch ms). */
   deferredUntil?: number;
 }
