@@ -16,6 +16,7 @@ export const KEY_MEANINGS: Record<string, KeyMeaning> = {
   'redis.url': { text: 'Redis URL; `REDIS_URL` overrides it. When neither is set: 127.0.0.1:6379 if it answers (the env `FEEDAGG_LOCAL_REDIS` names another address, or `off` for none), else a private `redis-server`.' },
   'redis.prefix': { text: 'Prefix of every key and of the BullMQ queues. `{…}` is a Redis Cluster hash tag: every key in one slot (see "Redis Cluster").' },
   'http.port': { text: 'Port of the HTTP server of `feedagg start`; `PORT` overrides it.' },
+  'http.adminToken': { text: 'Token that unlocks the console\'s writes (sign-in, or `Authorization: Bearer` for /api/); null: the console is read-only. At least 16 characters; `FEEDAGG_ADMIN_TOKEN` overrides it. Never published to Redis.' },
   'output.dir': { text: 'Folder the three documents are written to, relative to the config file.' },
   'output.title': { text: 'Title of the combined feed.' },
   'output.link': { text: 'Public base URL the feeds are reachable at (their self links).' },

@@ -50,7 +50,7 @@ export function relativeToConfig(config: Config, folder: string): Config {
   }, rawOf(config));
 }
 
-/** Parse YAML text and validate it; env REDIS_URL and PORT override the file (DESIGN.md). */
+/** Parse YAML text and validate it; env REDIS_URL, PORT and FEEDAGG_ADMIN_TOKEN override the file (DESIGN.md). */
 export function parseConfigText(text: string, path: string, env: NodeJS.ProcessEnv = process.env): Config {
   return validatedConfig(parseYamlInline(text, path), path, env);
 }
@@ -82,12 +82,14 @@ function applyEnv(config: Config, env: NodeJS.ProcessEnv, linkGiven = true): Con
     }
     httpPort = parsed;
   }
+  const adminToken = env.FEEDAGG_ADMIN_TOKEN?.trim() || config.http.adminToken;
+  if (adminToken !== null && adminToken.length < 16) throw new FeedaggError('CONFIG', 'env FEEDAGG_ADMIN_TOKEN: must be at least 16 characters (a random one: openssl rand -hex 24)');
   // With PORT=7200 the feeds' self links said localhost:8080: the default link follows the port.
   const link = !linkGiven && httpPort !== 0 ? `http://localhost:${httpPort}/` : config.output.link;
   return {
     ...config,
     redis: { ...config.redis, url: redisUrl ? redisUrl : config.redis.url },
-    http: { ...config.http, port: httpPort },
+    http: { ...config.http, port: httpPort, adminToken },
     output: { ...config.output, link },
   };
 }

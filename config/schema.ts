@@ -101,7 +101,13 @@ export const configSchema = z
         prefix: z.string().regex(/^(\{[A-Za-z0-9._-]+\}|[A-Za-z0-9._-]+)$/, 'must be letters, digits, ".", "_" or "-", optionally in one pair of braces ({feedagg})').default('{feedagg}'),
       })
       .prefault({}),
-    http: z.strictObject({ port: z.number().int().min(0).max(65535).default(8080) }).prefault({}),
+    http: z
+      .strictObject({
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** The console's admin token (issue 20); null: the console is read-only. `FEEDAGG_ADMIN_TOKEN` overrides it. */
+        adminToken: z.string().min(16, 'must be at least 16 characters (a random one: openssl rand -hex 24)').nullable().default(null),
+      })
+      .prefault({}),
     output: z
       .strictObject({
         dir: z.string().default('./public'),

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { renderStatusPage } from '../src/http/status-page.js';
+import { renderStatusPage } from '../src/console/source-list-page.js';
 import { readOpml } from '../src/opml/opml.js';
 import { freePort } from '../src/redis/embedded-redis.js';
 import { spawnCli } from './helpers/cli.js';

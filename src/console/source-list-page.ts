@@ -1,12 +1,15 @@
 /**
- * The status page at `/`: server-rendered HTML, no script, readable on a phone. One row per
- * source (state, last poll, HTTP status, last error, next poll, items seen), the queue counts,
- * the last publish and links to every output and to /opml.xml. Everything that came from a
- * feed or a server (titles, URLs, error messages) is escaped.
+ * The console's front page at `/` (issue 20; the status page of issue 12 before it):
+ * server-rendered, readable on a phone. One row per source (state in the one vocabulary,
+ * last poll and success, HTTP status, last error, next poll, items, the last polls, articles
+ * of the last 24 h, tags), failing first, filtered by state and tag; the outputs with their
+ * latest items; the queues and the last publish. Signed in, an admin also sees the add form.
+ * Everything that came from a feed or a server is escaped.
  */
-import { escapeUTF8 as escapeMarkup } from 'entities';
 import type { SourceRow } from '../observe/source-rows.js';
 import { healthRank, SOURCE_HEALTH } from '../observe/source-health.js';
+import type { OutputView } from './console-data.js';
+import { ANONYMOUS, csrfField, escape, page, time, type Viewer } from './layout.js';
 
 export interface StatusData {
   title: string;
@@ -20,14 +23,17 @@ export interface StatusData {
   /** Paths of the published documents. */
   documents: string[];
   now: Date;
-}
-
-function time(iso: string | null, now: Date): string {
-  if (!iso) return '<span class="muted">never</span>';
-  const seconds = Math.round((Date.parse(iso) - now.getTime()) / 1000);
-  const span = Math.abs(seconds);
-  const amount = span < 90 ? `${span} s` : span < 5400 ? `${Math.round(span / 60)} min` : span < 172_800 ? `${Math.round(span / 3600)} h` : `${Math.round(span / 86_400)} d`;
-  return `<time datetime="${escapeMarkup(iso)}" title="${escapeMarkup(iso)}">${seconds < 0 ? `${amount} ago` : `in ${amount}`}</time>`;
+  viewer?: Viewer;
+  /** Tags of each source (from its definition). */
+  tags?: Map<string, string[]>;
+  /** Articles of each source among those published in the last 24 h; `capped`: lower bounds. */
+  lastDay?: { counts: Map<string, number>; capped: boolean };
+  outputs?: OutputView[];
+  /** The list shown: only this state, only this tag. */
+  filter?: { state: string | null; tag: string | null };
+  /** Why the console cannot write the config file, when it cannot. */
+  readOnlyReason?: string | null;
+  notice?: { text: string; error?: boolean } | null;
 }
 
 /** The last polls as marks, newest first, each with its time and result on hover. */
@@ -35,27 +41,34 @@ function history(row: SourceRow): string {
   return row.recentOutcomes.map((record) => {
     const mark = record.result === 'ok' || record.result === 'not-modified' ? '✓' : record.result === 'skipped' ? '–' : '✗';
     const label = `${record.at}: ${record.result}${record.status ? ` (HTTP ${record.status})` : ''}${record.waitMs > 0 ? `, waited ${record.waitMs} ms` : ''}`;
-    return `<span class="mark mark-${mark === '✓' ? 'ok' : mark === '✗' ? 'fail' : 'skip'}" title="${escapeMarkup(label)}">${mark}</span>`;
+    return `<span class="mark mark-${mark === '✓' ? 'ok' : mark === '✗' ? 'fail' : 'skip'}" title="${escape(label)}">${mark}</span>`;
   }).join('');
 }
 
-function sourceRow(row: SourceRow, now: Date): string {
-  const error = row.lastError ? `<code>${escapeMarkup(row.lastError.code)}</code> ${escapeMarkup(row.lastError.message)}` : '';
-  const hold = row.hold ? `<div class="hold">${escapeMarkup(row.hold.reason)} until ${time(row.hold.until, now)}</div>` : '';
+function sourceRow(row: SourceRow, data: StatusData): string {
+  const now = data.now;
+  const error = row.lastError ? `<code>${escape(row.lastError.code)}</code> ${escape(row.lastError.message)}` : '';
+  const hold = row.hold ? `<div class="hold">${escape(row.hold.reason)} until ${time(row.hold.until, now)}</div>` : '';
+  const tags = data.tags?.get(row.id) ?? [];
+  const cells: Array<[string, string, string]> = [
+    ['source', '', `<a href="/sources/${encodeURIComponent(row.id)}">${escape(row.id)}</a>`],
+    ['state', 'state', escape(row.health)],
+    ['last poll', '', time(row.lastPollAt, now)],
+    ['last ok', '', time(row.lastSuccessAt, now)],
+    ['HTTP', '', `${row.lastStatus ?? ''}`],
+    ['fails', 'num', `${row.consecutiveFailures}`],
+    ['wait', 'num', row.waitMs > 0 ? `${(row.waitMs / 1000).toFixed(1)} s` : ''],
+    ['last error', 'error', `${error}${hold}`],
+    ['next poll', '', row.nextPollAt ? time(row.nextPollAt, now) : ''],
+    ['items', 'num', `${row.itemsSeen}`],
+    ['last polls', 'history', history(row)],
+    ['24 h', 'num', data.lastDay ? `${data.lastDay.counts.get(row.id) ?? 0}` : ''],
+    ['tags', 'tags', tags.map((tag) => `<span class="tag">${escape(tag)}</span>`).join('')],
+  ];
+  // data-label: at phone width each row is a card and every value says what it is (CSS only).
   return [
-    `<tr class="source state-${escapeMarkup(row.health)}" data-source="${escapeMarkup(row.id)}">`,
-    `<td><a href="${escapeMarkup(row.effectiveUrl)}" rel="noopener noreferrer">${escapeMarkup(row.id)}</a></td>`,
-    `<td class="state">${escapeMarkup(row.health)}</td>`,
-    `<td>${time(row.lastPollAt, now)}</td>`,
-    `<td>${time(row.lastSuccessAt, now)}</td>`,
-    `<td>${row.lastStatus ?? ''}</td>`,
-    `<td class="num">${row.consecutiveFailures}</td>`,
-    `<td class="num">${row.waitMs > 0 ? `${(row.waitMs / 1000).toFixed(1)} s` : ''}</td>`,
-    `<td class="error">${error}${hold}</td>`,
-    `<td>${row.nextPollAt ? time(row.nextPollAt, now) : ''}</td>`,
-    `<td class="num">${row.itemsSeen}</td>`,
-    `<td class="history">${history(row)}</td>`,
-    '</tr>',
+    `<tr class="source state-${escape(row.health)}" data-source="${escape(row.id)}">`,
+    ...cells.map(([label, className, html]) => `<td data-label="${label}"${className ? ` class="${className}"` : ''}>${html}</td>`),
   ].join('');
 }
 
@@ -66,35 +79,43 @@ function headline(rows: SourceRow[]): string {
   return `${rows.length} source${rows.length === 1 ? '' : 's'}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
 }
 
-const STYLE = `body{font:15px/1.4 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem;color:#222}
-h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem}.muted{color:#777}
-.table{overflow-x:auto}table{border-collapse:collapse;width:100%}th,td{padding:.3rem .5rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
-td.num{text-align:right}.state-failing .state{color:#b00020;font-weight:600}.state-failing td{background:#fff4f4}.state-held .state{color:#b35900;font-weight:600}.state-retired .state{color:#777;font-weight:600}.state-disabled{color:#777}
-.hold{color:#b35900}.mark{font-size:.8em;margin-right:1px}.mark-ok{color:#2e7d32}.mark-fail{color:#b00020}.mark-skip{color:#777}td.history{white-space:nowrap}
-.alert{color:#b00020;font-weight:600}td.error{max-width:28rem;overflow-wrap:anywhere}ul.links{padding-left:1.2rem}code{font-size:.9em}`;
+function filterForm(data: StatusData): string {
+  const state = data.filter?.state ?? null;
+  const tag = data.filter?.tag ?? null;
+  const tags = [...new Set([...(data.tags?.values() ?? [])].flat())].sort();
+  const option = (value: string, current: string | null) => `<option value="${escape(value)}"${value === current ? ' selected' : ''}>${escape(value)}</option>`;
+  return `<form class="filters" method="get" action="/"><label>State <select name="state"><option value="">all</option>${SOURCE_HEALTH.map((health) => option(health, state)).join('')}</select></label><label>Tag <select name="tag"><option value="">all</option>${tags.map((name) => option(name, tag)).join('')}</select></label><button type="submit">Show</button></form>`;
+}
+
+function addForm(viewer: Viewer, readOnlyReason: string | null | undefined): string {
+  if (!viewer.admin) return '';
+  const warning = readOnlyReason ? `<p class="alert" id="config-read-only">${escape(readOnlyReason)}: changes cannot be saved here; the console shows the YAML to paste instead.</p>` : '';
+  return `<h2>Add a source</h2>${warning}<form class="filters" id="add-form" method="post" action="/console/discover">${csrfField(viewer)}<label>Feed or site URL <input type="url" name="url" required size="40" placeholder="https://example.com/"></label><label class="check"><input type="checkbox" name="allowPrivateNetworks" value="true"> on a private network</label><button type="submit">Find feeds</button></form>`;
+}
+
+function outputsBlock(data: StatusData): string {
+  if (!data.outputs) return `<ul class="links">${data.documents.map((path) => `<li><a href="${escape(path)}">${escape(path)}</a></li>`).join('')}<li><a href="/opml.xml">/opml.xml</a> (the sources as OPML)</li><li><a href="/metrics">/metrics</a></li></ul>`;
+  const outputs = data.outputs.map((output) => `<div class="card output"><strong>${escape(output.title)}</strong> ${output.paths.map((path) => `<a href="${escape(path)}">${escape(path)}</a>`).join(' ')}<ol>${output.latest.map((item) => `<li>${item.url ? `<a href="${escape(item.url)}" rel="noopener noreferrer">${escape(item.title)}</a>` : escape(item.title)} <span class="muted">(${escape(item.sourceId)})</span></li>`).join('')}</ol>${output.latest.length === 0 ? '<p class="muted">Nothing published yet.</p>' : ''}</div>`);
+  return `${outputs.join('')}<ul class="links"><li><a href="/opml.xml">/opml.xml</a> (the sources as OPML)</li><li><a href="/metrics">/metrics</a></li></ul>`;
+}
 
 export function renderStatusPage(data: StatusData): string {
-  const queueRows = data.queues.map((queue) => `<tr><td>${escapeMarkup(queue.name)}</td>${['waiting', 'active', 'delayed', 'failed'].map((state) => `<td class="num">${queue.counts[state] ?? 0}</td>`).join('')}</tr>`);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeMarkup(data.title)} — feedagg status</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${escapeMarkup(data.title)}</h1>
+  const viewer = data.viewer ?? ANONYMOUS;
+  const queueRows = data.queues.map((queue) => `<tr><td>${escape(queue.name)}</td>${['waiting', 'active', 'delayed', 'failed'].map((state) => `<td class="num">${queue.counts[state] ?? 0}</td>`).join('')}</tr>`);
+  const shown = data.rows.filter((row) => (!data.filter?.state || row.health === data.filter.state) && (!data.filter?.tag || (data.tags?.get(row.id) ?? []).includes(data.filter.tag)));
+  const sorted = [...shown].sort((a, b) => healthRank(a.health) - healthRank(b.health) || a.id.localeCompare(b.id));
+  const body = `<h1>${escape(data.title)}</h1>
 <p id="summary">${headline(data.rows)}. Last publish: ${time(data.lastPublishAt, data.now)}.</p>
-${data.publishError ? `<p id="publish-error" class="alert">The last publish failed ${time(data.publishError.at, data.now)}: ${escapeMarkup(data.publishError.message)}</p>` : ''}${data.outputProblem ? `<p id="output-problem" class="alert">${escapeMarkup(data.outputProblem)}</p>` : ''}
+${data.publishError ? `<p id="publish-error" class="alert">The last publish failed ${time(data.publishError.at, data.now)}: ${escape(data.publishError.message)}</p>` : ''}${data.outputProblem ? `<p id="output-problem" class="alert">${escape(data.outputProblem)}</p>` : ''}
+${addForm(viewer, data.readOnlyReason)}
+<h2>Sources</h2>
+${filterForm(data)}
+<div class="table"><table id="sources"><thead><tr><th>source</th><th>state</th><th>last poll</th><th>last ok</th><th>HTTP</th><th>fails</th><th>wait</th><th>last error</th><th>next poll</th><th>items</th><th>last polls</th><th>24 h${data.lastDay?.capped ? ' (at least)' : ''}</th><th>tags</th></tr></thead>
+<tbody>${sorted.map((row) => sourceRow(row, data)).join('\n')}</tbody></table></div>
 <h2>Outputs</h2>
-<ul class="links">${data.documents.map((path) => `<li><a href="${escapeMarkup(path)}">${escapeMarkup(path)}</a></li>`).join('')}<li><a href="/opml.xml">/opml.xml</a> (the sources as OPML)</li><li><a href="/metrics">/metrics</a></li></ul>
+${outputsBlock(data)}
 <h2>Queues</h2>
 <div class="table"><table id="queues"><thead><tr><th>queue</th><th>waiting</th><th>active</th><th>delayed</th><th>failed</th></tr></thead><tbody>${queueRows.join('')}</tbody></table></div>
-<h2>Sources</h2>
-<div class="table"><table id="sources"><thead><tr><th>source</th><th>state</th><th>last poll</th><th>last ok</th><th>HTTP</th><th>fails</th><th>wait</th><th>last error</th><th>next poll</th><th>items</th><th>last polls</th></tr></thead>
-<tbody>${[...data.rows].sort((a, b) => healthRank(a.health) - healthRank(b.health) || a.id.localeCompare(b.id)).map((row) => sourceRow(row, data.now)).join('\n')}</tbody></table></div>
-</body>
-</html>
 `;
+  return page(`${data.title} — feedagg status`, viewer, body, data.notice ?? null);
 }

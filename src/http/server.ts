@@ -11,6 +11,8 @@ import { FORMATS, strongEtag } from '../publish/document-set.js';
 import { makeDocument, sendDocument, type ServedDocument } from './serve-document.js';
 import { escapeUTF8 as escapeMarkup } from 'entities';
 import type { Store } from '../store/store.js';
+import type { ConsoleHandler } from '../console/console-routes.js';
+import { ANONYMOUS, PAGE_HEADERS, type Viewer } from '../console/layout.js';
 
 export interface HttpOptions {
   /** Where the published documents and the publish record are (and its connection, for /readyz). */
@@ -20,8 +22,10 @@ export interface HttpOptions {
   /** Cache-Control max-age for the documents, in seconds (the feeds' <ttl>). */
   maxAgeSeconds: number;
   log: Logger;
-  /** Pages made on request: `/` (status), `/metrics`, `/opml.xml` (never cached). */
-  pages?: ReadonlyMap<string, () => Promise<Page>>;
+  /** Pages made on request: `/` (the console's list), `/metrics`, `/opml.xml` (never cached). */
+  pages?: ReadonlyMap<string, PageRenderer>;
+  /** The console (issue 20): its pages, forms and /api/; the pages above are rendered for its viewer. */
+  console?: ConsoleHandler;
   /** What this process knows beyond a PING: Redis refusing writes, its own last publish failing. */
   health?: { readonly outOfMemory: boolean; publishFailure: () => { at: string; message: string } | null; outputProblem?: () => string | null };
   /** The file a publish wrote for a document path (served while Redis is away and memory has none). */
@@ -34,6 +38,18 @@ export interface Page {
   contentType: string;
   body: string;
 }
+
+/** What a page is rendered for: the query, who looks, the notice of the last action. */
+export interface PageRequest {
+  query: URLSearchParams;
+  viewer: Viewer;
+  notice: { text: string } | null;
+}
+
+export type PageRenderer = (request?: PageRequest) => Promise<Page>;
+
+/** Last good views kept for an outage, per path and query (anonymous views only). */
+const MAX_LAST_PAGES = 64;
 
 export const SERVER_TIMEOUTS = { headersMs: 10_000, requestMs: 30_000 };
 
@@ -55,24 +71,32 @@ function contentTypeOf(path: string): string {
  * A page made on request, within READY_WITHIN_MS. When Redis is away or slow, 503 with the
  * reason (and the last good render below it, for the status page), never a hang.
  */
-async function servePage(response: ServerResponse, request: IncomingMessage, path: string, render: () => Promise<Page>, last: Map<string, Page>): Promise<void> {
+async function servePage(response: ServerResponse, request: IncomingMessage, url: URL, render: PageRenderer, last: Map<string, Page>, console: ConsoleHandler | undefined): Promise<void> {
+  const viewer = console?.viewer(request) ?? ANONYMOUS;
+  // A signed-in view carries the session's CSRF token: it is never kept to be shown to another.
+  const key = viewer.admin ? null : `${url.pathname}${url.search}`;
   const late = Symbol('late');
   let reason = `Redis did not answer within ${READY_WITHIN_MS} ms`;
-  const page = await within<Page | typeof late>(render().catch((error: unknown) => {
+  const page = await within<Page | typeof late>(render({ query: url.searchParams, viewer, notice: console?.notice(url) ?? null }).catch((error: unknown) => {
     reason = error instanceof Error ? error.message : String(error);
     return late;
   }), READY_WITHIN_MS, late);
+  const html = (contentType: string | undefined) => contentType?.startsWith('text/html') ?? false;
   if (page !== late) {
-    last.set(path, page);
-    response.writeHead(200, { 'Content-Type': page.contentType, 'Cache-Control': 'no-store' });
+    if (key !== null) {
+      last.delete(key);
+      last.set(key, page);
+      if (last.size > MAX_LAST_PAGES) last.delete(last.keys().next().value as string);
+    }
+    response.writeHead(200, { 'Content-Type': page.contentType, 'Cache-Control': 'no-store', ...(html(page.contentType) ? PAGE_HEADERS : {}) });
     response.end(request.method === 'HEAD' ? undefined : page.body);
     return;
   }
-  const previous = last.get(path);
-  const html = previous?.contentType.startsWith('text/html');
-  const notice = html ? `<p role="alert"><strong>Unavailable: ${escapeMarkup(reason)}.</strong> What follows is the last good view.</p>` : `unavailable: ${reason}\n`;
-  response.writeHead(503, { 'Content-Type': html ? previous?.contentType ?? 'text/plain' : 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': '5' });
-  response.end(request.method === 'HEAD' ? undefined : html ? `${notice}${previous?.body ?? ''}` : notice);
+  const previous = last.get(key ?? url.pathname) ?? (key === null ? undefined : last.get(url.pathname));
+  const isHtml = html(previous?.contentType);
+  const notice = isHtml ? `<p role="alert"><strong>Unavailable: ${escapeMarkup(reason)}.</strong> What follows is the last good view.</p>` : `unavailable: ${reason}\n`;
+  response.writeHead(503, { 'Content-Type': isHtml ? previous?.contentType ?? 'text/plain' : 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': '5', ...(isHtml ? PAGE_HEADERS : {}) });
+  response.end(request.method === 'HEAD' ? undefined : isHtml ? `${notice}${previous?.body ?? ''}` : notice);
 }
 
 
@@ -112,7 +136,9 @@ export function createHttpServer(options: HttpOptions): Server {
   const cache = new DocumentCache(options.store, 250, fileOf ? (path) => documentFromFile(fileOf(path), contentTypeOf(path)) : undefined);
   const lastPages = new Map<string, Page>();
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (options.console && (await options.console.handle(request, response, url))) return;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
@@ -123,7 +149,7 @@ export function createHttpServer(options: HttpOptions): Server {
       return json(response, request, status, body);
     }
     const page = options.pages?.get(path);
-    if (page) return servePage(response, request, path, page, lastPages);
+    if (page) return servePage(response, request, url, page, lastPages, options.console);
     if (!options.paths.has(path)) {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
       return;

@@ -5,15 +5,18 @@ import { sourceRows } from '../observe/source-rows.js';
 import { SOURCE_HEALTH } from '../observe/source-health.js';
 import type { AppContext } from '../runtime/context.js';
 import { FeedaggError } from '../errors.js';
-import type { Page } from './server.js';
-import { renderStatusPage } from './status-page.js';
+import type { Page, PageRenderer } from './server.js';
+import { articlesLastDay, outputViews } from '../console/console-data.js';
+import type { ConfigFile } from '../console/config-file.js';
+import { FORMATS, documentPath, type Format } from '../publish/document-set.js';
+import { renderStatusPage } from '../console/source-list-page.js';
 
 /** Pages that need Redis fail at once while it is away (a command would wait in ioredis's queue). */
 function needRedis(context: AppContext): void {
   if (context.store.redis.status !== 'ready') throw new FeedaggError('REDIS_UNAVAILABLE', `Redis is unreachable (connection ${context.store.redis.status})`);
 }
 
-export function servicePages(context: AppContext, documents: string[], health?: { readonly outOfMemory: boolean }): Map<string, () => Promise<Page>> {
+export function servicePages(context: AppContext, documents: string[], health?: { readonly outOfMemory: boolean }, configFile?: ConfigFile): Map<string, PageRenderer> {
   const rows = async () => {
     needRedis(context);
     await context.sources.refresh();
@@ -30,20 +33,38 @@ export function servicePages(context: AppContext, documents: string[], health?: 
       return counts;
     },
   });
-  return new Map<string, () => Promise<Page>>([
-    ['/', async () => ({
+  return new Map<string, PageRenderer>([
+    ['/', async (request) => {
+      const sourceRowsNow = await rows();
+      const now = context.now();
+      const [lastDay, outputs, readOnlyReason] = await Promise.all([
+        articlesLastDay(context, now.getTime()),
+        outputViews(context, (folder) => (Object.keys(FORMATS) as Format[]).map((format) => documentPath(folder, format))),
+        request?.viewer.admin && configFile ? configFile.readOnlyReason() : Promise.resolve(null),
+      ]);
+      const state = request?.query.get('state') || null;
+      const tag = request?.query.get('tag') || null;
+      return {
       contentType: 'text/html; charset=utf-8',
       body: renderStatusPage({
         title: context.config.output.title,
-        rows: await rows(),
+        rows: sourceRowsNow,
+        viewer: request?.viewer,
+        tags: new Map(context.sources.all().map((source) => [source.id, source.tags])),
+        lastDay: { counts: lastDay.bySource, capped: lastDay.capped },
+        outputs,
+        filter: { state, tag },
+        readOnlyReason,
+        notice: request?.notice ?? null,
         queues: await Promise.all(Object.values(context.queues).map(async (queue) => ({ name: queue.name, counts: await queue.getJobCounts('waiting', 'active', 'delayed', 'failed') }))),
         lastPublishAt: await context.store.outputs.lastPublish(),
         publishError: (await context.store.outputs.publishFailure()) ?? context.publishFailure,
         outputProblem: context.outputProblem,
         documents,
-        now: context.now(),
+        now,
       }),
-    })],
+      };
+    }],
     ['/metrics', async () => {
       needRedis(context);
       return { contentType: metrics.contentType, body: await metrics.render() };

@@ -73,23 +73,35 @@ export function watchConfig(path: string, onChange: () => void): FSWatcher {
   return watcher;
 }
 
-/** One reload at a time; a reload asked for while one runs runs again after it. */
-export function serialReloads(run: (trigger: string) => Promise<unknown>): (trigger: string) => void {
-  let running: Promise<unknown> | null = null;
-  let pending: string | null = null;
-  const next = (trigger: string): void => {
-    if (running) {
-      pending = trigger;
-      return;
-    }
-    running = run(trigger).catch(() => undefined).finally(() => {
+/**
+ * One reload at a time; a reload asked for while one runs runs again after it (requests
+ * meanwhile share that one run). The promise settles when a run that began after the request
+ * has ended, with its result (undefined when it failed): the console waits for its own edit.
+ */
+export function serialReloads<T>(run: (trigger: string) => Promise<T>): (trigger: string) => Promise<T | undefined> {
+  let running: Promise<T | undefined> | null = null;
+  let pending: { trigger: string; done: Promise<T | undefined>; resolve: (value: T | undefined) => void } | null = null;
+  const start = (trigger: string): Promise<T | undefined> => {
+    const current: Promise<T | undefined> = run(trigger).catch(() => undefined).finally(() => {
       running = null;
       if (pending !== null) {
-        const again = pending;
+        const queued = pending;
         pending = null;
-        next(again);
+        void start(queued.trigger).then(queued.resolve);
       }
     });
+    running = current;
+    return current;
   };
-  return next;
+  return (trigger: string) => {
+    if (!running) return start(trigger);
+    if (pending) {
+      pending.trigger = trigger;
+      return pending.done;
+    }
+    let resolve: (value: T | undefined) => void = () => undefined;
+    const done = new Promise<T | undefined>((settle) => (resolve = settle));
+    pending = { trigger, done, resolve };
+    return done;
+  };
 }

@@ -12,6 +12,10 @@ import { PUBLISH_DEDUP_ID } from '../../queue/names.js';
 import { createLogger } from '../../runtime/logger.js';
 import { jobProcessors } from '../../../jobs/processors.js';
 import { reloadConfig, serialReloads, watchConfig } from '../../runtime/config-reload.js';
+import { AdminAuth } from '../../console/admin-auth.js';
+import { ConfigFile } from '../../console/config-file.js';
+import { ConsoleActions } from '../../console/console-actions.js';
+import { createConsole } from '../../console/console-routes.js';
 import { beatAsOwner, joinDeployment } from '../../runtime/join-deployment.js';
 import { openRuntime, startScheduler, startWorkers, syncSources, type Runtime } from '../../runtime/runtime.js';
 import { stringOption, type Command, type ParsedArgs } from '../command.js';
@@ -97,11 +101,32 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
       const owner = beatAsOwner(runtime.context.store);
       runtime.beforeClose.push({ name: 'deployment beat', run: () => owner.stop() });
       await startScheduler(runtime);
+      const reload = serialReloads(async (trigger) => {
+        try {
+          const result = await reloadConfig(runtime, configPath, trigger);
+          await checkOutputs(runtime);
+          return result;
+        } catch (error) {
+          log.error({ trigger, err: error instanceof Error ? error.message : String(error) }, 'config reload failed; the running config stays');
+          return undefined;
+        }
+      });
       const documents = outputPlans(config).flatMap((plan) => (Object.keys(FORMATS) as Format[]).map((format) => documentPath(plan.folder, format)));
+      // The console (issue 20): writes go to this config file and through the reload above.
+      const configFile = new ConfigFile(configPath, reload);
+      const consoleHandler = createConsole({
+        auth: new AdminAuth(config.http.adminToken, log),
+        actions: new ConsoleActions(runtime.context, configFile),
+        log,
+        defaultIntervalMs: config.schedule.defaultInterval,
+        redisReady: () => runtime.context.store.redis.status === 'ready',
+        now: () => runtime.context.now(),
+      });
       const server = createHttpServer({
         store: runtime.context.store,
         paths: new Set(documents),
-        pages: servicePages(runtime.context, documents, runtime.health),
+        pages: servicePages(runtime.context, documents, runtime.health, configFile),
+        console: consoleHandler,
         health: { get outOfMemory() { return runtime.health.outOfMemory; }, publishFailure: () => runtime.context.publishFailure, outputProblem: () => runtime.context.outputProblem },
         // The same freshness the feeds announce in <ttl>: readers need not ask more often.
         maxAgeSeconds: Math.round(config.schedule.defaultInterval / 1000),
@@ -115,11 +140,8 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
       runtime.beforeClose.push({ name: 'http server', run: () => closeServer(server) });
       // Publish what Redis already holds, so the files exist before the first poll finishes.
       await runtime.context.queues.publish.add('publish', { reason: 'start' }, { deduplication: { id: PUBLISH_DEDUP_ID, keepLastIfActive: true }, removeOnComplete: true, removeOnFail: 100 });
-      const reload = serialReloads((trigger) => reloadConfig(runtime, configPath, trigger).then(() => checkOutputs(runtime)).catch((error: unknown) => {
-        log.error({ trigger, err: error instanceof Error ? error.message : String(error) }, 'config reload failed; the running config stays');
-      }));
-      onHangup = () => reload('SIGHUP');
-      const watcher = watchConfig(configPath, () => reload('file changed'));
+      onHangup = () => void reload('SIGHUP');
+      const watcher = watchConfig(configPath, () => void reload('file changed'));
       runtime.beforeClose.unshift({ name: 'config watch', run: async () => watcher.close() });
       log.info({ port, sources: runtime.context.sources.size, outputDir: config.output.dir, config: configPath }, 'feedagg started');
     } else {
