@@ -65,6 +65,8 @@ export const KEY_MEANINGS: Record<string, KeyMeaning> = {
   'sources[].interval': { text: 'Poll interval (default: `schedule.defaultInterval`).' },
   'sources[].tags': { text: 'Labels, for extra outputs to select by.' },
   'sources[].enabled': { text: 'Off: the source is not polled; its articles stay.' },
+  'sources[].include': { text: '*Extension.* Keywords or `/regular expressions/` on an entry\'s title, text and categories: only entries matching one become articles (none: every entry). Applies to entries read from then on.' },
+  'sources[].exclude': { text: '*Extension.* Keywords or `/regular expressions/`: entries matching one are dropped before they become articles or events.' },
   'sources[].headers': { text: 'Extra request headers (e.g. an API token); never logged or published.' },
   'sources[].allowPrivateNetworks': { text: 'Allow this source on loopback or a private network.' },
 };

@@ -63,6 +63,9 @@ const sourceId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-" (no ":")');
 
+/** A keyword, or a /regular expression/ that must compile. */
+const matcher = z.string().min(1).refine(isValidMatcher, { message: 'not a valid /regular expression/' });
+
 export const sourceSchema = z.strictObject({
   id: sourceId,
   url: httpUrl,
@@ -73,10 +76,11 @@ export const sourceSchema = z.strictObject({
   enabled: z.boolean().default(true),
   headers: z.record(z.string(), z.string()).default({}),
   allowPrivateNetworks: z.boolean().default(false),
+  /** Entries kept: only those matching one of these (none: all); then those matching `exclude` are dropped. */
+  include: z.array(matcher).default([]),
+  exclude: z.array(matcher).default([]),
 });
 
-/** A keyword, or a /regular expression/ that must compile. */
-const matcher = z.string().min(1).refine(isValidMatcher, { message: 'not a valid /regular expression/' });
 
 const outputFeedSchema = z.strictObject({
   /** A folder under output.dir and the URL path: `tech` → /tech/feed.xml, /tech/atom.xml, /tech/feed.json. */

@@ -112,6 +112,7 @@ async function readBody(context: AppContext, source: SourceConfig, fetched: Fetc
     now: now.getTime(),
     limits: context.config.fetch,
     previous: [...previous],
+    ...(source.include.length > 0 || source.exclude.length > 0 ? { filter: { include: source.include, exclude: source.exclude } } : {}),
   });
 }
 

@@ -213,6 +213,14 @@ describe('the console (issue 20)', () => {
       expect(badInterval.json()).toMatchObject({ error: { code: 'INVALID', field: 'interval' } });
       const duplicate = await call('POST', `${base}/api/sources`, { token: TOKEN, body: { url: server.url('/rss.xml'), allowPrivateNetworks: true } });
       expect(duplicate.json()).toMatchObject({ error: { code: 'CONFLICT', field: 'url' } });
+      // Filters: one line each in the file; shown by the API.
+      const beforeFilters = await readFile(workspace.configPath, 'utf8');
+      const filtered = await call('PATCH', `${base}/api/sources/harbor`, { token: TOKEN, body: { include: ['ferry', '/harbou?r/i'], exclude: 'sponsored\n' } });
+      expect(filtered.status).toBe(200);
+      expect(filtered.json()).toMatchObject({ include: ['ferry', '/harbou?r/i'], exclude: ['sponsored'] });
+      expect(changedLines(beforeFilters, await readFile(workspace.configPath, 'utf8'))).toEqual({ added: ['    include: [ferry, /harbou?r/i]', '    exclude: [sponsored]'], removed: [] });
+      const badRegex = await call('PATCH', `${base}/api/sources/harbor`, { token: TOKEN, body: { exclude: ['/(unclosed/'] } });
+      expect(badRegex.json()).toMatchObject({ error: { code: 'INVALID', field: 'exclude.0' } });
       expect((await call('POST', `${base}/api/sources/harbor/refresh`, { token: TOKEN })).status).toBe(202);
       expect((await call('DELETE', `${base}/api/sources/harbor`, { token: TOKEN })).status).toBe(204);
       expect(await readFile(workspace.configPath, 'utf8')).toBe(original);

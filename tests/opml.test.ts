@@ -116,7 +116,7 @@ sources:
   });
 
   it('escapes what it exports', () => {
-    const opml = exportOpml([{ id: 'x', url: 'https://x.example/?a=1&b=2', title: 'A <b> & "q"', tags: [], enabled: true, headers: {}, allowPrivateNetworks: false }], 'T & U');
+    const opml = exportOpml([{ id: 'x', url: 'https://x.example/?a=1&b=2', title: 'A <b> & "q"', tags: [], enabled: true, headers: {}, allowPrivateNetworks: false, include: [], exclude: [] }], 'T & U');
     expect(opml).toContain('xmlUrl="https://x.example/?a=1&amp;b=2"');
     expect(opml).toContain('text="A &lt;b&gt; &amp; &quot;q&quot;"');
     expect(opml).toContain('<title>T &amp; U</title>');

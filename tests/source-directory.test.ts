@@ -14,7 +14,7 @@ const redisUrl = inject('redisUrl');
 const prefix = `test-${randomUUID().slice(0, 8)}`;
 let redis: Redis;
 
-const source = (id: string, url = `http://feeds.example/${id}.xml`): SourceConfig => ({ id, url, tags: [], enabled: true, headers: {}, allowPrivateNetworks: false });
+const source = (id: string, url = `http://feeds.example/${id}.xml`): SourceConfig => ({ id, url, tags: [], enabled: true, headers: {}, allowPrivateNetworks: false, include: [], exclude: [] });
 
 beforeAll(() => {
   redis = new Redis(redisUrl);

@@ -19,6 +19,8 @@ export interface SourceChanges {
   tags?: string[] | undefined;
   enabled?: boolean | undefined;
   allowPrivateNetworks?: boolean | undefined;
+  include?: string[] | undefined;
+  exclude?: string[] | undefined;
 }
 
 type Range = [number, number, number];

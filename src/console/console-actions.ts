@@ -25,6 +25,10 @@ export interface ApiSource {
   /** As written in the config (`15m`), null: schedule.defaultInterval. */
   interval: string | null;
   enabled: boolean;
+  /** Keywords or /regular expressions/: only entries matching one are kept (none: all). */
+  include: string[];
+  /** Entries matching one of these are dropped. */
+  exclude: string[];
   /** The one vocabulary of every view: failing, held, retired, polling, new, ok, disabled. */
   state: SourceRow['health'];
   lastPollAt: string | null;
@@ -51,6 +55,8 @@ export interface SourceInput {
   interval?: unknown;
   allowPrivateNetworks?: unknown;
   enabled?: unknown;
+  include?: unknown;
+  exclude?: unknown;
 }
 
 type Context = Pick<AppContext, 'store' | 'config' | 'sources' | 'http' | 'documents' | 'userAgent' | 'interrupt' | 'queues' | 'log' | 'now'>;
@@ -73,6 +79,16 @@ export function tagsOf(value: unknown): string[] | undefined {
   return tags;
 }
 
+/** Matchers as a list, or one per line (a form's text area). */
+export function matchersOf(value: unknown, field: string): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/\r?\n/) : null;
+  if (list === null || list.some((item) => typeof item !== 'string')) throw new ConsoleError('INVALID', `${field}: must be a list of keywords or /regular expressions/, or one per line`, { field });
+  const matchers = (list as string[]).map((item) => item.trim()).filter((item) => item !== '');
+  if (matchers.length > 100 || matchers.some((item) => item.length > 500)) throw new ConsoleError('INVALID', `${field}: at most 100, each at most 500 characters`, { field });
+  return matchers;
+}
+
 function booleanOf(value: unknown, field: string): boolean | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'boolean') return value;
@@ -89,6 +105,8 @@ function apiSource(source: SourceConfig, row: SourceRow, counts: Map<string, num
     tags: source.tags,
     interval: typeof written?.interval === 'string' ? written.interval : null,
     enabled: source.enabled,
+    include: source.include,
+    exclude: source.exclude,
     state: row.health,
     lastPollAt: row.lastPollAt,
     lastSuccessAt: row.lastSuccessAt,
@@ -157,7 +175,7 @@ export class ConsoleActions {
     return (await this.get(id)).api;
   }
 
-  /** Change title, tags, interval or enabled; a field given as null or "" is removed from the file. */
+  /** Change title, tags, interval, include, exclude or enabled; a field given as null or "" is removed from the file. */
   async update(id: string, input: SourceInput): Promise<ApiSource> {
     const changes: Record<string, unknown> = {};
     if (input.title !== undefined) changes.title = optionalText(input.title, 'title');
@@ -166,9 +184,14 @@ export class ConsoleActions {
       changes.tags = tags && tags.length > 0 ? tags : undefined;
     }
     if (input.interval !== undefined) changes.interval = optionalText(input.interval, 'interval', 20);
+    for (const field of ['include', 'exclude'] as const) {
+      if (input[field] === undefined) continue;
+      const matchers = matchersOf(input[field], field);
+      changes[field] = matchers && matchers.length > 0 ? matchers : undefined;
+    }
     if (input.enabled !== undefined) changes.enabled = booleanOf(input.enabled, 'enabled') === false ? false : undefined;
     if (input.url !== undefined) throw new ConsoleError('INVALID', 'url: a source keeps its URL; add a new source instead', { field: 'url' });
-    if (Object.keys(changes).length === 0) throw new ConsoleError('INVALID', 'nothing to change: give title, tags, interval or enabled', { field: 'source' });
+    if (Object.keys(changes).length === 0) throw new ConsoleError('INVALID', 'nothing to change: give title, tags, interval, include, exclude or enabled', { field: 'source' });
     await this.file.update(id, changes);
     this.context.log.info({ source: id, fields: Object.keys(changes) }, 'console: source changed');
     return (await this.get(id)).api;

@@ -161,7 +161,7 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
     try {
       switch (match[2]) {
         case 'edit':
-          await actions.update(id, { title: fields.title ?? null, tags: fields.tags ?? null, interval: fields.interval ?? null });
+          await actions.update(id, { title: fields.title ?? null, tags: fields.tags ?? null, interval: fields.interval ?? null, include: fields.include ?? null, exclude: fields.exclude ?? null });
           return redirect(response, `/sources/${encodeURIComponent(id)}?done=saved`);
         case 'pause':
           await actions.update(id, { enabled: false });

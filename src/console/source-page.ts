@@ -52,6 +52,8 @@ function editForm(data: SourcePageData): string {
 <label>Title <input name="title" value="${escape(source.title ?? '')}" maxlength="500"></label>
 <label>Interval (e.g. 15m, 1h; empty: ${escape(data.defaultInterval)}) <input name="interval" value="${escape(source.interval ?? '')}" maxlength="20"></label>
 <label>Tags (separated by commas) <input name="tags" value="${escape(source.tags.join(', '))}"></label>
+<label>Keep only entries matching (one keyword or /regular expression/ per line; empty: all) <textarea name="include" rows="2">${escape(source.include.join('\n'))}</textarea></label>
+<label>Drop entries matching (one per line) <textarea name="exclude" rows="2">${escape(source.exclude.join('\n'))}</textarea></label>
 <button type="submit">Save</button></form>
 <p>${source.enabled ? button(viewer, `${base}/pause`, 'Pause') : button(viewer, `${base}/resume`, 'Resume')}${source.enabled ? button(viewer, `${base}/refresh`, 'Refresh now') : ''}${button(viewer, `${base}/remove`, 'Remove…')}</p>`;
 }
@@ -69,6 +71,7 @@ ${error}${hold}${paste}
 <dt>URL</dt><dd><a href="${escape(source.url)}" rel="noopener noreferrer">${escape(source.url)}</a>${row.effectiveUrl !== row.url ? ` (polled at ${escape(row.effectiveUrl)})` : ''}</dd>
 <dt>interval</dt><dd id="interval">${escape(source.interval ?? `${data.defaultInterval} (default)`)}</dd>
 <dt>tags</dt><dd>${source.tags.map((tag) => `<span class="tag">${escape(tag)}</span>`).join('') || '<span class="muted">none</span>'}</dd>
+<dt>filters</dt><dd id="filters">${source.include.length + source.exclude.length === 0 ? '<span class="muted">none</span>' : `${source.include.map((item) => `keep <code>${escape(item)}</code>`).concat(source.exclude.map((item) => `drop <code>${escape(item)}</code>`)).join(', ')}`}</dd>
 <dt>enabled</dt><dd id="enabled">${source.enabled ? 'yes' : 'no (paused)'}</dd>
 <dt>last poll</dt><dd>${time(row.lastPollAt, data.now)}</dd>
 <dt>last success</dt><dd>${time(row.lastSuccessAt, data.now)}</dd>

@@ -4,6 +4,8 @@
  * (normalize, sanitize, fingerprint) only the entries that are new or changed. Takes and
  * returns plain data (structured-clone safe); thread-tasks.ts turns what it throws into a typed outcome.
  */
+import { compileMatcher, matchesText } from '../publish/output-filter.js';
+import type { Article } from '../model/article.js';
 import { entryKeyHash } from '../dedupe/identity.js';
 import { entryRank, type DocumentLimits } from '../normalize/document-limits.js';
 import { feedWarnings, type FeedInfo } from '../normalize/normalize-feed.js';
@@ -25,6 +27,8 @@ export interface DocumentTask {
   limits: DocumentLimits;
   /** The source's listing as stored (entry key hash → raw fingerprint). */
   previous: Array<[string, string]>;
+  /** The source's include/exclude matchers (config/matcher.ts): entries they drop are never prepared. */
+  filter?: { include: string[]; exclude: string[] };
 }
 
 export interface ListedEntry {
@@ -74,6 +78,13 @@ export function diffListing<T>(entries: T[], listable: (entry: T) => Listable, p
   return { listing, changedEntries, changed: changedEntries.length > 0 || previous.size !== listing.length };
 }
 
+function keptByFilter(filter: { include: string[]; exclude: string[] }): ((article: Article) => boolean) | null {
+  if (filter.include.length === 0 && filter.exclude.length === 0) return null;
+  const include = filter.include.map(compileMatcher);
+  const exclude = filter.exclude.map(compileMatcher);
+  return (article) => matchesText(article, include, exclude);
+}
+
 export async function readDocument(task: DocumentTask): Promise<DocumentReading> {
   const now = new Date(task.now);
   const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
@@ -82,7 +93,9 @@ export async function readDocument(task: DocumentTask): Promise<DocumentReading>
   // entries are prepared, so the thread never holds both (its heap is capped).
   if (body.length >= LARGE_DOCUMENT_BYTES) collectGarbage();
   const { listing, changedEntries, changed } = diffListing(document.entries, (entry) => ({ ...entry.identity, rawFp: entry.rawFp }), new Map(task.previous));
-  const prepared = changed ? prepareEntries(document, task.sourceId, changedEntries) : [];
+  // A dropped entry stays in the listing: it is not read again until it changes.
+  const kept = task.filter ? keptByFilter(task.filter) : null;
+  const prepared = changed ? prepareEntries(document, task.sourceId, changedEntries).filter((entry) => kept === null || kept(entry.article)) : [];
   const dates = document.entries.map((entry) => {
     const rank = entryRank(entry.raw, now);
     return Number.isFinite(rank) ? new Date(rank).toISOString() : null;

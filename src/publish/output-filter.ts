@@ -25,8 +25,13 @@ export function matchesFilter(article: Article, filter: OutputFilter, tagsOfSour
     const tags = new Set(article.sources.flatMap((source) => tagsOfSource(source.sourceId)));
     if (!filter.tags.some((tag) => tags.has(tag))) return false;
   }
-  if (filter.include.length === 0 && filter.exclude.length === 0) return true;
+  return matchesText(article, filter.include, filter.exclude);
+}
+
+/** Kept by keywords: one of `include` (when any) matches the title, text or categories, and none of `exclude`. */
+export function matchesText(article: Pick<Article, 'title' | 'summary' | 'contentHtml' | 'categories'>, include: RegExp[], exclude: RegExp[]): boolean {
+  if (include.length === 0 && exclude.length === 0) return true;
   const text = [article.title, article.summary ?? '', article.contentHtml ? htmlToText(article.contentHtml) : '', article.categories.join(' ')].join('\n');
-  if (filter.include.length > 0 && !filter.include.some((pattern) => pattern.test(text))) return false;
-  return !filter.exclude.some((pattern) => pattern.test(text));
+  if (include.length > 0 && !include.some((pattern) => pattern.test(text))) return false;
+  return !exclude.some((pattern) => pattern.test(text));
 }

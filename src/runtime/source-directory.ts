@@ -25,6 +25,9 @@ const storedSource = z.object({
   enabled: z.boolean(),
   headers: z.record(z.string(), z.string()),
   allowPrivateNetworks: z.boolean(),
+  // Definitions stored before source filters existed have none.
+  include: z.array(z.string()).default([]),
+  exclude: z.array(z.string()).default([]),
 }) satisfies z.ZodType<SourceConfig>;
 
 function parseStored(json: string): SourceConfig | null {
