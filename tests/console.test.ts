@@ -158,8 +158,12 @@ describe('the console (issue 20)', () => {
       expect(articles).toContain('New lighthouse keeper appointed');
       expect(await tab.$$eval('#outcomes tbody tr', (rows) => rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent ?? '')))).toEqual(expect.arrayContaining([expect.arrayContaining(['ok', '200', expect.stringMatching(/KB|B$/)])]));
 
-      // Pause: `enabled: false` is one line more.
+      // Pause: `enabled: false` is one line more. The page's script sends it through the API.
+      const calls: string[] = [];
+      tab.on('request', (sent) => calls.push(`${sent.method()} ${new URL(sent.url()).pathname}`));
       await submit(tab, 'form[action="/sources/harbor/pause"] button');
+      expect(calls).toContain('POST /api/sources/harbor/pause');
+      expect(await tab.$eval('#notice', (node) => node.textContent)).toMatch(/Paused/);
       expect(await tab.$eval('#enabled', (node) => node.textContent)).toBe('no (paused)');
       // Edit the interval: one line more.
       await tab.$eval('#edit-form input[name="interval"]', (node) => ((node as HTMLInputElement).value = ''));
@@ -266,6 +270,7 @@ describe('the console (issue 20)', () => {
       expect(home.text).not.toContain('id="add-form"');
       expect(home.headers['content-security-policy']).toMatch(/script-src 'self'/);
       expect(home.text).not.toMatch(/<script|<style/);
+      expect(home.headers['content-security-policy']).not.toMatch(/unsafe-inline/);
       expect((await call('POST', `${base}/api/sources`, { body: { url: server.url('/rss.xml') } })).status).toBe(401);
       expect((await call('POST', `${base}/api/sources`, { token: TOKEN, body: { url: server.url('/rss.xml') } })).status).toBe(403);
       expect((await call('POST', `${base}/console/sign-in`, { form: { token: TOKEN } })).status).toBe(403);

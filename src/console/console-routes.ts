@@ -14,7 +14,7 @@ import { handleApi, sendError } from './api-routes.js';
 import type { ConsoleActions } from './console-actions.js';
 import { ConsoleError } from './console-error.js';
 import { suggestId } from './discover.js';
-import { CONSOLE_CSS, escape, PAGE_HEADERS, page, type Viewer } from './layout.js';
+import { CONSOLE_CSS, CONSOLE_JS, escape, PAGE_HEADERS, page, type Viewer } from './layout.js';
 import { MAX_OPML_CHARS, opmlPlan } from './opml-import.js';
 import { readFields } from './request-body.js';
 import { renderRemovePage, renderSourcePage } from './source-page.js';
@@ -191,6 +191,11 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
     if (path === '/console.css' && read) {
       response.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=3600', 'X-Content-Type-Options': 'nosniff' });
       response.end(method === 'HEAD' ? undefined : CONSOLE_CSS);
+      return true;
+    }
+    if (path === '/console.js' && read) {
+      response.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'max-age=3600', 'X-Content-Type-Options': 'nosniff' });
+      response.end(method === 'HEAD' ? undefined : CONSOLE_JS);
       return true;
     }
     if (path === '/api' || path.startsWith('/api/')) {

@@ -22,7 +22,7 @@ export const ANONYMOUS: Viewer = { admin: false, csrf: null, writable: false };
 
 /** The security headers of every console page (issue 20). */
 export const PAGE_HEADERS = {
-  'Content-Security-Policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Content-Security-Policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
@@ -42,10 +42,60 @@ export function csrfField(viewer: Viewer): string {
   return viewer.csrf ? `<input type="hidden" name="csrf" value="${escape(viewer.csrf)}">` : '';
 }
 
-/** A one-button form posting to `action` (pause, resume, refresh, remove…). */
-export function button(viewer: Viewer, action: string, label: string, className = ''): string {
-  return `<form method="post" action="${escape(action)}" class="inline">${csrfField(viewer)}<button type="submit"${className ? ` class="${className}"` : ''}>${escape(label)}</button></form>`;
+/** The API call /console.js makes instead of posting the form, and the page it then shows. */
+export interface ApiCall {
+  url: string;
+  done: string;
 }
+
+/**
+ * A one-button form posting to `action` (pause, resume, refresh, remove…). With `api`, the
+ * page's script sends the same action through the JSON API (the form still works without it).
+ */
+export function button(viewer: Viewer, action: string, label: string, className = '', api: ApiCall | null = null): string {
+  const through = api ? ` data-api-url="${escape(api.url)}" data-done="${escape(api.done)}"` : '';
+  return `<form method="post" action="${escape(action)}" class="inline"${through}>${csrfField(viewer)}<button type="submit"${className ? ` class="${className}"` : ''}>${escape(label)}</button></form>`;
+}
+
+/**
+ * The console's one script (served at /console.js; the CSP allows no other): one-button forms
+ * that name an API call make it with fetch, the session's CSRF token in X-CSRF-Token, and show
+ * the API's typed error on the page, or go to the page that shows the result.
+ */
+export const CONSOLE_JS = `'use strict';
+document.addEventListener('submit', async (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.apiUrl) return;
+  event.preventDefault();
+  const csrf = form.querySelector('input[name="csrf"]');
+  const button = form.querySelector('button');
+  if (button) button.disabled = true;
+  const show = (text) => {
+    let notice = document.getElementById('notice');
+    if (!notice) {
+      notice = document.createElement('p');
+      notice.id = 'notice';
+      notice.setAttribute('role', 'status');
+      document.body.insertBefore(notice, document.body.children[1] || null);
+    }
+    notice.className = 'alert';
+    notice.textContent = text;
+  };
+  try {
+    const response = await fetch(form.dataset.apiUrl, { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf ? csrf.value : '' } });
+    if (response.ok) {
+      location.assign(form.dataset.done || location.pathname);
+      return;
+    }
+    const body = await response.json().catch(() => null);
+    show(body && body.error ? body.error.message : 'HTTP ' + response.status);
+  } catch (error) {
+    show(String(error));
+  } finally {
+    if (button) button.disabled = false;
+  }
+});
+`;
 
 function topLine(viewer: Viewer): string {
   if (viewer.admin) return `<nav class="top"><a href="/">Sources</a> · <a href="/console/add">Add a source</a> · <a href="/console/import">Import OPML</a> · <a href="/opml.xml">Export OPML</a> · ${button(viewer, '/console/sign-out', 'Sign out', 'link')}</nav>`;
@@ -62,7 +112,7 @@ export function page(title: string, viewer: Viewer, body: string, notice: { text
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(title)}</title>
 <link rel="stylesheet" href="/console.css">
-</head>
+${viewer.admin ? '<script src="/console.js" defer></script>\n' : ''}</head>
 <body>
 ${topLine(viewer)}
 ${notice ? `<p id="notice" role="status" class="${notice.error ? 'alert' : 'ok'}">${escape(notice.text)}</p>` : ''}

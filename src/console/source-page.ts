@@ -46,6 +46,7 @@ function editForm(data: SourcePageData): string {
   const { source, viewer } = data;
   const base = `/sources/${encodeURIComponent(source.id)}`;
   if (!viewer.admin) return '';
+  const via = (action: string, done: string) => ({ url: `/api/sources/${encodeURIComponent(source.id)}/${action}`, done: `${base}?done=${done}` });
   const readOnly = data.readOnlyReason ? `<p class="alert" id="config-read-only">${escape(data.readOnlyReason)}: changes cannot be saved here; the console shows the YAML to paste instead.</p>` : '';
   return `<h2>Change</h2>${readOnly}
 <form class="stack" id="edit-form" method="post" action="${base}/edit">${csrfField(viewer)}
@@ -55,7 +56,7 @@ function editForm(data: SourcePageData): string {
 <label>Keep only entries matching (one keyword or /regular expression/ per line; empty: all) <textarea name="include" rows="2">${escape(source.include.join('\n'))}</textarea></label>
 <label>Drop entries matching (one per line) <textarea name="exclude" rows="2">${escape(source.exclude.join('\n'))}</textarea></label>
 <button type="submit">Save</button></form>
-<p>${source.enabled ? button(viewer, `${base}/pause`, 'Pause') : button(viewer, `${base}/resume`, 'Resume')}${source.enabled ? button(viewer, `${base}/refresh`, 'Refresh now') : ''}${button(viewer, `${base}/remove`, 'Remove…')}</p>`;
+<p>${source.enabled ? button(viewer, `${base}/pause`, 'Pause', '', via('pause', 'paused')) : button(viewer, `${base}/resume`, 'Resume', '', via('resume', 'resumed'))}${source.enabled ? button(viewer, `${base}/refresh`, 'Refresh now', '', via('refresh', 'refresh')) : ''}${button(viewer, `${base}/remove`, 'Remove…')}</p>`;
 }
 
 export function renderSourcePage(data: SourcePageData): string {
