@@ -119,11 +119,26 @@ function apiSource(source: SourceConfig, row: SourceRow, counts: Map<string, num
   };
 }
 
+/** Reads of the state answer within this, or UNAVAILABLE: a stalled Redis never hangs a page. */
+const READ_WITHIN_MS = 5_000;
+
+function inTime<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ConsoleError('UNAVAILABLE', `Redis did not answer within ${READ_WITHIN_MS / 1000} s`)), READ_WITHIN_MS);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 export class ConsoleActions {
   constructor(private readonly context: Context, readonly file: ConfigFile) {}
 
   /** The sources as the deployment runs them, each with its state. */
-  async list(): Promise<{ sources: SourceConfig[]; rows: SourceRow[]; counts: Map<string, number>; capped: boolean; api: ApiSource[] }> {
+  list(): Promise<{ sources: SourceConfig[]; rows: SourceRow[]; counts: Map<string, number>; capped: boolean; api: ApiSource[] }> {
+    return inTime(this.readList());
+  }
+
+  private async readList(): Promise<{ sources: SourceConfig[]; rows: SourceRow[]; counts: Map<string, number>; capped: boolean; api: ApiSource[] }> {
     await this.context.sources.refresh();
     const sources = this.context.sources.all();
     const now = this.context.now().getTime();
@@ -137,7 +152,11 @@ export class ConsoleActions {
     return writtenSources(this.context.config);
   }
 
-  async get(id: string): Promise<{ source: SourceConfig; row: SourceRow; api: ApiSourceDetail }> {
+  get(id: string): Promise<{ source: SourceConfig; row: SourceRow; api: ApiSourceDetail }> {
+    return inTime(this.read(id));
+  }
+
+  private async read(id: string): Promise<{ source: SourceConfig; row: SourceRow; api: ApiSourceDetail }> {
     await this.context.sources.refresh();
     const source = this.context.sources.get(id);
     if (!source) throw new ConsoleError('NOT_FOUND', `no source "${id}"`, { field: 'id' });
