@@ -13,9 +13,11 @@ RUN npm run build:product && npm prune --omit=dev
 
 # Runtime stage: production dependencies and compiled output only, as a non-root user.
 FROM node:22-bookworm-slim
+# MALLOC_MMAP_THRESHOLD_: large buffers go back to the system (src/runtime/malloc-env.ts).
 ENV NODE_ENV=production \
     FEEDAGG_CONFIG=/app/config/feedagg.yaml \
-    PORT=8080
+    PORT=8080 \
+    MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -1,7 +1,15 @@
-/** feedagg processes under test: started from the built CLI, killed, restarted, their memory read. */
+/**
+ * feedagg processes under test: started from the built CLI, killed, restarted, their memory read.
+ * They run as the image runs them: with MALLOC_ENV (src/runtime/malloc-env.ts) unless the
+ * environment sets it otherwise; FAULTS_GLIBC_DEFAULT=1 measures without it.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MALLOC_ENV } from '../../src/runtime/malloc-env.js';
+
+/** FAULTS_GLIBC_DEFAULT=1 runs the processes on glibc's default malloc behaviour (to compare). */
+const RUN_ENV: NodeJS.ProcessEnv = process.env.FAULTS_GLIBC_DEFAULT === '1' ? {} : MALLOC_ENV;
 
 export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -38,7 +46,7 @@ export class FeedaggProcess {
 
   start(): void {
     const log = createWriteStream(this.logPath, { flags: 'a' });
-    const child = spawn(process.execPath, [CLI, ...this.args], { env: { ...process.env, LOG_LEVEL: 'info', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...this.args], { env: { ...RUN_ENV, ...process.env, LOG_LEVEL: 'info', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
     child.on('exit', () => log.end());
@@ -79,7 +87,7 @@ export class FeedaggProcess {
 /** Run a command to its end, sampling its memory; resolves with its exit code and stdout. */
 export function runToEnd(args: string[], env: NodeJS.ProcessEnv, logPath: string, onPeak: (bytes: number) => void): Promise<Exit> {
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...RUN_ENV, ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.pipe(log);

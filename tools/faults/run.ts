@@ -5,6 +5,7 @@
  * it runs). Prints one table; exits 1 when any check fails. About two minutes.
  *   npm run faults [-- --chaos SECONDS] [--only crash|hostile] [--classes NAME,NAME] [--keep]
  */
+import { MALLOC_ENV } from '../../src/runtime/malloc-env.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,7 +86,7 @@ async function main(): Promise<number> {
       failed ||= table.failed;
     }
     if (values.only !== 'crash') {
-      progress('hostile input');
+      progress(`hostile input (processes run with MALLOC_MMAP_THRESHOLD_=${process.env.MALLOC_MMAP_THRESHOLD_ ?? (process.env.FAULTS_GLIBC_DEFAULT === '1' ? 'glibc default' : MALLOC_ENV.MALLOC_MMAP_THRESHOLD_)}, as the image runs them)`);
       const table = hostileTable(await runHostilePhase(redis, dir, progress, values.classes ? values.classes.split(',') : []));
       out.push(...table.lines, '');
       failed ||= table.failed;

@@ -13,6 +13,7 @@ import { createLogger } from '../../runtime/logger.js';
 import { jobProcessors } from '../../../jobs/processors.js';
 import { reloadConfig, serialReloads, watchConfig } from '../../runtime/config-reload.js';
 import { AdminAuth } from '../../console/admin-auth.js';
+import { mallocAdvice } from '../../runtime/malloc-env.js';
 import { ConfigFile } from '../../console/config-file.js';
 import { ConsoleActions } from '../../console/console-actions.js';
 import { createConsole } from '../../console/console-routes.js';
@@ -70,6 +71,8 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
   const configPath = resolveConfigPath(stringOption(args, 'config'));
   const config = await loadConfig(configPath);
   const log = createLogger();
+  const advice = mallocAdvice();
+  if (advice) log.info({ advice }, 'memory: glibc keeps large freed buffers by default');
   // A signal during start-up (before untilSignal listens) must not kill the process with its
   // private redis-server left running: it is held until the runtime is open, then honoured.
   let early: NodeJS.Signals | null = null;
