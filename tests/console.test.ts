@@ -209,6 +209,10 @@ describe('the console (issue 20)', () => {
       const created = await call('POST', `${base}/api/sources`, { token: TOKEN, body: { url: server.url('/rss.xml'), id: 'harbor', allowPrivateNetworks: true } });
       expect(created.status).toBe(201);
       expect(created.json()).toMatchObject({ id: 'harbor', url: server.url('/rss.xml'), state: expect.any(String) });
+      // A loopback feed without allowPrivateNetworks: refused by the poll's address guard, with the way out.
+      const blocked = await call('POST', `${base}/api/sources`, { token: TOKEN, body: { url: server.url('/atom.xml') } });
+      expect(blocked.status).toBe(422);
+      expect(blocked.json()).toMatchObject({ error: { code: 'FETCH', field: 'url', message: expect.stringMatching(/BLOCKED_ADDRESS.*allowPrivateNetworks: true/) } });
       const notFeed = await call('POST', `${base}/api/sources`, { token: TOKEN, body: { url: server.url('/missing-page'), allowPrivateNetworks: true } });
       expect(notFeed.status).toBe(422);
       expect(notFeed.json()).toMatchObject({ error: { code: 'FETCH', field: 'url' } });

@@ -85,8 +85,11 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
 
   /** A form's POST: an admin with the session's CSRF token, or 401/403 before anything is read further. */
   async function formFields(request: IncomingMessage, limit?: number): Promise<Record<string, unknown>> {
+    const caller = auth.sessionCaller(request);
+    // No session: refused before the body is read (an import may be 2 MB).
+    if (!caller.admin) auth.requireWrite(caller, null);
     const fields = await readFields(request, limit);
-    auth.requireWrite(auth.sessionCaller(request), typeof fields.csrf === 'string' ? fields.csrf : null);
+    auth.requireWrite(caller, typeof fields.csrf === 'string' ? fields.csrf : null);
     return fields;
   }
 

@@ -31,7 +31,7 @@ export type Discovery =
   | { kind: 'feed'; feed: FeedPreview }
   | { kind: 'site'; url: string; feeds: FeedPreview[]; failed: Array<{ url: string; code: string; message: string }> };
 
-type Context = Pick<AppContext, 'config' | 'http' | 'documents' | 'userAgent' | 'interrupt'>;
+type Context = Pick<AppContext, 'config' | 'http' | 'documents' | 'userAgent' | 'interrupt' | 'now'>;
 
 export function checkFeedUrl(value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') throw new ConsoleError('INVALID', 'url: a feed or site URL is required', { field: 'url' });
@@ -58,7 +58,7 @@ async function fetchAndRead(context: Context, url: string, allowPrivate: boolean
     guard: open ? null : context.http.guard,
     interrupt: context.interrupt.signal,
   });
-  const reading = await context.documents.read({ sourceId: 'console', body: fetched.body, contentType: fetched.contentType, documentUrl: fetched.url, now: Date.now(), limits: fetch, previous: [] });
+  const reading = await context.documents.read({ sourceId: 'console', body: fetched.body, contentType: fetched.contentType, documentUrl: fetched.url, now: context.now().getTime(), limits: fetch, previous: [] });
   return {
     url: fetched.url,
     format: reading.format,
@@ -70,7 +70,9 @@ async function fetchAndRead(context: Context, url: string, allowPrivate: boolean
 }
 
 function fetchProblem(error: FeedaggError, url: string): ConsoleError {
-  return new ConsoleError(error.code === 'NOT_A_FEED' ? 'NOT_A_FEED' : 'FETCH', `url: ${redactUrl(url)}: ${error.code}: ${redactText(error.message)}`, { field: 'url' });
+  // The guard of every poll: an operator adding a feed on their own network says so.
+  const hint = error.code === 'BLOCKED_ADDRESS' ? ' (a feed on a private network: send allowPrivateNetworks: true, or tick "on a private network")' : '';
+  return new ConsoleError(error.code === 'NOT_A_FEED' ? 'NOT_A_FEED' : 'FETCH', `url: ${redactUrl(url)}: ${error.code}: ${redactText(error.message)}${hint}`, { field: 'url' });
 }
 
 /** The feed at `url`, or the feeds the site at `url` offers. */
