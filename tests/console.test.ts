@@ -245,6 +245,22 @@ describe('the console (issue 20)', () => {
       expect((await call('DELETE', `${base}/api/sources/river`, { headers: { cookie: session } })).status).toBe(403);
       expect(await readFile(workspace.configPath, 'utf8')).toBe(original);
 
+      // OPML import: the dry-run list first, then the sources in the file; the API's plan is the same.
+      const opml = `<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body><outline text="Lakes"><outline type="rss" text="Lake news" xmlUrl="${server.url('/atom.xml')}"/></outline><outline type="rss" text="River" xmlUrl="${server.url('/feed.json')}"/></body></opml>`;
+      const csrf = /name="csrf" value="([^"]+)"/.exec((await call('GET', `${base}/console/import`, { headers: { cookie: session } })).text)?.[1] ?? '';
+      const plan = await call('POST', `${base}/console/import`, { headers: { cookie: session }, form: { csrf, opml } });
+      expect(plan.status).toBe(200);
+      expect(plan.text).toMatch(/<td>lake-news<\/td>.*<td>new<\/td>/s);
+      expect(plan.text).toMatch(/already a source/);
+      expect(await readFile(workspace.configPath, 'utf8')).toBe(original);
+      const apiPlan = await call('POST', `${base}/api/import`, { token: TOKEN, body: { opml } });
+      expect(apiPlan.json()).toMatchObject({ added: [{ id: 'lake-news', tags: ['Lakes'] }], skipped: [{ reason: 'already a source' }], written: false });
+      const imported = await call('POST', `${base}/console/import`, { headers: { cookie: session }, form: { csrf, opml, confirm: '1' } });
+      expect(imported.status).toBe(303);
+      expect(await readFile(workspace.configPath, 'utf8')).toBe(`${original}  - id: lake-news\n    url: ${server.url('/atom.xml')}\n    title: Lake news\n    tags: [Lakes]\n`);
+      expect((await call('DELETE', `${base}/api/sources/lake-news`, { token: TOKEN })).status).toBe(204);
+      expect(await readFile(workspace.configPath, 'utf8')).toBe(original);
+
       // Wrong tokens: 401, then 429 with Retry-After; logged with the client, never the token.
       const wrong = 'wrong-token-that-must-not-be-logged';
       const statuses: number[] = [];
