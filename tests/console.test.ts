@@ -175,6 +175,17 @@ describe('the console (issue 20)', () => {
       const list = await (await call('GET', `${base}/api/sources`)).json() as Array<{ id: string; state: string; interval: string | null }>;
       expect(list.find((source) => source.id === 'harbor')).toMatchObject({ state: 'disabled', interval: '7m' });
 
+      // A forged form on another page (same site, other origin: the Strict cookie still goes
+      // along) without the CSRF token: 403, and the file is unchanged.
+      const beforeForged = await readFile(workspace.configPath, 'utf8');
+      server.routes.set('/forged.html', { contentType: 'text/html', body: `<!doctype html><form method="post" action="${base}/sources/river/pause"><button id="go">win a prize</button></form>` });
+      await tab.goto(server.url('/forged.html'), { waitUntil: 'load' });
+      const [forged] = await Promise.all([tab.waitForNavigation({ waitUntil: 'load' }), tab.click('#go')]);
+      expect(forged?.status()).toBe(403);
+      expect(await tab.$eval('#error', (node) => node.textContent)).toMatch(/CSRF token/);
+      expect(await readFile(workspace.configPath, 'utf8')).toBe(beforeForged);
+      await tab.goto(`${base}/sources/harbor`, { waitUntil: 'load' });
+
       // Remove, after the confirmation page: the file is the original again, byte for byte.
       await submit(tab, 'form[action="/sources/harbor/remove"] button');
       await submit(tab, 'form[action="/sources/harbor/remove?confirm=1"] button');
@@ -299,6 +310,9 @@ describe('the console (issue 20)', () => {
         const browser = await launch();
         try {
           const tab = await browser.newPage();
+          await tab.goto(`${base}/`, { waitUntil: 'load' });
+          expect(await tab.$eval('#read-only', (node) => node.textContent)).toMatch(/Read-only: no admin token/);
+          expect(await tab.$$eval('form[method="post"]', (forms) => forms.length)).toBe(0);
           for (const path of ['/', '/sources/evil']) {
             await tab.goto(`${base}${path}`, { waitUntil: 'load' });
             expect(await tab.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
@@ -326,6 +340,24 @@ describe('the console (issue 20)', () => {
       const form = await call('POST', `${base}/sources/river/edit`, { headers: { cookie: session }, form: { csrf, interval: '5m', tags: 'rivers', title: '' } });
       expect(form.status).toBe(409);
       expect(form.text).toMatch(/id="paste"[^>]*>[^<]*interval: 5m/);
+      if (CHROMIUM) {
+        // In the browser: the source page says so, and a save shows the YAML to paste.
+        const browser = await launch();
+        try {
+          const tab = await browser.newPage();
+          await tab.goto(`${base}/console/sign-in`, { waitUntil: 'load' });
+          await tab.type('input[name="token"]', TOKEN);
+          await submit(tab, '#sign-in button');
+          await tab.goto(`${base}/sources/river`, { waitUntil: 'load' });
+          expect(await tab.$eval('#config-read-only', (node) => node.textContent)).toMatch(/read-only/);
+          await tab.$eval('#edit-form input[name="interval"]', (node) => ((node as HTMLInputElement).value = '9m'));
+          await submit(tab, '#edit-form button');
+          expect(await tab.$eval('#notice', (node) => node.textContent)).toMatch(/read-only.*nothing was changed/);
+          expect(await tab.$eval('#paste', (node) => node.textContent)).toContain('interval: 9m');
+        } finally {
+          await browser.close();
+        }
+      }
       expect(await readFile(workspace.configPath, 'utf8')).toBe(original);
     } finally {
       await chmod(workspace.configPath, 0o644).catch(() => undefined);
