@@ -58,6 +58,12 @@ describe('editing one source in the config text (issue 20)', () => {
     expect(empty).toContain('# feedagg config');
   });
 
+  it('a value with a comma or a bracket stays one value in a flow list or a flow item', () => {
+    const tags = ['a, b', '[x]', 'plain', '2024', 'c: d'];
+    expect(sourceIn(updateSourceInText(TEXT, 'harbor', { tags }), 'harbor')?.tags).toEqual(tags);
+    expect(sourceIn(updateSourceInText(TEXT, 'river', { title: 'Rivers, lakes {and} more', tags }), 'river')).toMatchObject({ title: 'Rivers, lakes {and} more', tags });
+  });
+
   it('an unknown id is NOT_FOUND, naming the field', () => {
     expect(() => updateSourceInText(TEXT, 'nope', { interval: '5m' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND', field: 'id' }));
   });

@@ -11,6 +11,7 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, stringify, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { ConsoleError } from './console-error.js';
+import { flowScalar } from '../opml/add-sources-text.js';
 
 /** The editable keys of a source and their new values (undefined: remove the key). */
 export interface SourceChanges {
@@ -43,7 +44,7 @@ function lineEnd(text: string, offset: number): number {
 
 /** A value as YAML writes it on one line: strings quoted when they must be, lists in flow style. */
 export function yamlValue(value: string | boolean | string[]): string {
-  if (Array.isArray(value)) return `[${value.map((item) => yamlValue(item)).join(', ')}]`;
+  if (Array.isArray(value)) return `[${value.map((item) => flowScalar(item)).join(', ')}]`;
   return stringify(value, { lineWidth: 0 }).trimEnd();
 }
 
@@ -94,7 +95,12 @@ function changedObject(item: YAMLMap<unknown, unknown>, changes: SourceChanges):
 }
 
 function flowItem(object: Record<string, unknown>): string {
-  return `{ ${Object.entries(object).map(([key, value]) => `${key}: ${typeof value === 'object' && value !== null && !Array.isArray(value) ? stringify(value, { collectionStyle: 'flow', lineWidth: 0 }).trimEnd() : yamlValue(value as string | boolean | string[])}`).join(', ')} }`;
+  const value = (item: unknown): string => {
+    if (typeof item === 'string') return flowScalar(item);
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) return stringify(item, { collectionStyle: 'flow', lineWidth: 0 }).trimEnd();
+    return yamlValue(item as boolean | string[]);
+  };
+  return `{ ${Object.entries(object).map(([key, item]) => `${key}: ${value(item)}`).join(', ')} }`;
 }
 
 function blockSplices(text: string, item: YAMLMap<unknown, unknown>, changes: SourceChanges): Splice[] | null {
