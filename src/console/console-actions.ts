@@ -10,11 +10,11 @@ import type { OutcomeRecord } from '../model/source-state.js';
 import type { AppContext } from '../runtime/context.js';
 import { pollUrl } from '../schedule/source-transition.js';
 import { redactUrl } from '../redact.js';
-import { articlesLastDay, sourceArticles, type SourceArticle } from './console-data.js';
+import { articlesLastDay, scanArticles, sourceArticles, type SourceArticle } from './console-data.js';
 import { ConsoleError } from './console-error.js';
 import type { ConfigFile } from './config-file.js';
 import { sourceIdsIn } from './config-text.js';
-import { checkFeedUrl, discover, suggestId, type Discovery } from './discover.js';
+import { discover, suggestId, type Discovery } from './discover.js';
 
 /** A source as the API shows it (docs/console.md): at least `id`, `url` and `state`. */
 export interface ApiSource {
@@ -142,14 +142,10 @@ export class ConsoleActions {
     await this.context.sources.refresh();
     const sources = this.context.sources.all();
     const now = this.context.now().getTime();
-    const [rows, recent] = await Promise.all([sourceRows(this.context, sources, now), articlesLastDay(this.context, now)]);
-    const written = this.writtenSources();
+    const [rows, scan] = await Promise.all([sourceRows(this.context, sources, now), scanArticles(this.context)]);
+    const recent = articlesLastDay(scan, now);
+    const written = writtenSources(this.context.config);
     return { sources, rows, counts: recent.bySource, capped: recent.capped, api: sources.map((source, index) => apiSource(source, rows[index]!, recent.bySource, written.get(source.id))) };
-  }
-
-  /** The sources as the running config wrote them (durations as text), by id. */
-  private writtenSources(): Map<string, Record<string, unknown>> {
-    return writtenSources(this.context.config);
   }
 
   get(id: string): Promise<{ source: SourceConfig; row: SourceRow; api: ApiSourceDetail }> {
@@ -161,8 +157,10 @@ export class ConsoleActions {
     const source = this.context.sources.get(id);
     if (!source) throw new ConsoleError('NOT_FOUND', `no source "${id}"`, { field: 'id' });
     const now = this.context.now().getTime();
-    const [[row], recent, articles] = await Promise.all([sourceRows(this.context, [source], now), articlesLastDay(this.context, now), sourceArticles(this.context, id)]);
-    return { source, row: row!, api: { ...apiSource(source, row!, recent.bySource, this.writtenSources().get(id)), outcomes: row!.recentOutcomes, articles } };
+    // One read of the newest articles serves the 24 h count and the source's latest articles.
+    const [[row], scan] = await Promise.all([sourceRows(this.context, [source], now), scanArticles(this.context)]);
+    const articles = await sourceArticles(this.context, scan, id);
+    return { source, row: row!, api: { ...apiSource(source, row!, articlesLastDay(scan, now).bySource, writtenSources(this.context.config).get(id)), outcomes: row!.recentOutcomes, articles } };
   }
 
   async discover(input: SourceInput): Promise<Discovery> {
@@ -180,7 +178,6 @@ export class ConsoleActions {
     const tags = tagsOf(input.tags);
     const interval = optionalText(input.interval, 'interval', 20);
     const wantedId = optionalText(input.id, 'id', 64);
-    checkFeedUrl(input.url);
     const found = await discover(this.context, input.url, allowPrivateNetworks);
     const feed = found.kind === 'feed' ? found.feed : found.feeds[0]!;
     const text = await this.file.text();

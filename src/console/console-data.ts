@@ -29,9 +29,18 @@ export interface RecentCounts {
  * provenance says was seen since then. Read from the newest SCAN_ARTICLES by publish time
  * (an old entry that only arrived today, from a feed that lists years back, may be missed).
  */
-export async function articlesLastDay(context: Context, now: number): Promise<RecentCounts> {
+/** The newest SCAN_ARTICLES articles' ids (newest first) and metas: read once per page or call. */
+export interface ArticleScan {
+  ids: string[];
+  metas: Map<string, ArticleMeta>;
+}
+
+export async function scanArticles(context: Context): Promise<ArticleScan> {
   const ids = await context.store.articles.articlePage(0, SCAN_ARTICLES, Number.NEGATIVE_INFINITY);
-  const metas = await context.store.articles.readMetas(ids);
+  return { ids, metas: await context.store.articles.readMetas(ids) };
+}
+
+export function articlesLastDay({ ids, metas }: ArticleScan, now: number): RecentCounts {
   const since = new Date(now - DAY_MS).toISOString();
   const bySource = new Map<string, number>();
   for (const meta of metas.values()) {
@@ -54,9 +63,7 @@ export interface SourceArticle {
 }
 
 /** The source's newest articles (at most `limit`), among the newest SCAN_ARTICLES. */
-export async function sourceArticles(context: Context, sourceId: string, limit = 20): Promise<SourceArticle[]> {
-  const ids = await context.store.articles.articlePage(0, SCAN_ARTICLES, Number.NEGATIVE_INFINITY);
-  const metas = await context.store.articles.readMetas(ids);
+export async function sourceArticles(context: Context, { ids, metas }: ArticleScan, sourceId: string, limit = 20): Promise<SourceArticle[]> {
   const mine: Array<[string, ArticleMeta]> = [];
   for (const id of ids) {
     const meta = metas.get(id);

@@ -15,7 +15,8 @@ import { ConsoleError } from './console-error.js';
 export const COMMON_FEED_PATHS = ['/feed', '/rss', '/feed.xml', '/rss.xml', '/atom.xml', '/index.xml', '/feed.json'];
 const MAX_CANDIDATES = 6;
 const PREVIEW_ENTRIES = 10;
-export const MAX_URL_LENGTH = 2048;
+/** A URL an operator types for a new source (feeds normalize links up to normalize/urls.ts MAX_URL_LENGTH). */
+export const MAX_SOURCE_URL_LENGTH = 2048;
 
 export interface FeedPreview {
   url: string;
@@ -36,7 +37,7 @@ type Context = Pick<AppContext, 'config' | 'http' | 'documents' | 'userAgent' | 
 export function checkFeedUrl(value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') throw new ConsoleError('INVALID', 'url: a feed or site URL is required', { field: 'url' });
   const text = value.trim();
-  if (text.length > MAX_URL_LENGTH) throw new ConsoleError('INVALID', `url: longer than ${MAX_URL_LENGTH} characters`, { field: 'url' });
+  if (text.length > MAX_SOURCE_URL_LENGTH) throw new ConsoleError('INVALID', `url: longer than ${MAX_SOURCE_URL_LENGTH} characters`, { field: 'url' });
   let url: URL;
   try {
     url = new URL(text);

@@ -6,9 +6,9 @@ import { SOURCE_HEALTH } from '../observe/source-health.js';
 import type { AppContext } from '../runtime/context.js';
 import { FeedaggError } from '../errors.js';
 import type { Page, PageRenderer } from './server.js';
-import { articlesLastDay, outputViews } from '../console/console-data.js';
+import { articlesLastDay, outputViews, scanArticles } from '../console/console-data.js';
 import type { ConfigFile } from '../console/config-file.js';
-import { FORMATS, documentPath, type Format } from '../publish/document-set.js';
+import { documentPaths } from '../publish/document-set.js';
 import { renderStatusPage } from '../console/source-list-page.js';
 
 /** Pages that need Redis fail at once while it is away (a command would wait in ioredis's queue). */
@@ -37,11 +37,12 @@ export function servicePages(context: AppContext, documents: string[], health?: 
     ['/', async (request) => {
       const sourceRowsNow = await rows();
       const now = context.now();
-      const [lastDay, outputs, readOnlyReason] = await Promise.all([
-        articlesLastDay(context, now.getTime()),
-        outputViews(context, (folder) => (Object.keys(FORMATS) as Format[]).map((format) => documentPath(folder, format))),
+      const [scan, outputs, readOnlyReason] = await Promise.all([
+        scanArticles(context),
+        outputViews(context, documentPaths),
         request?.viewer.admin && configFile ? configFile.readOnlyReason() : Promise.resolve(null),
       ]);
+      const lastDay = articlesLastDay(scan, now.getTime());
       const state = request?.query.get('state') || null;
       const tag = request?.query.get('tag') || null;
       return {

@@ -16,6 +16,11 @@ export function documentPath(folder: string, format: Format): string {
 }
 
 /** A strong validator from the bytes (RFC 9110 8.8.3). */
+/** The URL paths of an output's three documents. */
+export function documentPaths(folder: string): string[] {
+  return (Object.keys(FORMATS) as Format[]).map((format) => documentPath(folder, format));
+}
+
 export function strongEtag(body: string): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 }

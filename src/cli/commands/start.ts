@@ -3,7 +3,7 @@ import { loadConfig, resolveConfigPath } from '../../../config/load-config.js';
 import { FeedaggError } from '../../errors.js';
 import { closeServer, createHttpServer, listen } from '../../http/server.js';
 import { servicePages } from '../../http/service-pages.js';
-import { documentPath, FORMATS, type Format } from '../../publish/document-set.js';
+import { documentPaths } from '../../publish/document-set.js';
 import { join } from 'node:path';
 import { outputPlans } from '../../publish/publish-outputs.js';
 import { removeStaleTemps } from '../../publish/write-outputs.js';
@@ -114,7 +114,7 @@ async function runProcess(args: ParsedArgs, withScheduler: boolean): Promise<num
           return undefined;
         }
       });
-      const documents = outputPlans(config).flatMap((plan) => (Object.keys(FORMATS) as Format[]).map((format) => documentPath(plan.folder, format)));
+      const documents = outputPlans(config).flatMap((plan) => documentPaths(plan.folder));
       // The console (issue 20): writes go to this config file and through the reload above.
       const configFile = new ConfigFile(configPath, reload);
       const consoleHandler = createConsole({
